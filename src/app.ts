@@ -1,0 +1,143 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { Collector, EventWriter, RejectedRecords, SourceRegistry, ensureWorkspace } from './collect/index.js';
+import { ApiKeyRegistry } from './governance/index.js';
+import { buildServer } from './http/server.js';
+import { openApiDocument, type RouteDef } from './http/route.js';
+import { apiKeyRoutes } from './http/routes/api-keys.js';
+import { eventRoutes } from './http/routes/events.js';
+import { healthRoutes } from './http/routes/health.js';
+import { rejectedRoutes } from './http/routes/rejected.js';
+import { sourceRoutes } from './http/routes/sources.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import { loadConfig, type Config } from './platform/config.js';
+import { Database } from './platform/db/duckdb.js';
+import { migrate } from './platform/db/migrations.js';
+import { newSecret } from './platform/secrets.js';
+import { runCli } from './cli/index.js';
+
+/** The composition root: the one place that builds concrete things and reads process.env. */
+
+export const DEFAULT_WORKSPACE = 'ws_default';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface Tessera {
+  url: string;
+  port: number;
+  config: Readonly<Config>;
+  db: Database;
+  collector: Collector;
+  writer: EventWriter;
+  sources: SourceRegistry;
+  apiKeys: ApiKeyRegistry;
+  logger: Logger;
+  /** Where the generated admin key was written when no admin existed and none was given. */
+  adminKeyFile?: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export const databasePath = (dataDir: string): string => join(dataDir, 'tessera.duckdb');
+export const serverInfoPath = (dataDir: string): string => join(dataDir, 'server.json');
+export const adminKeyPath = (dataDir: string): string => join(dataDir, 'admin-api-key');
+
+async function openDatabase(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    return await Database.open(databasePath(dataDir));
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/lock/i.test(message)) {
+      throw new Error(
+        `the data directory ${dataDir} is in use by another Tessera process (${message}); ` +
+          'stop it, or use the CLI against the running server',
+      );
+    }
+    throw err;
+  }
+}
+
+/** Starts everything in one process: store, pipeline, HTTP server. */
+export async function startTessera(config: Readonly<Config>, options: StartOptions = {}): Promise<Tessera> {
+  const clock = options.clock ?? systemClock;
+  const logger =
+    options.logger ??
+    pino({ level: config.log.level, redact: ['req.headers.authorization', '*.writeKey', '*.apiKey', '*.key'] });
+  const db = await openDatabase(config.dataDir);
+  try {
+    const applied = await migrate(db);
+    if (applied.length > 0) logger.info({ applied }, 'schema migrated');
+    await ensureWorkspace(db, DEFAULT_WORKSPACE, 'Default');
+
+    const sources = new SourceRegistry(db, clock);
+    await sources.load();
+    const apiKeys = new ApiKeyRegistry(db, clock);
+    await apiKeys.load();
+    let adminKeyFile: string | undefined;
+    if (!apiKeys.hasActiveAdmin()) {
+      if (config.bootstrapApiKey) {
+        await apiKeys.create(DEFAULT_WORKSPACE, 'bootstrap', 'admin', config.bootstrapApiKey);
+        logger.info('bootstrap admin API key installed');
+      } else {
+        // No admin yet: make one and leave it where only this machine's user can read it.
+        const { secret } = await apiKeys.create(DEFAULT_WORKSPACE, 'first admin', 'admin', newSecret('tsk'));
+        adminKeyFile = adminKeyPath(config.dataDir);
+        writeFileSync(adminKeyFile, `${secret}\n`, { mode: 0o600 });
+        logger.info({ file: adminKeyFile }, 'admin API key created');
+      }
+    }
+
+    const writer = await EventWriter.open(db, { maxCommitEvents: config.collect.maxCommitEvents });
+    const collector = new Collector(writer, config.governance, { maxEventBytes: config.collect.maxEventBytes }, clock);
+
+    const rejected = new RejectedRecords(db, collector, clock);
+    const startedAt = clock.now();
+    const routes: RouteDef[] = [];
+    const openApi = (): Record<string, unknown> => openApiDocument(routes, VERSION);
+    routes.push(
+      ...healthRoutes(VERSION, writer, openApi, startedAt),
+      ...sourceRoutes(sources),
+      ...eventRoutes(db),
+      ...apiKeyRoutes(apiKeys),
+      ...rejectedRoutes(rejected),
+    );
+    const server = buildServer({
+      logger,
+      collect: { collector, sources, limits: config.collect },
+      routes,
+      authenticate: (token) => apiKeys.authenticate(token),
+    });
+    await server.listen({ host: config.server.host, port: config.server.port });
+    const address = server.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.server.port;
+    const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    writeFileSync(serverInfoPath(config.dataDir), JSON.stringify({ url, pid: process.pid, version: VERSION }));
+
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        await server.close();
+        await writer.flush();
+        await db.close();
+        rmSync(serverInfoPath(config.dataDir), { force: true });
+      })());
+    return { url, port, config, db, collector, writer, sources, apiKeys, logger, adminKeyFile, close };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/** The CLI entry (bin/tessera.js): the only caller of loadConfig with the real environment. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return runCli(argv, { env, loadConfig, startTessera });
+}

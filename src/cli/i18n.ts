@@ -1,0 +1,61 @@
+/** CLI text in zh-CN and en. The language comes from --lang, TESSERA_LANG, or LANG. */
+export type Lang = 'zh-CN' | 'en';
+
+const MESSAGES = {
+  started: {
+    en: 'Tessera is running at {url}',
+    'zh-CN': 'Tessera 已启动：{url}',
+  },
+  dataDir: { en: 'Data directory: {dir}', 'zh-CN': '数据目录：{dir}' },
+  adminKeyFile: {
+    en: 'An admin API key was created and saved to {file} (readable only by you). Use it as "Authorization: Bearer <key>".',
+    'zh-CN': '已创建管理员 API 密钥并保存到 {file}（仅当前用户可读）。请以 “Authorization: Bearer <密钥>” 使用。',
+  },
+  apiDocs: { en: 'API documentation: {url}/api/v1/openapi.json', 'zh-CN': 'API 文档：{url}/api/v1/openapi.json' },
+  collectHint: {
+    en: 'Send events with any Segment SDK to {url}/v1/batch (create a source first: POST /api/v1/sources).',
+    'zh-CN': '可用任意 Segment SDK 向 {url}/v1/batch 发送事件（先创建数据源：POST /api/v1/sources）。',
+  },
+  stopping: { en: 'Stopping…', 'zh-CN': '正在停止…' },
+  configInvalid: { en: 'Configuration is invalid:', 'zh-CN': '配置无效：' },
+  noServer: {
+    en: 'No running Tessera found for {dir}. Start one with "tessera start", or pass --url and --api-key.',
+    'zh-CN': '未找到 {dir} 对应的运行中的 Tessera。请先运行 “tessera start”，或指定 --url 与 --api-key。',
+  },
+  noApiKey: {
+    en: 'No API key: pass --api-key or set TESSERA_API_KEY.',
+    'zh-CN': '缺少 API 密钥：请使用 --api-key 或设置 TESSERA_API_KEY。',
+  },
+  requestFailed: { en: 'Request failed ({status}): {message}', 'zh-CN': '请求失败（{status}）：{message}' },
+  importing: { en: 'Importing {file} with mapping {mapping}', 'zh-CN': '正在导入 {file}（映射：{mapping}）' },
+  importSummary: {
+    en: 'Done in {seconds}s: {records} records, {accepted} accepted, {duplicates} already present, {rejected} rejected ({rate} records/s)',
+    'zh-CN': '完成，用时 {seconds} 秒：共 {records} 条，接收 {accepted} 条，已存在 {duplicates} 条，拒收 {rejected} 条（{rate} 条/秒）',
+  },
+  rejectedByCode: { en: 'Rejected by reason:', 'zh-CN': '拒收原因：' },
+  rejectedNone: { en: 'No rejected records match.', 'zh-CN': '没有符合条件的拒收记录。' },
+  replaySummary: {
+    en: 'Replayed {attempted}: {accepted} accepted, {duplicates} already present, {still} still rejected',
+    'zh-CN': '已重放 {attempted} 条：接收 {accepted} 条，已存在 {duplicates} 条，仍被拒收 {still} 条',
+  },
+  discarded: { en: 'Discarded {n} records', 'zh-CN': '已丢弃 {n} 条记录' },
+  sourceCreated: {
+    en: 'Source {name} created ({id}). Write key (shown only now): {writeKey}',
+    'zh-CN': '已创建数据源 {name}（{id}）。写入密钥（仅显示这一次）：{writeKey}',
+  },
+  presets: { en: 'Mapping presets:', 'zh-CN': '映射预设：' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type MessageKey = keyof typeof MESSAGES;
+
+export function pickLang(explicit: string | undefined, env: Record<string, string | undefined>): Lang {
+  const candidate = explicit ?? env.TESSERA_LANG ?? env.LC_ALL ?? env.LANG ?? '';
+  if (/^en/i.test(candidate)) return 'en';
+  if (/^zh/i.test(candidate)) return 'zh-CN';
+  return explicit || env.TESSERA_LANG ? 'zh-CN' : 'en';
+}
+
+export function translator(lang: Lang): (key: MessageKey, vars?: Record<string, string | number>) => string {
+  return (key, vars = {}) =>
+    MESSAGES[key][lang].replace(/\{(\w+)\}/g, (_m, name: string) => String(vars[name] ?? `{${name}}`));
+}

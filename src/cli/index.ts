@@ -1,0 +1,62 @@
+import { Command, CommanderError } from 'commander';
+import type { Logger } from 'pino';
+import type { Config, LoadConfigOptions } from '../platform/config.js';
+import { ConfigError } from '../platform/config.js';
+import { pickLang, translator, type Lang } from './i18n.js';
+import { registerStart } from './start.js';
+// import-cli-pending
+import { registerRejected } from './rejected.js';
+import { registerSources } from './sources.js';
+
+/** What the CLI needs from the composition root (app.ts), injected so nothing here reads process.env. */
+export interface CliDeps {
+  env: Record<string, string | undefined>;
+  loadConfig: (options: LoadConfigOptions) => Readonly<Config>;
+  startTessera: (config: Readonly<Config>, options?: { logger?: Logger }) => Promise<{
+    url: string;
+    adminKeyFile?: string;
+    close(): Promise<void>;
+  }>;
+}
+
+export interface CliContext extends CliDeps {
+  lang: Lang;
+  t: ReturnType<typeof translator>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Parses argv and runs the command; resolves with the exit code. */
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  const langFlag = argv.find((a, i) => argv[i - 1] === '--lang' || a.startsWith('--lang='))?.replace('--lang=', '');
+  const lang = pickLang(langFlag, deps.env);
+  const ctx: CliContext = {
+    ...deps,
+    lang,
+    t: translator(lang),
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  };
+  const program = new Command('tessera')
+    .description(lang === 'en' ? 'Tessera customer data platform' : 'Tessera 客户数据平台')
+    .option('--lang <lang>', 'zh-CN | en')
+    .exitOverride()
+    .showHelpAfterError();
+  registerStart(program, ctx);
+  // import-cli-pending
+  registerRejected(program, ctx);
+  registerSources(program, ctx);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof ConfigError) {
+      ctx.err(ctx.t('configInvalid'));
+      for (const p of err.problems) ctx.err(`  - ${p}`);
+      return 2;
+    }
+    ctx.err(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}

@@ -1,0 +1,172 @@
+import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
+import type { Database, SqlValue, Tx } from '../platform/db/duckdb.js';
+import type { PreparedEvent, RejectedInput } from './message.js';
+import type { FingerprintSet } from './fingerprint-set.js';
+
+/** The storage layer of `collect`: every SQL statement on events and rejected records. */
+
+const ts = (ms: number): DuckDBTimestampValue => new DuckDBTimestampValue(BigInt(ms) * 1000n);
+
+function varcharOrNull(a: DuckDBAppender, v: string | null): void {
+  if (v === null) a.appendNull();
+  else a.appendVarchar(v);
+}
+
+function timestampOrNull(a: DuckDBAppender, v: number | null): void {
+  if (v === null) a.appendNull();
+  else a.appendTimestamp(ts(v));
+}
+
+/** Appends events inside `tx`, numbering them from `firstSeq`. Column order matches the table. */
+export async function appendEvents(tx: Tx, firstSeq: number, events: readonly PreparedEvent[]): Promise<void> {
+  const a = await tx.appender('events');
+  let seq = firstSeq;
+  for (const e of events) {
+    a.appendBigInt(BigInt(seq++));
+    a.appendVarchar(e.workspaceId);
+    a.appendVarchar(e.sourceId);
+    a.appendVarchar(e.messageId);
+    a.appendUInteger(e.fpHi);
+    a.appendUInteger(e.fpLo);
+    a.appendVarchar(e.type);
+    varcharOrNull(a, e.event);
+    varcharOrNull(a, e.name);
+    varcharOrNull(a, e.userId);
+    varcharOrNull(a, e.anonymousId);
+    varcharOrNull(a, e.groupId);
+    varcharOrNull(a, e.previousId);
+    a.appendTimestamp(ts(e.timestamp));
+    timestampOrNull(a, e.originalTimestamp);
+    timestampOrNull(a, e.sentAt);
+    a.appendTimestamp(ts(e.receivedAt));
+    varcharOrNull(a, e.properties);
+    varcharOrNull(a, e.traits);
+    varcharOrNull(a, e.context);
+    varcharOrNull(a, e.integrations);
+    varcharOrNull(a, e.extra);
+    a.endRow();
+  }
+}
+
+export interface StoredRejected extends RejectedInput {
+  id: string;
+}
+
+export async function appendRejected(tx: Tx, records: readonly StoredRejected[]): Promise<void> {
+  const a = await tx.appender('rejected_records');
+  for (const r of records) {
+    a.appendVarchar(r.id);
+    a.appendVarchar(r.workspaceId);
+    varcharOrNull(a, r.sourceId);
+    a.appendVarchar(r.origin);
+    varcharOrNull(a, r.originRef);
+    a.appendVarchar(r.code);
+    a.appendVarchar(r.reason);
+    a.appendVarchar(r.payload);
+    a.appendTimestamp(ts(r.receivedAt));
+    a.appendVarchar('open');
+    a.appendInteger(0);
+    a.appendNull();
+    a.endRow();
+  }
+}
+
+/** Of `messageIds`, those already stored for the workspace (the exact check behind a fingerprint hit). */
+export async function findStoredMessageIds(
+  tx: Tx,
+  workspaceId: string,
+  messageIds: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < messageIds.length; i += 500) {
+    const chunk = messageIds.slice(i, i + 500);
+    const rows = await tx.query<{ message_id: string }>(
+      `SELECT message_id FROM events WHERE workspace_id = ? AND message_id IN (${chunk.map(() => '?').join(', ')})`,
+      [workspaceId, ...chunk],
+    );
+    for (const r of rows) found.add(r.message_id);
+  }
+  return found;
+}
+
+export async function maxEventSeq(db: Database): Promise<number> {
+  const rows = await db.query<{ m: number | null }>('SELECT max(seq) AS m FROM events');
+  return rows[0]?.m ?? 0;
+}
+
+/** Streams every stored fingerprint into `set` (the dedup index is rebuilt at start). */
+export async function loadFingerprints(db: Database, set: FingerprintSet): Promise<void> {
+  await db.scan('SELECT fp_hi, fp_lo FROM events', [], (columns) => {
+    const hi = columns[0]!;
+    const lo = columns[1]!;
+    for (let i = 0; i < hi.length; i++) set.add(hi[i] as number, lo[i] as number);
+  });
+}
+
+export interface EventFilter {
+  workspaceId: string;
+  messageId?: string;
+  userId?: string;
+  anonymousId?: string;
+  type?: string;
+  event?: string;
+  sourceId?: string;
+  /** Return events with seq below this (paging backwards, newest first). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface EventRow {
+  seq: number;
+  source_id: string;
+  message_id: string;
+  type: string;
+  event: string | null;
+  name: string | null;
+  user_id: string | null;
+  anonymous_id: string | null;
+  group_id: string | null;
+  previous_id: string | null;
+  timestamp: Date;
+  original_timestamp: Date | null;
+  sent_at: Date | null;
+  received_at: Date;
+  properties: string | null;
+  traits: string | null;
+  context: string | null;
+  integrations: string | null;
+  extra: string | null;
+}
+
+/** Newest first; every filter value is a bound parameter. */
+export async function listEvents(db: Database, f: EventFilter): Promise<EventRow[]> {
+  const where: string[] = ['workspace_id = ?'];
+  const params: SqlValue[] = [f.workspaceId];
+  const eq = (column: string, value: string | undefined): void => {
+    if (value === undefined) return;
+    where.push(`${column} = ?`);
+    params.push(value);
+  };
+  eq('message_id', f.messageId);
+  eq('user_id', f.userId);
+  eq('anonymous_id', f.anonymousId);
+  eq('type', f.type);
+  eq('event', f.event);
+  eq('source_id', f.sourceId);
+  if (f.beforeSeq !== undefined) {
+    where.push('seq < ?');
+    params.push(f.beforeSeq);
+  }
+  params.push(f.limit);
+  return db.query<EventRow & Record<string, unknown>>(
+    `SELECT seq, source_id, message_id, type, event, name, user_id, anonymous_id, group_id, previous_id,
+            timestamp, original_timestamp, sent_at, received_at, properties, traits, context, integrations, extra
+       FROM events WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`,
+    params,
+  );
+}
+
+export async function countEvents(db: Database, workspaceId: string): Promise<number> {
+  const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE workspace_id = ?', [workspaceId]);
+  return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,15 @@
+/** Collect: the Segment-spec API's pipeline, governance of input, imports and rejected records. */
+export { Collector, type IngestItem } from './collector.js';
+/** The one durable writer of events (group commit, idempotent on messageId). */
+export { EventWriter, type EventWriterStats } from './event-writer.js';
+/** Sources and their write keys. */
+export { SourceRegistry, SOURCE_KINDS, type Source } from './sources.js';
+/** Stored events, read side. */
+export { listEvents, countEvents, type EventRow, type EventFilter } from './event-store.js';
+/** Validation and governance of one message. */
+export { prepareMessage, type MessageContext } from './prepare.js';
+export type { GovernanceRules } from './govern.js';
+export { ensureWorkspace } from './source-store.js';
+export type { MessageOutcome, MessageType, PreparedEvent, RejectedInput, Origin } from './message.js';
+/** Rejected records: list, replay, discard. */
+export { RejectedRecords, type RejectedRecord, type ReplayDecoder, type ReplayResult } from './rejected.js';

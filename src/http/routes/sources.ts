@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { SourceRegistry } from '../../collect/sources.js';
+import { SOURCE_KINDS } from '../../collect/sources.js';
+import { AppError } from '../../platform/errors.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+export function sourceRoutes(sources: SourceRegistry): RouteDef[] {
+  const idParams = z.object({ id: z.string().min(1) });
+  const find = (workspaceId: string, id: string) => {
+    const source = sources.get(id);
+    if (!source || source.workspaceId !== workspaceId) throw new AppError('not_found', `no source ${id}`);
+    return source;
+  };
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/sources',
+      role: 'admin',
+      tag: 'sources',
+      summary: 'Create a source; its write key is in this answer only',
+      body: z.strictObject({
+        name: z.string().trim().min(1).max(200),
+        kind: z.enum(SOURCE_KINDS).default('http'),
+      }),
+      success: { status: 201, description: '{ id, writeKey, name, kind, … }' },
+      handler: async ({ body, caller }) => {
+        const { source, writeKey } = await sources.create(caller.workspaceId, body.name, body.kind);
+        return { ...source, writeKey };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/sources',
+      role: 'viewer',
+      tag: 'sources',
+      summary: 'List sources with their health: events received, last event, open rejected records',
+      handler: async ({ caller }) => {
+        const activity = await sources.activity(caller.workspaceId);
+        return {
+          sources: sources.list(caller.workspaceId).map((s) => ({
+            ...s,
+            ...(activity.get(s.id) ?? { events: 0, lastReceivedAt: null, rejectedOpen: 0 }),
+          })),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/sources/:id/disable',
+      role: 'admin',
+      tag: 'sources',
+      summary: 'Disable a source: its write key stops working',
+      params: idParams,
+      handler: async ({ params, caller }) => sources.setDisabled(find(caller.workspaceId, params.id).id, true),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/sources/:id/enable',
+      role: 'admin',
+      tag: 'sources',
+      summary: 'Enable a disabled source again',
+      params: idParams,
+      handler: async ({ params, caller }) => sources.setDisabled(find(caller.workspaceId, params.id).id, false),
+    }),
+  ];
+}

@@ -1,0 +1,85 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { AppError } from '../platform/errors.js';
+import { generateId } from '../platform/ids.js';
+import { registerRoutes, type RouteDef } from './route.js';
+import { registerCollectRoutes, type CollectRouteDeps } from './routes/collect.js';
+import type { ApiKey } from '../governance/api-keys.js';
+
+export interface ServerDeps {
+  logger: Logger;
+  collect: CollectRouteDeps;
+  routes: readonly RouteDef[];
+  authenticate: (token: string) => ApiKey | undefined;
+}
+
+/** Fastify's own error codes, mapped onto ours so every error has the same JSON shape. */
+function fromFastifyError(err: FastifyError, limit: number | undefined): AppError | undefined {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(
+        'payload_too_large',
+        limit ? `request body is larger than the limit of ${limit} bytes for this endpoint` : err.message,
+      );
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('unsupported_encoding', `unsupported Content-Type: ${err.message}`);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new AppError('invalid_json', 'request body is empty; expected JSON');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('invalid_json', `request body is not valid JSON: ${err.message}`);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('bad_request', 'Content-Length does not match the body');
+    default:
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        return new AppError('bad_request', err.message);
+      }
+      return undefined;
+  }
+}
+
+/** Builds the HTTP server: the collection API, the management API and uniform JSON errors. */
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    genReqId: () => generateId('req'),
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+    return503OnClosing: true,
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const appError = err instanceof AppError ? err : fromFastifyError(err, request.routeOptions.bodyLimit);
+    if (appError) {
+      void reply.code(appError.status).send({
+        error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },
+        requestId: request.id,
+      });
+      return;
+    }
+    // A bug or an outage: the cause goes to the log, the client gets the request id.
+    request.log.error({ err, requestId: request.id, url: request.url }, 'unhandled error');
+    void reply.code(500).send({
+      error: { code: 'internal', message: `internal error; quote request id ${request.id} when reporting it` },
+      requestId: request.id,
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
+      requestId: request.id,
+    });
+  });
+
+  registerCollectRoutes(app, deps.collect);
+  void app.register(async (scope) => {
+    // File uploads (imports) arrive as raw streams; JSON bodies are parsed as usual.
+    scope.addContentTypeParser(
+      ['text/csv', 'application/octet-stream', 'application/x-ndjson', 'application/jsonl', 'text/plain'],
+      (_request, payload, done) => done(null, payload),
+    );
+    registerRoutes(scope, deps.routes, deps.authenticate);
+  });
+  return app;
+}

@@ -1,0 +1,192 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * One typed config: defaults < config file < environment < command-line flags.
+ * Parsed once at start, every error listed, the result frozen and passed down.
+ */
+
+const serverSchema = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(4000),
+});
+
+const collectSchema = z.strictObject({
+  /** Segment's documented limits: 32 KB a message, 500 KB a batch request. */
+  maxEventBytes: z.number().int().positive().default(32 * 1024),
+  maxBatchBytes: z.number().int().positive().default(500 * 1024),
+  /** Deepest JSON nesting accepted in a body (objects and arrays). */
+  maxDepth: z.number().int().min(4).max(1000).default(64),
+  /** Upper bound of events in one durable commit (group commit). */
+  maxCommitEvents: z.number().int().positive().default(20_000),
+});
+
+const governanceSchema = z.strictObject({
+  /** Region for phone numbers written without a country code (ISO 3166 alpha-2). */
+  defaultRegion: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as CN')
+    .default('CN'),
+  /** Zone for timestamps written without an offset (IANA name). */
+  timeZone: z
+    .string()
+    .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+    .default('Asia/Shanghai'),
+  /**
+   * What to do with a field that cannot be normalised (a phone that is no phone):
+   * `reject` sends the whole record to rejected records; `drop` keeps the record without the field
+   * and notes the problem in `context.tessera.issues`.
+   */
+  invalidField: z.enum(['reject', 'drop']).default('reject'),
+});
+
+const logSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('./data'),
+  demo: z.boolean().default(true),
+  lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  bootstrapApiKey: z.string().min(16, 'must be at least 16 characters').optional(),
+  server: serverSchema.prefault({}),
+  collect: collectSchema.prefault({}),
+  governance: governanceSchema.prefault({}),
+  log: logSchema.prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Environment variables that override the file, and where they go. */
+const ENV_MAP: Array<[string, string[], 'string' | 'int' | 'bool']> = [
+  ['TESSERA_DATA_DIR', ['dataDir'], 'string'],
+  ['TESSERA_PORT', ['server', 'port'], 'int'],
+  ['TESSERA_HOST', ['server', 'host'], 'string'],
+  ['TESSERA_LANG', ['lang'], 'string'],
+  ['TESSERA_DEMO', ['demo'], 'bool'],
+  ['TESSERA_BOOTSTRAP_API_KEY', ['bootstrapApiKey'], 'string'],
+  ['TESSERA_LOG_LEVEL', ['log', 'level'], 'string'],
+  ['TESSERA_DEFAULT_REGION', ['governance', 'defaultRegion'], 'string'],
+  ['TESSERA_TIME_ZONE', ['governance', 'timeZone'], 'string'],
+];
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+function fromEnv(env: Env, problems: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, path, kind] of ENV_MAP) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    if (kind === 'int') {
+      if (!/^\d+$/.test(raw)) {
+        problems.push(`${name}: expected a whole number, got "${raw}"`);
+        continue;
+      }
+      setPath(out, path, Number(raw));
+    } else if (kind === 'bool') {
+      if (!/^(1|0|true|false|yes|no)$/i.test(raw)) {
+        problems.push(`${name}: expected true or false, got "${raw}"`);
+        continue;
+      }
+      setPath(out, path, /^(1|true|yes)$/i.test(raw));
+    } else {
+      setPath(out, path, raw);
+    }
+  }
+  return out;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export interface LoadConfigOptions {
+  /** Path of a JSON config file; when absent, `tessera.config.json` in the working directory if it exists. */
+  file?: string;
+  env?: Env;
+  /** Values from command-line flags; they win over everything. */
+  overrides?: Record<string, unknown>;
+  cwd?: string;
+}
+
+/** Builds the config from defaults, file, environment and flags; throws ConfigError listing every problem. */
+export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
+  const cwd = options.cwd ?? process.cwd();
+  const problems: string[] = [];
+  let fileValues: Record<string, unknown> = {};
+  const file = options.file ?? (existsSync(resolve(cwd, 'tessera.config.json')) ? 'tessera.config.json' : undefined);
+  if (file) {
+    const path = resolve(cwd, file);
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        problems.push(`${path}: expected a JSON object`);
+      } else {
+        fileValues = parsed as Record<string, unknown>;
+      }
+    } catch (err) {
+      problems.push(`${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const envValues = fromEnv(options.env ?? {}, problems);
+  const merged = deepMerge(deepMerge(fileValues, envValues), options.overrides ?? {});
+  const result = configSchema.strict().safeParse(merged);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const config = result.data;
+  config.dataDir = resolve(cwd, config.dataDir);
+  return deepFreeze(config);
+}
+
+/** The config as it may be printed or logged: secrets replaced. */
+export function redactConfig(config: Readonly<Config>): Record<string, unknown> {
+  return { ...config, bootstrapApiKey: config.bootstrapApiKey ? '[redacted]' : undefined };
+}
