@@ -94,20 +94,10 @@ export function prepareMessage(
   ctx: MessageContext,
   rules: GovernanceRules,
   limits: PrepareLimits,
-  /** The message as JSON when the caller already has it (saves a stringify). */
-  rawJson?: string,
 ): Prepared {
   if (!isObject(raw)) return reject(null, 'invalid_message', `a message must be a JSON object, got ${describe(raw)}`);
-  const json = rawJson ?? JSON.stringify(raw);
   const rawMessageId = idValue(raw.messageId);
   const reportedId = typeof rawMessageId === 'string' ? rawMessageId : null;
-  if (Buffer.byteLength(json) > limits.maxEventBytes) {
-    return reject(
-      reportedId,
-      'event_too_large',
-      `message is ${Buffer.byteLength(json)} bytes; the limit is ${limits.maxEventBytes} bytes`,
-    );
-  }
   // `raw` stays untouched (it is the rejected-records payload): everything governance rewrites
   // (traits, context, context.traits, externalIds) is copied below before it is changed.
   const msg = raw;
@@ -265,6 +255,30 @@ export function prepareMessage(
     (extra ??= {})[key] = msg[key];
   }
 
+  // The size limit applies to what is stored: the serialised parts plus the scalar fields
+  // (measured on what we serialise anyway, instead of serialising the message twice).
+  const json = {
+    properties: properties ? JSON.stringify(properties) : null,
+    traits: traits ? JSON.stringify(traits) : null,
+    context: Object.keys(context).length > 0 ? JSON.stringify(context) : null,
+    integrations: integrations ? JSON.stringify(integrations) : null,
+    extra: extra ? JSON.stringify(extra) : null,
+  };
+  let size = 200 + messageId.length;
+  for (const part of [json.properties, json.traits, json.context, json.integrations, json.extra, event, name, ids.userId, ids.anonymousId]) {
+    if (part) size += part.length;
+  }
+  // UTF-16 length undercounts multi-byte text; count bytes exactly only when it could matter.
+  if (size * 3 > limits.maxEventBytes) {
+    size = 200 + Buffer.byteLength(messageId);
+    for (const part of [json.properties, json.traits, json.context, json.integrations, json.extra, event, name, ids.userId, ids.anonymousId]) {
+      if (part) size += Buffer.byteLength(part);
+    }
+    if (size > limits.maxEventBytes) {
+      return reject(messageId, 'event_too_large', `message is about ${size} bytes; the limit is ${limits.maxEventBytes} bytes`);
+    }
+  }
+
   const [fpHi, fpLo] = fingerprint(`${ctx.workspaceId}\u0000${messageId}`);
   return {
     kind: 'accepted',
@@ -285,11 +299,7 @@ export function prepareMessage(
       originalTimestamp,
       sentAt: times.sentAt,
       receivedAt: ctx.receivedAt,
-      properties: properties ? JSON.stringify(properties) : null,
-      traits: traits ? JSON.stringify(traits) : null,
-      context: Object.keys(context).length > 0 ? JSON.stringify(context) : null,
-      integrations: integrations ? JSON.stringify(integrations) : null,
-      extra: extra ? JSON.stringify(extra) : null,
+      ...json,
     },
   };
 }

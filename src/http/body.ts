@@ -22,15 +22,15 @@ export function decodeJsonBody(
     );
   }
   if (raw.length === 0) throw new AppError('invalid_json', 'request body is empty; expected a JSON object');
+  const depth = maxNesting(raw, limits.maxDepth);
+  if (depth > limits.maxDepth) {
+    throw new AppError('too_deep', `JSON nesting is deeper than the limit of ${limits.maxDepth} levels`);
+  }
   let text: string;
   try {
     text = utf8.decode(raw);
   } catch {
     throw new AppError('invalid_utf8', 'request body is not valid UTF-8');
-  }
-  const depth = maxNesting(text, limits.maxDepth);
-  if (depth > limits.maxDepth) {
-    throw new AppError('too_deep', `JSON nesting is deeper than the limit of ${limits.maxDepth} levels`);
   }
   try {
     return JSON.parse(text) as unknown;
@@ -74,20 +74,25 @@ function decompress(body: Buffer, encoding: string | undefined, maxBytes: number
 }
 
 /**
- * The deepest nesting of objects/arrays in a JSON text, scanning only until `stopAbove` is
- * passed. Strings are skipped (brackets inside them do not count).
+ * The deepest nesting of objects/arrays in a JSON text, scanning the raw bytes only until
+ * `stopAbove` is passed. Strings are skipped (brackets inside them do not count). Scanning
+ * bytes is exact for UTF-8: quote, backslash and brackets are ASCII and never occur inside a
+ * multi-byte sequence.
  */
-export function maxNesting(text: string, stopAbove: number): number {
+export function maxNesting(bytes: Uint8Array, stopAbove: number): number {
   let depth = 0;
   let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i]!;
+    if (c === 0x22) {
+      // Skip the string: to the next quote that is not escaped.
+      for (i++; i < n; i++) {
+        const d = bytes[i]!;
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) {
         max = depth;
         if (max > stopAbove) return max;

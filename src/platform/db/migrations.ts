@@ -39,7 +39,9 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       )`,
       // Events: one row per accepted Segment-spec message. seq is the commit order.
       // Columns used for scans (workspace, event name, identifiers, timestamp) are plain columns;
-      // the payload objects are JSON.
+      // the payload objects are JSON text in VARCHAR columns: DuckDB's json_* functions read them
+      // all the same, and appending VARCHAR is about twice as fast as the JSON type, which
+      // re-validates each value on insert.
       `CREATE TABLE events (
         seq BIGINT NOT NULL,
         workspace_id VARCHAR NOT NULL,
@@ -58,11 +60,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         original_timestamp TIMESTAMP,
         sent_at TIMESTAMP,
         received_at TIMESTAMP NOT NULL,
-        properties JSON,
-        traits JSON,
-        context JSON,
-        integrations JSON,
-        extra JSON
+        properties VARCHAR,
+        traits VARCHAR,
+        context VARCHAR,
+        integrations VARCHAR,
+        extra VARCHAR
       )`,
       `CREATE TABLE rejected_records (
         id VARCHAR NOT NULL,
@@ -91,7 +93,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         accepted BIGINT NOT NULL,
         duplicates BIGINT NOT NULL,
         rejected BIGINT NOT NULL,
-        rejected_by_code JSON,
+        rejected_by_code VARCHAR,
         error VARCHAR
       )`,
     ],

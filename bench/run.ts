@@ -1,0 +1,17 @@
+// npm run bench [-- group ...]: runs the named benchmark groups (all when none is named).
+import { benchIngest } from './ingest.js';
+
+const GROUPS: Record<string, () => Promise<void>> = {
+  ingest: benchIngest,
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((g) => !(g in GROUPS));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark group(s): ${unknown.join(', ')}; known: ${Object.keys(GROUPS).join(', ')}`);
+  process.exit(2);
+}
+for (const name of asked.length > 0 ? asked : Object.keys(GROUPS)) {
+  console.log(`== ${name}`);
+  await GROUPS[name]!();
+}
