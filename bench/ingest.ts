@@ -76,14 +76,14 @@ export async function benchIngest(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     agent.destroy();
     if (failures > 0) throw new Error(`${failures} batches failed`);
-    const status = await server.api<{ writer: { eventsStored: number; commits: number } }>('GET', '/api/v1/status');
+    const status = await server.api<{ writer: { eventsStored: number; groupCommits: number; loads: number } }>('GET', '/api/v1/status');
     if (status.writer.eventsStored !== EVENTS + 20 * BATCH) {
       throw new Error(`stored ${status.writer.eventsStored} events, expected ${EVENTS + 20 * BATCH}`);
     }
     latencies.sort((a, b) => a - b);
     const rate = EVENTS / seconds;
     const peak = server.peakRss();
-    console.log(`ingest: ${Math.round(rate)} events/s, ${status.writer.commits} commits, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`ingest: ${Math.round(rate)} events/s, ${status.writer.groupCommits} group commits, ${status.writer.loads} loads, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
     const note = `${EVENTS.toLocaleString('en-US')} events, ${BATCH}/batch, ${CONCURRENCY} connections, durable (ack after commit); client on the same machine`;
     record([
       { name: 'ingest.events_per_second', value: rate, unit: 'events/s', target: '>= 50000', met: rate >= 50_000, note },

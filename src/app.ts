@@ -78,6 +78,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
     await ensureWorkspace(db, DEFAULT_WORKSPACE, 'Default');
 
     const sources = new SourceRegistry(db, clock);
+    const settle = (): Promise<void> => writer.settle();
     await sources.load();
     const apiKeys = new ApiKeyRegistry(db, clock);
     await apiKeys.load();
@@ -95,17 +96,21 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       }
     }
 
-    const writer = await EventWriter.open(db, { maxCommitEvents: config.collect.maxCommitEvents });
+    const writer = await EventWriter.open(db, {
+      logDir: join(config.dataDir, 'ingest-log'),
+      maxLoadRecords: config.collect.maxLoadRecords,
+      maxUnloaded: config.collect.maxUnloadedRecords,
+    });
     const collector = new Collector(writer, config.governance, { maxEventBytes: config.collect.maxEventBytes }, clock);
 
-    const rejected = new RejectedRecords(db, collector, clock);
+    const rejected = new RejectedRecords(db, collector, clock, () => writer.settle());
     const startedAt = clock.now();
     const routes: RouteDef[] = [];
     const openApi = (): Record<string, unknown> => openApiDocument(routes, VERSION);
     routes.push(
       ...healthRoutes(VERSION, writer, openApi, startedAt),
-      ...sourceRoutes(sources),
-      ...eventRoutes(db),
+      ...sourceRoutes(sources, settle),
+      ...eventRoutes(db, () => writer.settle()),
       ...apiKeyRoutes(apiKeys),
       ...rejectedRoutes(rejected),
     );
@@ -126,7 +131,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
     const close = (): Promise<void> =>
       (closing ??= (async () => {
         await server.close();
-        await writer.flush();
+        await writer.close();
         await db.close();
         rmSync(serverInfoPath(config.dataDir), { force: true });
       })());

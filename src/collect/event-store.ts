@@ -17,12 +17,12 @@ function timestampOrNull(a: DuckDBAppender, v: number | null): void {
   else a.appendTimestamp(ts(v));
 }
 
-/** Appends events inside `tx`, numbering them from `firstSeq`. Column order matches the table. */
-export async function appendEvents(tx: Tx, firstSeq: number, events: readonly PreparedEvent[]): Promise<void> {
+/** Appends events inside `tx`, with their sequence numbers (`seqs[i]` for `events[i]`). Column order matches the table. */
+export async function appendEvents(tx: Tx, seqs: readonly number[], events: readonly PreparedEvent[]): Promise<void> {
   const a = await tx.appender('events');
-  let seq = firstSeq;
-  for (const e of events) {
-    a.appendBigInt(BigInt(seq++));
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    a.appendBigInt(BigInt(seqs[i]!));
     a.appendVarchar(e.workspaceId);
     a.appendVarchar(e.sourceId);
     a.appendVarchar(e.messageId);
@@ -73,7 +73,7 @@ export async function appendRejected(tx: Tx, records: readonly StoredRejected[])
 
 /** Of `messageIds`, those already stored for the workspace (the exact check behind a fingerprint hit). */
 export async function findStoredMessageIds(
-  tx: Tx,
+  tx: Pick<Tx, 'query'>,
   workspaceId: string,
   messageIds: readonly string[],
 ): Promise<Set<string>> {
@@ -89,9 +89,14 @@ export async function findStoredMessageIds(
   return found;
 }
 
-export async function maxEventSeq(db: Database): Promise<number> {
-  const rows = await db.query<{ m: number | null }>('SELECT max(seq) AS m FROM events');
-  return rows[0]?.m ?? 0;
+/** The highest ingest-log sequence number the store holds. */
+export async function readLoadedLsn(db: Database): Promise<number> {
+  const rows = await db.query<{ loaded_lsn: number }>('SELECT loaded_lsn FROM ingest_state');
+  return rows[0]?.loaded_lsn ?? 0;
+}
+
+export async function writeLoadedLsn(tx: Tx, lsn: number): Promise<void> {
+  await tx.run('UPDATE ingest_state SET loaded_lsn = ?', [lsn]);
 }
 
 /** Streams every stored fingerprint into `set` (the dedup index is rebuilt at start). */

@@ -69,14 +69,18 @@ export class RejectedRecords {
     private readonly db: Database,
     private readonly collector: Collector,
     private readonly clock: Clock,
+    /** Waits until every acknowledged record is in the store. */
+    private readonly settle: () => Promise<void>,
     private readonly decoders: Partial<Record<string, ReplayDecoder>> = {},
   ) {}
 
   async list(filter: RejectedFilter): Promise<RejectedRecord[]> {
+    await this.settle();
     return (await selectRejected(this.db, filter)).map(toRecord);
   }
 
   async summary(filter: Omit<RejectedFilter, 'limit' | 'offset'>): Promise<Array<{ code: string; count: number }>> {
+    await this.settle();
     return (await countRejectedByCode(this.db, filter)).map((r) => ({ code: r.code, count: r.n }));
   }
 
@@ -86,6 +90,7 @@ export class RejectedRecords {
    * of a single record (the data was fixed by hand).
    */
   async replay(filter: Omit<RejectedFilter, 'status'>, payload?: unknown): Promise<ReplayResult> {
+    await this.settle();
     const rows = await selectRejected(this.db, { ...filter, status: 'open' });
     if (payload !== undefined && rows.length !== 1) {
       throw new Error('a replacement payload replays exactly one record: name it by id');
@@ -142,6 +147,7 @@ export class RejectedRecords {
   }
 
   async discard(workspaceId: string, ids: readonly string[]): Promise<number> {
+    await this.settle();
     return updateRejectedDiscarded(this.db, workspaceId, ids, new Date(this.clock.now()));
   }
 }

@@ -95,7 +95,8 @@ export class SourceRegistry {
   }
 
   /** Per-source event counts, last event time and open rejected records. */
-  async activity(workspaceId: string): Promise<Map<string, { events: number; lastReceivedAt: string | null; rejectedOpen: number }>> {
+  async activity(workspaceId: string, settle: () => Promise<void>): Promise<Map<string, { events: number; lastReceivedAt: string | null; rejectedOpen: number }>> {
+    await settle();
     const rows = await selectSourceActivity(this.db, workspaceId);
     return new Map(
       rows.map((r) => [

@@ -18,8 +18,10 @@ const collectSchema = z.strictObject({
   maxBatchBytes: z.number().int().positive().default(500 * 1024),
   /** Deepest JSON nesting accepted in a body (objects and arrays). */
   maxDepth: z.number().int().min(4).max(1000).default(64),
-  /** Upper bound of events in one durable commit (group commit). */
-  maxCommitEvents: z.number().int().positive().default(20_000),
+  /** Most records loaded from the ingest log into the store in one transaction. */
+  maxLoadRecords: z.number().int().positive().default(100_000),
+  /** Acknowledged records not yet in the store above which new writes wait (backpressure). */
+  maxUnloadedRecords: z.number().int().positive().default(500_000),
 });
 
 const governanceSchema = z.strictObject({

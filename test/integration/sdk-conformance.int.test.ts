@@ -34,7 +34,7 @@ describe('@segment/analytics-node', () => {
     };
     analytics.identify({ userId: 'u_100', traits: { name: '王小明', phone: '13800138000', email: 'XM@Example.com' }, timestamp: ts }, remember('identify'));
     analytics.track(
-      { userId: 'u_100', event: 'Order Completed', properties: { order_id: 'o-1', revenue: 299.5, products: [{ sku: 'A1', category: 'skincare' }] }, timestamp: ts, context: { campaign: { source: 'wechat', name: '618' } } },
+      { userId: 'u_100', event: 'Order Completed', properties: { order_id: 'o-1', revenue: 299.5, products: [{ sku: 'A1', category: 'skincare' }] }, timestamp: ts, context: { campaign: { source: 'wechat', medium: 'social', name: '618' } } },
       remember('track'),
     );
     analytics.page({ anonymousId: 'anon-1', name: 'Home', properties: { url: 'https://brand.example/' }, timestamp: ts }, remember('page'));
@@ -59,7 +59,7 @@ describe('@segment/analytics-node', () => {
       event: 'Order Completed',
       properties: { order_id: 'o-1', revenue: 299.5, products: [{ sku: 'A1', category: 'skincare' }] },
     });
-    expect(byName.track.context.campaign).toEqual({ source: 'wechat', name: '618' });
+    expect(byName.track.context.campaign).toEqual({ source: 'wechat', medium: 'social', name: '618' });
     expect(byName.page).toMatchObject({ anonymousId: 'anon-1', name: 'Home', properties: { url: 'https://brand.example/' } });
     expect(byName.screen).toMatchObject({ userId: 'u_100', name: 'Cart', properties: { items: 2 } });
     expect(byName.group).toMatchObject({ userId: 'u_100', groupId: 'store-021', traits: { city: '上海' } });

@@ -6,14 +6,7 @@ import { isIdentifierTarget, type FieldRule, type Mapping, type MappingKind } fr
 import { headerKey, valueKey } from './values.js';
 
 export type Slot =
-  | 'userId'
-  | 'anonymousId'
-  | 'event'
-  | 'timestamp'
-  | 'traits'
-  | 'properties'
-  | 'context'
-  | 'externalId';
+  'userId' | 'anonymousId' | 'event' | 'timestamp' | 'traits' | 'properties' | 'context' | 'externalId';
 
 export interface CompiledRule {
   target: string;
@@ -166,7 +159,8 @@ export function recordPrototype(mapping: Mapping, header: readonly string[]): ob
     compiled,
     columns,
     unmapped: header.filter((h) => !compiled.usedColumns.has(h)),
-    identifierColumns: identifierColumns.length > 0 ? identifierColumns.join(', ') : compiled.identifierColumns,
+    identifierColumns:
+      identifierColumns.length > 0 ? identifierColumns.join(', ') : compiled.identifierColumns,
   };
   return { [COLUMN_PLAN]: plan };
 }

@@ -79,6 +79,7 @@ export class CsvParser {
         const q = buf.indexOf('"', start);
         this.quoteAt = q === -1 ? buf.length : q;
       }
+      if (end - start > this.maxRecordChars) return this.tooLarge(start);
       if (this.quoteAt < end) return this.parseQuoted(final);
       // Fast path: no quote before the end of the line.
       this.recordLine = this.line++;
@@ -88,7 +89,7 @@ export class CsvParser {
       this.recordStart = start;
       this.recordEnd = lineEnd;
       const fields: string[] = [];
-      for (let from = start; ; ) {
+      for (let from = start; ;) {
         const d = buf.indexOf(this.delimiter, from);
         if (d === -1 || d >= lineEnd) {
           fields.push(buf.slice(from, lineEnd));
@@ -103,7 +104,10 @@ export class CsvParser {
   }
 
   private needMore(start: number): Step {
-    if (this.buf.length - start <= this.maxRecordChars) return Step.NeedMore;
+    return this.buf.length - start <= this.maxRecordChars ? Step.NeedMore : this.tooLarge(start);
+  }
+
+  private tooLarge(start: number): Step {
     return this.fail(start, 'record_too_large', `record longer than ${this.maxRecordChars} characters`);
   }
 
@@ -185,6 +189,7 @@ export class CsvParser {
       k = lineEnd + 1;
       break;
     }
+    if (k - start > this.maxRecordChars) return this.tooLarge(start);
     // Count the lines this record spans (quoted fields may hold line breaks).
     this.recordLine = this.line;
     let lines = 1;

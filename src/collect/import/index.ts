@@ -18,7 +18,13 @@ export { listPresets } from './load-mapping.js';
 /** The directory holding the built-in presets (`<package root>/presets`). */
 export { presetDirectory } from './load-mapping.js';
 /** Validate parsed JSON as a mapping; every violation is listed with its path. */
-export { parseMapping, type Mapping, type MappingIssue, type FieldRule, type CsvOptions } from './mapping-schema.js';
+export {
+  parseMapping,
+  type Mapping,
+  type MappingIssue,
+  type FieldRule,
+  type CsvOptions,
+} from './mapping-schema.js';
 /** Render a schema issue path as `fields["traits.phone"].type`. */
 export { formatPath } from './mapping-schema.js';
 /** Whether a target path is an identifier the identity graph reads (`userId`, `traits.phone`, `externalIds.*`, …). */

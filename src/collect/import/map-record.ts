@@ -51,11 +51,11 @@ export interface ImportedMessage {
   [key: string]: unknown;
 }
 
-export type RejectCode = 'missing_field' | 'invalid_value' | 'unmapped_value' | 'no_identifier' | 'invalid_message';
+export type RejectCode =
+  'missing_field' | 'invalid_value' | 'unmapped_value' | 'no_identifier' | 'invalid_message';
 
 export type MapResult =
-  | { ok: true; message: ImportedMessage }
-  | { ok: false; code: RejectCode; message: string; field?: string };
+  { ok: true; message: ImportedMessage } | { ok: false; code: RejectCode; message: string; field?: string };
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -131,7 +131,7 @@ function convert(rule: CompiledRule, raw: unknown, column: string): unknown {
     return out;
   }
   // indexOf + slice instead of String#split: several times faster on short cells.
-  for (let from = 0; from <= raw.length; ) {
+  for (let from = 0; from <= raw.length;) {
     let to = raw.indexOf(sep, from);
     if (to === -1) to = raw.length;
     const part = trimCell(raw.slice(from, to));
@@ -260,28 +260,22 @@ export function mapRecord(mapping: Mapping, record: SourceRecord, position: Reco
       }
       if (usable === undefined) continue;
       identified = true;
-      switch (rule.slot) {
-        case 'externalId': {
-          const type = rule.path[0]!;
-          externalIds ??= [];
-          if (typeof usable === 'string') externalIds.push({ type, id: usable });
-          else for (const id of usable) externalIds.push({ type, id });
-          continue;
-        }
-        case 'userId':
-          userId = typeof usable === 'string' ? usable : usable[0];
-          continue;
-        case 'anonymousId':
-          anonymousId = typeof usable === 'string' ? usable : usable[0];
-          continue;
-        default:
-          value = usable;
+      if (rule.slot === 'externalId') {
+        const type = rule.path[0]!;
+        externalIds ??= [];
+        if (typeof usable === 'string') externalIds.push({ type, id: usable });
+        else for (const id of usable) externalIds.push({ type, id });
+        continue;
       }
+      const first = typeof usable === 'string' ? usable : usable[0];
+      if (rule.slot === 'userId') userId = first;
+      else if (rule.slot === 'anonymousId') anonymousId = first;
+      else value = usable;
     }
 
     switch (rule.slot) {
       case 'event':
-        event = typeof value === 'string' ? value : String(value as string | number | boolean);
+        event = typeof value === 'string' ? value : JSON.stringify(value);
         break;
       case 'timestamp':
         timestamp = value;
@@ -395,7 +389,8 @@ function passthrough(c: CompiledMapping, record: SourceRecord, position: RecordP
     return reject('invalid_message', 'a message needs a "type" (track, identify, page, …)', 'type');
   }
   const own = record.messageId;
-  const messageId = typeof own === 'string' && own !== '' ? own : hashId(ID_PREFIX.events, canonicalJson(record));
+  const messageId =
+    typeof own === 'string' && own !== '' ? own : hashId(ID_PREFIX.events, canonicalJson(record));
   const source: ImportSource =
     position.file === undefined
       ? { kind: 'import', mapping: c.name, line: position.line }

@@ -79,7 +79,8 @@ const Description = z.strictObject({
   'zh-CN': z.string().min(1),
 });
 
-const IDENTIFIER_TARGET = /^(?:userId|anonymousId|traits\.(?:phone|email)|context\.device\.id|externalIds\..+)$/;
+const IDENTIFIER_TARGET =
+  /^(?:userId|anonymousId|traits\.(?:phone|email)|context\.device\.id|externalIds\..+)$/;
 
 /** True for targets the identity graph reads (DESIGN.md, fixed contract). */
 export function isIdentifierTarget(target: string): boolean {
@@ -91,7 +92,7 @@ const MappingObject = z
     $schema: z.string().optional(),
     name: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/, 'name: lowercase letters, digits and dashes (it names the source)'),
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes (it names the source)'),
     kind: z.enum(MAPPING_KINDS),
     format: z.enum(['csv', 'jsonl']),
     description: Description,
@@ -125,7 +126,8 @@ const MappingObject = z
             ctx.addIssue({
               code: 'custom',
               path: ['fields', target],
-              message: 'profiles become identify messages, which have no event or properties; use traits.<name>',
+              message:
+                'profiles become identify messages, which have no event or properties; use traits.<name>',
             });
           }
         }
@@ -147,7 +149,11 @@ const MappingObject = z
         break;
       case 'orders':
         if (!has('properties.order_id')) {
-          ctx.addIssue({ code: 'custom', path: ['fields'], message: 'orders need a "properties.order_id" rule' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['fields'],
+            message: 'orders need a "properties.order_id" rule',
+          });
         }
         if (!has('event')) {
           ctx.addIssue({

@@ -56,7 +56,12 @@ export async function* readCsv(
       if (step === Step.NeedMore || step === Step.End) break;
       const line = parser.recordLine;
       if (step === Step.Error) {
-        yield { error: { code: parser.errorCode, message: parser.errorMessage }, line, bytesRead, raw: parser.raw };
+        yield {
+          error: { code: parser.errorCode, message: parser.errorMessage },
+          line,
+          bytesRead,
+          raw: parser.raw,
+        };
         continue;
       }
       const fields = parser.fields;
@@ -73,7 +78,9 @@ export async function* readCsv(
               code: 'missing_columns',
               message:
                 `required columns not found: ${missing.join(', ')}; the header has: ${header.join(', ')}` +
-                (garbled ? ' (the header is not valid UTF-8: is the file GBK? set csv.encoding to "gb18030")' : ''),
+                (garbled
+                  ? ' (the header is not valid UTF-8: is the file GBK? set csv.encoding to "gb18030")'
+                  : ''),
               fatal: true,
             },
             line,

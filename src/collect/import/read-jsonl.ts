@@ -1,6 +1,6 @@
 /** JSON Lines → records: one JSON object per line, blank lines skipped. */
 import { decodeText } from './decode.js';
-import type { ByteSource, ReadItem, ReadOptions } from './read-records.js';
+import type { ByteSource, ReadError, ReadItem, ReadOptions } from './read-records.js';
 
 const DEFAULT_MAX_RECORD_CHARS = 16 << 20;
 
@@ -12,11 +12,18 @@ function isBlank(text: string): boolean {
   return true;
 }
 
+function tooLarge(max: number): ReadError {
+  return { code: 'record_too_large', message: `line longer than ${max} characters` };
+}
+
 function preview(text: string): string {
   return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
 }
 
-export async function* readJsonl(input: ByteSource, options: ReadOptions): AsyncGenerator<ReadItem, void, undefined> {
+export async function* readJsonl(
+  input: ByteSource,
+  options: ReadOptions,
+): AsyncGenerator<ReadItem, void, undefined> {
   const max = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
   let buf = '';
   let line = 1;
@@ -40,6 +47,10 @@ export async function* readJsonl(input: ByteSource, options: ReadOptions): Async
         continue;
       }
       if (isBlank(text)) continue;
+      if (text.length > max) {
+        yield { error: tooLarge(max), line: at, bytesRead, raw: preview(text) };
+        continue;
+      }
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -63,12 +74,7 @@ export async function* readJsonl(input: ByteSource, options: ReadOptions): Async
     if (buf.length > max) {
       if (!skipping) {
         skipping = true;
-        yield {
-          error: { code: 'record_too_large', message: `line longer than ${max} characters` },
-          line,
-          bytesRead,
-          raw: preview(buf),
-        };
+        yield { error: tooLarge(max), line, bytesRead, raw: preview(buf) };
       }
       buf = '';
     }

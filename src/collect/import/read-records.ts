@@ -41,7 +41,11 @@ export interface ReadOptions {
 export type ByteSource = AsyncIterable<Uint8Array | string>;
 
 /** Read records in the mapping's format (`csv` or `jsonl`). */
-export function readRecords(input: ByteSource, mapping: Mapping, options: ReadOptions = {}): AsyncIterable<ReadItem> {
+export function readRecords(
+  input: ByteSource,
+  mapping: Mapping,
+  options: ReadOptions = {},
+): AsyncIterable<ReadItem> {
   switch (mapping.format) {
     case 'csv':
       return readCsv(input, mapping, options);

@@ -30,7 +30,12 @@ export function cleanCell(cell: string): string {
     return cell;
   }
   let s = cell.trim();
-  if (s.length >= 3 && s.charCodeAt(0) === 61 && s.charCodeAt(1) === 34 && s.charCodeAt(s.length - 1) === 34) {
+  if (
+    s.length >= 3 &&
+    s.charCodeAt(0) === 61 &&
+    s.charCodeAt(1) === 34 &&
+    s.charCodeAt(s.length - 1) === 34
+  ) {
     s = s.slice(2, -1).replaceAll('""', '"').trim();
   }
   if (s.length >= 2 && s.charCodeAt(0) === 39) {
@@ -174,7 +179,10 @@ function parseJson(text: string): unknown {
 
 /** Header comparison key: `Order ID`, `order_id`, `ORDER-ID`, `ｏｒｄｅｒ＿ｉｄ` all meet. */
 export function headerKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase().replace(/[\s_-]+/g, '');
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 }
 
 /** Value-map comparison key: full-width punctuation folded (`，` → `,`), case and spaces ignored. */

@@ -59,38 +59,47 @@ const INTEGER = /^-?\d+$/;
 
 /**
  * Epoch values arrive in seconds (Unix, most SDKs and databases) or milliseconds (JavaScript,
- * Java). Below 1e11 a value is read as seconds: 1e11 seconds is the year 5138, while 1e11
- * milliseconds is 1973-03-03, so for any date from 1973 on the two readings cannot be confused.
+ * Java), and are told apart by magnitude: 1e8 seconds and 1e11 milliseconds are the same instant,
+ * 1973-03-03, so a value from 1e8 up to 1e11 is seconds (until the year 5138) and anything larger
+ * milliseconds. Closer to 1970 than that the two readings overlap, and small integers are years,
+ * counters or the sentinel 0 rather than timestamps, so those are not read as epoch values.
  */
+const SMALLEST_EPOCH = 1e8;
 const SECONDS_BELOW = 1e11;
 
-export function epochMsFromNumber(n: number): number {
-  return Math.round(Math.abs(n) < SECONDS_BELOW ? n * 1000 : n);
-}
+/**
+ * Instants are kept to the years written dates can have, 0001–9999 (0000 is 1 BC, which Intl
+ * writes as year 1 of another era).
+ */
+const MIN_INSTANT = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+const END_INSTANT = 253_402_300_800_000; // 10000-01-01T00:00:00Z
 
 /**
  * Reads a raw date value. Whole numbers are read exactly as their digit strings, so that the
  * number 20250507 from a spreadsheet is a date like the text "20250507" is: 8- and 14-digit
- * integers are compact dates, all other integers epoch values (so epoch seconds 8 digits long,
- * before 1973-03-03, cannot be expressed).
+ * integers are compact dates, other integers epoch values.
  */
 export function readDateInput(raw: unknown): DateInput {
   if (typeof raw === 'string') return readDateText(toHalfWidth(raw).trim());
-  if (typeof raw === 'number') {
-    if (Number.isSafeInteger(raw)) return readDateText(String(raw));
-    return Number.isFinite(raw) ? { kind: 'instant', epochMs: epochMsFromNumber(raw) } : UNRECOGNISED;
-  }
-  if (raw instanceof Date) {
-    const epochMs = raw.getTime();
-    return Number.isNaN(epochMs) ? IMPOSSIBLE : { kind: 'instant', epochMs };
-  }
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) ? readDateText(String(raw)) : readEpoch(raw);
+  if (raw instanceof Date) return instant(raw.getTime());
   return UNRECOGNISED;
 }
 
 function readDateText(s: string): DateInput {
   const match = FORMAT_AFTER_YEAR.get(s[4])?.exec(s);
   if (match) return wallFromMatch(match);
-  return INTEGER.test(s) ? { kind: 'instant', epochMs: epochMsFromNumber(Number(s)) } : UNRECOGNISED;
+  return INTEGER.test(s) ? readEpoch(Number(s)) : UNRECOGNISED;
+}
+
+function readEpoch(n: number): DateInput {
+  const magnitude = Math.abs(n);
+  if (!Number.isFinite(n) || magnitude < SMALLEST_EPOCH) return UNRECOGNISED;
+  return instant(Math.round(magnitude < SECONDS_BELOW ? n * 1000 : n));
+}
+
+function instant(epochMs: number): DateInput {
+  return epochMs >= MIN_INSTANT && epochMs < END_INSTANT ? { kind: 'instant', epochMs } : IMPOSSIBLE;
 }
 
 function wallFromMatch(m: RegExpExecArray): DateInput {
@@ -139,22 +148,4 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 export function daysInMonth(year: number, month: number): number {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   return month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-}
-
-const DAY_MS = 86_400_000;
-
-/**
- * The wall clock as local milliseconds (see time-zone.ts). Same result as Date.UTC, which costs
- * ~90 ns, a fifth of a whole timestamp; this uses Howard Hinnant's days_from_civil
- * (https://howardhinnant.github.io/date_algorithms.html#days_from_civil): shift the year to start
- * in March so the leap day is last, then count 400-year eras of 146097 days.
- */
-export function wallToLocalMs(w: WallClock): number {
-  const year = w.month <= 2 ? w.year - 1 : w.year;
-  const era = Math.floor(year / 400);
-  const yearOfEra = year - era * 400;
-  const dayOfYear = Math.floor((153 * (w.month > 2 ? w.month - 3 : w.month + 9) + 2) / 5) + w.day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  const days = era * 146_097 + dayOfEra - 719_468; // 719468 days from 0000-03-01 to 1970-01-01
-  return days * DAY_MS + ((w.hour * 60 + w.minute) * 60 + w.second) * 1000 + w.millisecond;
 }

@@ -46,7 +46,7 @@ describe('accepted', () => {
   });
 
   it('accepts ages up to 130 and rejects older', () => {
-    expect(normaliseBirthday('1894-05-08', SHANGHAI)).toEqual({ ok: true, value: '1894-05-08' }); // 130 tomorrow... 130
+    expect(normaliseBirthday('1894-05-08', SHANGHAI)).toEqual({ ok: true, value: '1894-05-08' }); // 130, turns 131 tomorrow
     expect(normaliseBirthday('1895-05-07', SHANGHAI)).toEqual({ ok: true, value: '1895-05-07' }); // 130 today
     expect(normaliseBirthday('1894-05-07', SHANGHAI)).toEqual({
       ok: false,

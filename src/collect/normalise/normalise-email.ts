@@ -9,7 +9,7 @@ import { toHalfWidth } from './to-half-width.js';
 const ATOM_CHAR = '[^\\s@<>()[\\]\\\\,;:"]';
 const LABEL_CHAR = '[^\\s@<>()[\\]\\\\,;:".]';
 const EMAIL = new RegExp(`^${ATOM_CHAR}+@(?:${LABEL_CHAR}+\\.)+${LABEL_CHAR}{2,}$`, 'u');
-/** RFC 5321 §4.5.3.1: 64 octets of local part, 254 for the address as used in SMTP's path. */
+/** RFC 5321 §4.5.3.1.1 and §4.5.3.1.3: 64 octets of local part, 256 for the path, <> included. */
 const MAX_LOCAL_LENGTH = 64;
 const MAX_LENGTH = 254;
 /** Chinese IMEs type 。 for a dot; UTS #46 (IDNA) likewise maps it to a label separator. */

@@ -9,6 +9,7 @@ const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=H
 const SPACE_BETWEEN_CJK = new RegExp(`(?<=[${CJK}]) (?=[${CJK}])`, 'gu');
 const LETTER = /\p{L}/u;
 
+/** A person's name as `normaliseText` gives it, without spaces between CJK characters. */
 export function normaliseName(raw: unknown): Normalised<string> {
   if (typeof raw !== 'string') return invalid('invalid_name', `Name must be a string, got ${describe(raw)}.`);
   const name = normaliseText(raw).replace(SPACE_BETWEEN_CJK, '');

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type * as Libphonenumber from 'libphonenumber-js/max';
 import { beforeEach, expect, it, vi } from 'vitest';
 import { normalisePhone } from './normalise-phone.js';
 import { toHalfWidth } from './to-half-width.js';
 
 // A pass-through spy, so a test can see whether the fast path avoided libphonenumber.
 vi.mock('libphonenumber-js/max', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('libphonenumber-js/max')>();
+  const actual = await importOriginal<typeof Libphonenumber>();
   return { ...actual, parsePhoneNumberFromString: vi.fn(actual.parsePhoneNumberFromString) };
 });
 const parseSpy = vi.mocked(parsePhoneNumberFromString);

@@ -89,8 +89,9 @@ export function normalisePhone(raw: unknown, { defaultRegion }: PhoneOptions): N
       `Phone number ${describe(raw)} must be digits with optional spaces, dashes, dots, parentheses and a leading +.`,
     );
   }
-  if (dial.digits === '')
+  if (dial.digits === '') {
     return invalid('invalid_phone', `Phone number ${describe(raw)} contains no digits.`);
+  }
   const fast = cnMobileToE164(dial.digits, dial.international, defaultRegion);
   if (fast !== undefined) return valid(fast);
 

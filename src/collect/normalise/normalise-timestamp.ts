@@ -1,7 +1,7 @@
 import { assertNever } from '../../platform/errors.js';
-import { readDateInput, wallToLocalMs } from './date-input.js';
+import { readDateInput } from './date-input.js';
 import { describe, invalid, valid, type Normalised } from './normalised.js';
-import { localToEpoch } from './time-zone.js';
+import { localToEpoch, wallToLocalMs } from './time-zone.js';
 
 export interface TimestampOptions {
   /** IANA zone for times written without an offset, e.g. 'Asia/Shanghai'. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { epochToLocal, localToEpoch } from './time-zone.js';
+import { epochToLocal, localToEpoch, wallToLocalMs } from './time-zone.js';
 
 const ZONES = [
   'Asia/Shanghai',
@@ -71,6 +71,34 @@ it.each([
   ['America/New_York', '2025-11-02T02:00:00', '2025-11-02T07:00:00.000Z'],
 ])('%s %s → %s', (zone, wall, instant) => {
   expect(new Date(localToEpoch(local(wall), zone)).toISOString()).toBe(instant);
+});
+
+it('wallToLocalMs computes what Date.UTC computes', () => {
+  const wall = fc.record({
+    year: fc.integer({ min: 100, max: 9999 }), // Date.UTC reads 0–99 as 1900–1999
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 28 }),
+    hour: fc.integer({ min: 0, max: 23 }),
+    minute: fc.integer({ min: 0, max: 59 }),
+    second: fc.integer({ min: 0, max: 59 }),
+    millisecond: fc.integer({ min: 0, max: 999 }),
+  });
+  fc.assert(
+    fc.property(wall, (w) => {
+      expect(wallToLocalMs(w)).toBe(
+        Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second, w.millisecond),
+      );
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+it('reads years 1–99 as themselves', () => {
+  expect(
+    new Date(
+      wallToLocalMs({ year: 50, month: 5, day: 7, hour: 0, minute: 0, second: 0, millisecond: 0 }),
+    ).toISOString(),
+  ).toBe('0050-05-07T00:00:00.000Z');
 });
 
 it('throws RangeError for an unknown zone', () => {

@@ -2,14 +2,17 @@
  * Conversions between instants and wall-clock time in an IANA time zone, using the zone data built
  * into the runtime (Intl / ICU), so DST rules and historical offsets are whatever the tz database
  * says. Wall-clock time is carried as "local milliseconds": the wall-clock fields encoded with
- * Date.UTC, so local − epoch is the zone's UTC offset at that moment.
+ * Date.UTC (see wallToLocalMs), so local − epoch is the zone's UTC offset at that moment.
  *
  * Intl.DateTimeFormat#formatToParts costs a few microseconds, too slow for an importer, so offsets
- * are cached per zone and UTC hour. Offsets change at most once within an hour in the tz database,
- * and an hour whose first and last second disagree holds a transition: such hours are not cached
- * but asked of Intl every time, so transitions off the hour stay exact: Shanghai leaving local mean
- * time (+8:05:43) at 1900-12-31 15:54:17 UTC, Lord Howe's DST starting at 15:30 UTC.
+ * are cached per zone and UTC hour. No zone changes its offset twice within an hour, so an hour
+ * whose first and last second agree has one offset throughout. An hour where they disagree holds
+ * a transition and is asked of Intl on every call, which keeps transitions off the hour exact
+ * (Shanghai leaving local mean time, +8:05:43, at 1900-12-31 15:54:17 UTC; St John's and Lord
+ * Howe changing at half past a UTC hour).
  */
+
+import type { WallClock } from './date-input.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -52,17 +55,11 @@ class ZoneOffsets {
 
   private exactOffsetAt(epochMs: number): number {
     const second = Math.floor(epochMs / 1000) * 1000; // Intl shows whole seconds
-    const f: Record<string, number> = {};
-    for (const part of this.format.formatToParts(second)) f[part.type] = Number(part.value);
-    const local = Date.UTC(
-      f.year ?? 0,
-      (f.month ?? 1) - 1,
-      f.day ?? 1,
-      f.hour ?? 0,
-      f.minute ?? 0,
-      f.second ?? 0,
-    );
-    return local - second;
+    const wall: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, millisecond: 0 };
+    for (const { type, value } of this.format.formatToParts(second)) {
+      if (type in wall) wall[type as keyof WallClock] = Number(value);
+    }
+    return wallToLocalMs(wall) - second;
   }
 }
 
@@ -102,4 +99,21 @@ export function localToEpoch(localMs: number, timeZone: string): number {
   const later = localMs - Math.min(before, after);
   if (zone.offsetAt(later) === localMs - later) return later;
   return localMs - before; // in the gap: read with the offset before the transition
+}
+
+/**
+ * A wall-clock time as local milliseconds: what Date.UTC computes, but without its reading of
+ * years 0–99 as 1900–1999, and in a tenth of the time (Date.UTC costs ~90 ns, a fifth of a whole
+ * timestamp). Howard Hinnant's days_from_civil
+ * (https://howardhinnant.github.io/date_algorithms.html#days_from_civil): shift the year to
+ * start in March so the leap day comes last, then count 400-year eras of 146097 days.
+ */
+export function wallToLocalMs(w: WallClock): number {
+  const year = w.month <= 2 ? w.year - 1 : w.year;
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (w.month > 2 ? w.month - 3 : w.month + 9) + 2) / 5) + w.day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146_097 + dayOfEra - 719_468; // 719468 days from 0000-03-01 to 1970-01-01
+  return days * DAY + ((w.hour * 60 + w.minute) * 60 + w.second) * 1000 + w.millisecond;
 }

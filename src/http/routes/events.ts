@@ -34,7 +34,7 @@ export function eventToMessage(r: EventRow): Record<string, unknown> {
   return message;
 }
 
-export function eventRoutes(db: Database): RouteDef[] {
+export function eventRoutes(db: Database, settle: () => Promise<void>): RouteDef[] {
   return [
     defineRoute({
       method: 'GET',
@@ -54,6 +54,7 @@ export function eventRoutes(db: Database): RouteDef[] {
       }),
       success: { description: '{ events: [...], next: seq to pass as "before" for the next page, or null }' },
       handler: async ({ query, caller }) => {
+        await settle(); // read your writes: everything acknowledged is visible
         const rows = await listEvents(db, { ...query, beforeSeq: query.before, workspaceId: caller.workspaceId });
         const events = rows.map(eventToMessage);
         return { events, next: rows.length === query.limit ? (rows[rows.length - 1]?.seq ?? null) : null };

@@ -4,7 +4,7 @@ import { SOURCE_KINDS } from '../../collect/sources.js';
 import { AppError } from '../../platform/errors.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
-export function sourceRoutes(sources: SourceRegistry): RouteDef[] {
+export function sourceRoutes(sources: SourceRegistry, settle: () => Promise<void>): RouteDef[] {
   const idParams = z.object({ id: z.string().min(1) });
   const find = (workspaceId: string, id: string) => {
     const source = sources.get(id);
@@ -35,7 +35,7 @@ export function sourceRoutes(sources: SourceRegistry): RouteDef[] {
       tag: 'sources',
       summary: 'List sources with their health: events received, last event, open rejected records',
       handler: async ({ caller }) => {
-        const activity = await sources.activity(caller.workspaceId);
+        const activity = await sources.activity(caller.workspaceId, settle);
         return {
           sources: sources.list(caller.workspaceId).map((s) => ({
             ...s,

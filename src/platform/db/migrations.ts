@@ -66,6 +66,9 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         integrations VARCHAR,
         extra VARCHAR
       )`,
+      // The highest ingest-log entry loaded into this store (see collect/ingest-log.ts).
+      `CREATE TABLE ingest_state (loaded_lsn BIGINT NOT NULL)`,
+      `INSERT INTO ingest_state VALUES (0)`,
       `CREATE TABLE rejected_records (
         id VARCHAR NOT NULL,
         workspace_id VARCHAR NOT NULL,
