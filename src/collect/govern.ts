@@ -3,6 +3,7 @@ import {
   normaliseBirthday,
   normaliseEmail,
   normaliseGender,
+  normaliseName,
   normalisePhone,
   normaliseText,
   toHalfWidth,
@@ -52,7 +53,12 @@ export function governTraits(traits: Obj, prefix: string, rules: GovernanceRules
       case 'birthday':
         apply(key, normaliseBirthday(value, { timeZone: rules.timeZone }));
         break;
-      case 'name':
+      case 'name': {
+        // Chinese names lose the spaces exports put between characters (张 三 → 张三).
+        const name = normaliseName(value);
+        if (name.ok) traits[key] = name.value;
+        break;
+      }
       case 'firstName':
       case 'lastName':
       case 'address':
