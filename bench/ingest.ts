@@ -23,10 +23,33 @@ function batchBody(b: number): string {
       page: { path: '/p/123', url: 'https://brand.example/p/123' },
       campaign: { source: 'wechat', medium: 'social', name: 'double11' },
     };
-    const base = { messageId: `bench-${n}`, anonymousId: `anon-${user}`, timestamp: new Date(now - (n % 1000) * 1000).toISOString(), context };
-    if (kind === 0) batch.push({ ...base, type: 'identify', userId: `u_${user}`, traits: { phone: `138${String(user).padStart(8, '0')}`, email: `p${user}@example.com` } });
-    else if (kind < 4) batch.push({ ...base, type: 'page', name: 'Product', properties: { path: '/p/123', title: '玻尿酸保湿精华' } });
-    else batch.push({ ...base, type: 'track', event: 'Product Viewed', properties: { product_id: `P${n % 500}`, category: CATEGORIES[n % 4], price: 199 + (n % 7) * 10 } });
+    const base = {
+      messageId: `bench-${n}`,
+      anonymousId: `anon-${user}`,
+      timestamp: new Date(now - (n % 1000) * 1000).toISOString(),
+      context,
+    };
+    if (kind === 0)
+      batch.push({
+        ...base,
+        type: 'identify',
+        userId: `u_${user}`,
+        traits: { phone: `138${String(user).padStart(8, '0')}`, email: `p${user}@example.com` },
+      });
+    else if (kind < 4)
+      batch.push({
+        ...base,
+        type: 'page',
+        name: 'Product',
+        properties: { path: '/p/123', title: '玻尿酸保湿精华' },
+      });
+    else
+      batch.push({
+        ...base,
+        type: 'track',
+        event: 'Product Viewed',
+        properties: { product_id: `P${n % 500}`, category: CATEGORIES[n % 4], price: 199 + (n % 7) * 10 },
+      });
   }
   return JSON.stringify({ batch, sentAt: new Date(now).toISOString() });
 }
@@ -34,7 +57,18 @@ function batchBody(b: number): string {
 function post(agent: Agent, url: URL, auth: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: url.hostname, port: url.port, path: '/v1/batch', method: 'POST', headers: { authorization: auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/v1/batch',
+        method: 'POST',
+        headers: {
+          authorization: auth,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -45,7 +79,8 @@ function post(agent: Agent, url: URL, auth: string, body: string): Promise<numbe
   });
 }
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export async function benchIngest(): Promise<void> {
   const server = await startBenchServer();
@@ -76,20 +111,49 @@ export async function benchIngest(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     agent.destroy();
     if (failures > 0) throw new Error(`${failures} batches failed`);
-    const status = await server.api<{ writer: { eventsStored: number; groupCommits: number; loads: number } }>('GET', '/api/v1/status');
+    const status = await server.api<{
+      writer: { eventsStored: number; groupCommits: number; loads: number };
+    }>('GET', '/api/v1/status');
     if (status.writer.eventsStored !== EVENTS + 20 * BATCH) {
       throw new Error(`stored ${status.writer.eventsStored} events, expected ${EVENTS + 20 * BATCH}`);
     }
     latencies.sort((a, b) => a - b);
     const rate = EVENTS / seconds;
     const peak = server.peakRss();
-    console.log(`ingest: ${Math.round(rate)} events/s, ${status.writer.groupCommits} group commits, ${status.writer.loads} loads, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `ingest: ${Math.round(rate)} events/s, ${status.writer.groupCommits} group commits, ${status.writer.loads} loads, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`,
+    );
     const note = `${EVENTS.toLocaleString('en-US')} events, ${BATCH}/batch, ${CONCURRENCY} connections, durable (ack after commit); client on the same machine`;
     record([
-      { name: 'ingest.events_per_second', value: rate, unit: 'events/s', target: '>= 50000', met: rate >= 50_000, note },
-      { name: 'ingest.ack_latency_p50', value: percentile(latencies, 50), unit: 'ms', target: null, note: 'per 100-event batch' },
-      { name: 'ingest.ack_latency_p99', value: percentile(latencies, 99), unit: 'ms', target: null, note: 'per 100-event batch' },
-      { name: 'ingest.server_peak_rss', value: peak / 2 ** 20, unit: 'MiB', target: null, note: 'VmHWM of the server process' },
+      {
+        name: 'ingest.events_per_second',
+        value: rate,
+        unit: 'events/s',
+        target: '>= 50000',
+        met: rate >= 50_000,
+        note,
+      },
+      {
+        name: 'ingest.ack_latency_p50',
+        value: percentile(latencies, 50),
+        unit: 'ms',
+        target: null,
+        note: 'per 100-event batch',
+      },
+      {
+        name: 'ingest.ack_latency_p99',
+        value: percentile(latencies, 99),
+        unit: 'ms',
+        target: null,
+        note: 'per 100-event batch',
+      },
+      {
+        name: 'ingest.server_peak_rss',
+        value: peak / 2 ** 20,
+        unit: 'MiB',
+        target: null,
+        note: 'VmHWM of the server process',
+      },
     ]);
   } finally {
     await server.stop();

@@ -29,7 +29,9 @@ export function today(): string {
 
 /** Merges new figures into results.json (replacing same-named ones) and rewrites BENCHMARKS.md. */
 export function record(results: Array<Omit<BenchResult, 'machine' | 'date'>>): void {
-  const previous: BenchResult[] = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchResult[]) : [];
+  const previous: BenchResult[] = existsSync(RESULTS)
+    ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchResult[])
+    : [];
   const names = new Set(results.map((r) => r.name));
   const stamp = { machine: machine(), date: today() };
   const merged = [...previous.filter((r) => !names.has(r.name)), ...results.map((r) => ({ ...r, ...stamp }))];

@@ -8,7 +8,9 @@ const GROUPS: Record<string, () => Promise<void>> = {
 const asked = process.argv.slice(2);
 const unknown = asked.filter((g) => !(g in GROUPS));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark group(s): ${unknown.join(', ')}; known: ${Object.keys(GROUPS).join(', ')}`);
+  console.error(
+    `unknown benchmark group(s): ${unknown.join(', ')}; known: ${Object.keys(GROUPS).join(', ')}`,
+  );
   process.exit(2);
 }
 for (const name of asked.length > 0 ? asked : Object.keys(GROUPS)) {

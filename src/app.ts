@@ -59,6 +59,7 @@ async function openDatabase(dataDir: string): Promise<Database> {
       throw new Error(
         `the data directory ${dataDir} is in use by another Tessera process (${message}); ` +
           'stop it, or use the CLI against the running server',
+        { cause: err },
       );
     }
     throw err;
@@ -70,7 +71,10 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
   const clock = options.clock ?? systemClock;
   const logger =
     options.logger ??
-    pino({ level: config.log.level, redact: ['req.headers.authorization', '*.writeKey', '*.apiKey', '*.key'] });
+    pino({
+      level: config.log.level,
+      redact: ['req.headers.authorization', '*.writeKey', '*.apiKey', '*.key'],
+    });
   const db = await openDatabase(config.dataDir);
   try {
     const applied = await migrate(db);
@@ -101,7 +105,12 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       maxLoadRecords: config.collect.maxLoadRecords,
       maxUnloaded: config.collect.maxUnloadedRecords,
     });
-    const collector = new Collector(writer, config.governance, { maxEventBytes: config.collect.maxEventBytes }, clock);
+    const collector = new Collector(
+      writer,
+      config.governance,
+      { maxEventBytes: config.collect.maxEventBytes },
+      clock,
+    );
 
     const rejected = new RejectedRecords(db, collector, clock, () => writer.settle());
     const startedAt = clock.now();
@@ -123,9 +132,13 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
     await server.listen({ host: config.server.host, port: config.server.port });
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
-    const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+    const host =
+      config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    writeFileSync(serverInfoPath(config.dataDir), JSON.stringify({ url, pid: process.pid, version: VERSION }));
+    writeFileSync(
+      serverInfoPath(config.dataDir),
+      JSON.stringify({ url, pid: process.pid, version: VERSION }),
+    );
 
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>

@@ -35,11 +35,15 @@ export async function startBenchServer(): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
   const port = await freePort();
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, 'bin/tessera.js', 'start', '--data', dataDir, '--port', String(port), '--no-demo'], {
-    cwd: ROOT,
-    env: { ...process.env, TESSERA_BOOTSTRAP_API_KEY: BENCH_API_KEY, TESSERA_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, 'bin/tessera.js', 'start', '--data', dataDir, '--port', String(port), '--no-demo'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, TESSERA_BOOTSTRAP_API_KEY: BENCH_API_KEY, TESSERA_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -54,7 +58,10 @@ export async function startBenchServer(): Promise<BenchServer> {
   const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${BENCH_API_KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${BENCH_API_KEY}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);

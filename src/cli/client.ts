@@ -18,7 +18,7 @@ export interface TargetOptions {
 export function addTargetOptions(command: Command): Command {
   return command
     .option('--url <url>', 'server URL (TESSERA_URL; default: the server running on --data)')
-    .option('--api-key <key>', 'API key (TESSERA_API_KEY; default: the data directory\'s admin key)')
+    .option('--api-key <key>', "API key (TESSERA_API_KEY; default: the data directory's admin key)")
     .option('--data <dir>', 'data directory of the running server (TESSERA_DATA_DIR, default ./data)');
 }
 
@@ -54,7 +54,7 @@ export async function callApi<T>(
     headers,
     body: init.rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
     ...(init.duplex ? { duplex: init.duplex } : {}),
-  } as RequestInit);
+  });
   const text = await response.text();
   let parsed: unknown = text;
   try {
@@ -64,7 +64,8 @@ export async function callApi<T>(
   }
   if (!response.ok) {
     const message =
-      (parsed as { error?: { message?: string } } | undefined)?.error?.message ?? (text || response.statusText);
+      (parsed as { error?: { message?: string } } | undefined)?.error?.message ??
+      (text || response.statusText);
     throw new Error(ctx.t('requestFailed', { status: response.status, message }));
   }
   return parsed as T;

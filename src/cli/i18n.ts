@@ -9,9 +9,13 @@ const MESSAGES = {
   dataDir: { en: 'Data directory: {dir}', 'zh-CN': '数据目录：{dir}' },
   adminKeyFile: {
     en: 'An admin API key was created and saved to {file} (readable only by you). Use it as "Authorization: Bearer <key>".',
-    'zh-CN': '已创建管理员 API 密钥并保存到 {file}（仅当前用户可读）。请以 “Authorization: Bearer <密钥>” 使用。',
+    'zh-CN':
+      '已创建管理员 API 密钥并保存到 {file}（仅当前用户可读）。请以 “Authorization: Bearer <密钥>” 使用。',
   },
-  apiDocs: { en: 'API documentation: {url}/api/v1/openapi.json', 'zh-CN': 'API 文档：{url}/api/v1/openapi.json' },
+  apiDocs: {
+    en: 'API documentation: {url}/api/v1/openapi.json',
+    'zh-CN': 'API 文档：{url}/api/v1/openapi.json',
+  },
   collectHint: {
     en: 'Send events with any Segment SDK to {url}/v1/batch (create a source first: POST /api/v1/sources).',
     'zh-CN': '可用任意 Segment SDK 向 {url}/v1/batch 发送事件（先创建数据源：POST /api/v1/sources）。',
@@ -30,7 +34,8 @@ const MESSAGES = {
   importing: { en: 'Importing {file} with mapping {mapping}', 'zh-CN': '正在导入 {file}（映射：{mapping}）' },
   importSummary: {
     en: 'Done in {seconds}s: {records} records, {accepted} accepted, {duplicates} already present, {rejected} rejected ({rate} records/s)',
-    'zh-CN': '完成，用时 {seconds} 秒：共 {records} 条，接收 {accepted} 条，已存在 {duplicates} 条，拒收 {rejected} 条（{rate} 条/秒）',
+    'zh-CN':
+      '完成，用时 {seconds} 秒：共 {records} 条，接收 {accepted} 条，已存在 {duplicates} 条，拒收 {rejected} 条（{rate} 条/秒）',
   },
   rejectedByCode: { en: 'Rejected by reason:', 'zh-CN': '拒收原因：' },
   rejectedNone: { en: 'No rejected records match.', 'zh-CN': '没有符合条件的拒收记录。' },

@@ -12,7 +12,10 @@ import { registerSources } from './sources.js';
 export interface CliDeps {
   env: Record<string, string | undefined>;
   loadConfig: (options: LoadConfigOptions) => Readonly<Config>;
-  startTessera: (config: Readonly<Config>, options?: { logger?: Logger }) => Promise<{
+  startTessera: (
+    config: Readonly<Config>,
+    options?: { logger?: Logger },
+  ) => Promise<{
     url: string;
     adminKeyFile?: string;
     close(): Promise<void>;
@@ -28,7 +31,9 @@ export interface CliContext extends CliDeps {
 
 /** Parses argv and runs the command; resolves with the exit code. */
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
-  const langFlag = argv.find((a, i) => argv[i - 1] === '--lang' || a.startsWith('--lang='))?.replace('--lang=', '');
+  const langFlag = argv
+    .find((a, i) => argv[i - 1] === '--lang' || a.startsWith('--lang='))
+    ?.replace('--lang=', '');
   const lang = pickLang(langFlag, deps.env);
   const ctx: CliContext = {
     ...deps,

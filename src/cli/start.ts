@@ -5,7 +5,9 @@ import type { CliContext } from './index.js';
 export function registerStart(program: Command, ctx: CliContext): void {
   program
     .command('start')
-    .description(ctx.lang === 'en' ? 'Start Tessera (API, pipeline, store)' : '启动 Tessera（API、处理管道、存储）')
+    .description(
+      ctx.lang === 'en' ? 'Start Tessera (API, pipeline, store)' : '启动 Tessera（API、处理管道、存储）',
+    )
     .option('--data <dir>', 'data directory (TESSERA_DATA_DIR)')
     .option('--port <n>', 'HTTP port (TESSERA_PORT)')
     .option('--host <host>', 'address to listen on (TESSERA_HOST)')

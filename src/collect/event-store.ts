@@ -18,7 +18,11 @@ function timestampOrNull(a: DuckDBAppender, v: number | null): void {
 }
 
 /** Appends events inside `tx`, with their sequence numbers (`seqs[i]` for `events[i]`). Column order matches the table. */
-export async function appendEvents(tx: Tx, seqs: readonly number[], events: readonly PreparedEvent[]): Promise<void> {
+export async function appendEvents(
+  tx: Tx,
+  seqs: readonly number[],
+  events: readonly PreparedEvent[],
+): Promise<void> {
   const a = await tx.appender('events');
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
@@ -172,6 +176,8 @@ export async function listEvents(db: Database, f: EventFilter): Promise<EventRow
 }
 
 export async function countEvents(db: Database, workspaceId: string): Promise<number> {
-  const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE workspace_id = ?', [workspaceId]);
+  const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE workspace_id = ?', [
+    workspaceId,
+  ]);
   return rows[0]?.n ?? 0;
 }

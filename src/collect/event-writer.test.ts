@@ -53,7 +53,9 @@ const open = (): Promise<EventWriter> =>
   EventWriter.open(db, { logDir: join(dir, 'log'), maxLoadRecords: 1000, maxUnloaded: 10_000 });
 
 async function storedIds(): Promise<string[]> {
-  return (await db.query<{ message_id: string }>('SELECT message_id FROM events ORDER BY seq')).map((r) => r.message_id);
+  return (await db.query<{ message_id: string }>('SELECT message_id FROM events ORDER BY seq')).map(
+    (r) => r.message_id,
+  );
 }
 
 describe('EventWriter', () => {
@@ -89,9 +91,14 @@ describe('EventWriter', () => {
     expect(writer.getStats().recovered).toBe(2);
     expect(await storedIds()).toEqual(['r1', 'r2']);
     // The recovered ids are known to the dedup index, and numbering continues after them.
-    expect((await writer.write({ events: [ev('r2'), ev('r4')], rejected: [] })).stored).toEqual([false, true]);
+    expect((await writer.write({ events: [ev('r2'), ev('r4')], rejected: [] })).stored).toEqual([
+      false,
+      true,
+    ]);
     await writer.close();
-    const rows = await db.query<{ message_id: string; seq: number }>('SELECT message_id, seq FROM events ORDER BY seq');
+    const rows = await db.query<{ message_id: string; seq: number }>(
+      'SELECT message_id, seq FROM events ORDER BY seq',
+    );
     expect(rows).toEqual([
       { message_id: 'r1', seq: 1 },
       { message_id: 'r2', seq: 2 },

@@ -147,7 +147,9 @@ export class EventWriter {
   }
 
   private throwLoadError(): void {
-    if (this.loadError) throw this.loadError instanceof Error ? this.loadError : new Error(String(this.loadError));
+    if (this.loadError) {
+      throw new Error('loading acknowledged records into the store failed', { cause: this.loadError });
+    }
   }
 
   /** Waits for writes and loads, then closes the log. */

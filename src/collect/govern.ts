@@ -67,7 +67,8 @@ export function governTraits(traits: Obj, prefix: string, rules: GovernanceRules
       case 'state':
       case 'country':
         if (typeof value === 'string') traits[key] = normaliseText(value);
-        else if (typeof value === 'object' && !Array.isArray(value)) traits[key] = governAddress(value as Obj);
+        else if (typeof value === 'object' && !Array.isArray(value))
+          traits[key] = governAddress(value as Obj);
         break;
       default:
         break;

@@ -6,7 +6,14 @@ import type { PreparedEvent } from './message.js';
 const str = fc.string({ maxLength: 20 });
 const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
 // Keys that are not array indices: JSON.parse keeps their order, so the round trip is byte-exact.
-const obj = nullable(fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }).map((k) => `k${k}`), fc.jsonValue({ maxDepth: 3 })).map((o) => JSON.stringify(o)));
+const obj = nullable(
+  fc
+    .dictionary(
+      fc.string({ minLength: 1, maxLength: 8 }).map((k) => `k${k}`),
+      fc.jsonValue({ maxDepth: 3 }),
+    )
+    .map((o) => JSON.stringify(o)),
+);
 
 const event: fc.Arbitrary<PreparedEvent> = fc.record({
   workspaceId: str,

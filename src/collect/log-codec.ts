@@ -33,7 +33,9 @@ export function encodeRejected(lsn: number, r: StoredRejected): string {
   return JSON.stringify([lsn, 'r', r]);
 }
 
-export type Decoded = { lsn: number; kind: 'event'; event: PreparedEvent } | { lsn: number; kind: 'rejected'; record: StoredRejected };
+export type Decoded =
+  | { lsn: number; kind: 'event'; event: PreparedEvent }
+  | { lsn: number; kind: 'rejected'; record: StoredRejected };
 
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
 

@@ -22,43 +22,83 @@ const accepted = (r: ReturnType<typeof prepareMessage>) => {
 describe('prepareMessage', () => {
   it('corrects clock skew for live messages: timestamp = receivedAt − (sentAt − originalTimestamp)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -86_400_000, max: 86_400_000 }), fc.integer({ min: 0, max: 30 * 86_400_000 }), (skew, age) => {
-        const receivedAt = Date.UTC(2026, 10, 1, 12);
-        const clientNow = receivedAt + skew;
-        const e = accepted(
-          prepareMessage(
-            { type: 'track', event: 'E', userId: 'u', timestamp: new Date(clientNow - age).toISOString(), sentAt: new Date(clientNow).toISOString() },
-            ctx({ receivedAt }),
-            rules,
-            limits,
-          ),
-        );
-        expect(e.timestamp).toBe(receivedAt - age);
-        expect(e.originalTimestamp).toBe(clientNow - age);
-      }),
+      fc.property(
+        fc.integer({ min: -86_400_000, max: 86_400_000 }),
+        fc.integer({ min: 0, max: 30 * 86_400_000 }),
+        (skew, age) => {
+          const receivedAt = Date.UTC(2026, 10, 1, 12);
+          const clientNow = receivedAt + skew;
+          const e = accepted(
+            prepareMessage(
+              {
+                type: 'track',
+                event: 'E',
+                userId: 'u',
+                timestamp: new Date(clientNow - age).toISOString(),
+                sentAt: new Date(clientNow).toISOString(),
+              },
+              ctx({ receivedAt }),
+              rules,
+              limits,
+            ),
+          );
+          expect(e.timestamp).toBe(receivedAt - age);
+          expect(e.originalTimestamp).toBe(clientNow - age);
+        },
+      ),
     );
   });
 
   it('keeps imported history as it is (no skew correction) and reads Chinese dates in the default zone', () => {
     const e = accepted(
-      prepareMessage({ type: 'track', event: 'Order Completed', userId: 'u', timestamp: '2025年5月7日 16:49', sentAt: '2026-11-01' }, ctx({ origin: 'import', correctClockSkew: false }), rules, limits),
+      prepareMessage(
+        {
+          type: 'track',
+          event: 'Order Completed',
+          userId: 'u',
+          timestamp: '2025年5月7日 16:49',
+          sentAt: '2026-11-01',
+        },
+        ctx({ origin: 'import', correctClockSkew: false }),
+        rules,
+        limits,
+      ),
     );
     expect(new Date(e.timestamp).toISOString()).toBe('2025-05-07T08:49:00.000Z');
   });
 
   it('normalises identifying traits and leaves the input untouched', () => {
-    const input = { type: 'identify', userId: 'u', traits: { phone: '+86 138-0013-8000', email: 'A@B.CN ', gender: '女', name: '  张 三 ' }, context: { traits: { phone: '１３８００１３８０００' } } };
+    const input = {
+      type: 'identify',
+      userId: 'u',
+      traits: { phone: '+86 138-0013-8000', email: 'A@B.CN ', gender: '女', name: '  张 三 ' },
+      context: { traits: { phone: '１３８００１３８０００' } },
+    };
     const copy = structuredClone(input);
     const e = accepted(prepareMessage(input, ctx(), rules, limits));
-    expect(JSON.parse(e.traits!)).toEqual({ phone: '+8613800138000', email: 'a@b.cn', gender: 'female', name: '张三' });
+    expect(JSON.parse(e.traits!)).toEqual({
+      phone: '+8613800138000',
+      email: 'a@b.cn',
+      gender: 'female',
+      name: '张三',
+    });
     expect(JSON.parse(e.context!).traits.phone).toBe('+8613800138000');
     expect(input).toEqual(copy);
   });
 
   it('with invalidField=drop keeps the record without the bad field and notes why', () => {
-    const e = accepted(prepareMessage({ type: 'identify', userId: 'u', traits: { phone: '12345', city: '上海' } }, ctx(), { ...rules, invalidField: 'drop' }, limits));
+    const e = accepted(
+      prepareMessage(
+        { type: 'identify', userId: 'u', traits: { phone: '12345', city: '上海' } },
+        ctx(),
+        { ...rules, invalidField: 'drop' },
+        limits,
+      ),
+    );
     expect(JSON.parse(e.traits!)).toEqual({ city: '上海' });
-    expect(JSON.parse(e.context!).tessera.issues).toEqual([expect.objectContaining({ field: 'traits.phone', code: 'invalid_phone' })]);
+    expect(JSON.parse(e.context!).tessera.issues).toEqual([
+      expect.objectContaining({ field: 'traits.phone', code: 'invalid_phone' }),
+    ]);
   });
 
   it('accepts a message whose only identifiers are external ids, phone, email or device id', () => {
@@ -81,9 +121,18 @@ describe('prepareMessage', () => {
       [{ type: 'group', userId: 'u' }, 'missing_group_id'],
       [{ type: 'alias', userId: 'u' }, 'missing_previous_id'],
       [{ type: 'track', event: 'E', userId: 'u', timestamp: 'soon' }, 'invalid_timestamp'],
-      [{ type: 'track', event: 'E', userId: 'u', context: { externalIds: [{ type: 'member_no' }] } }, 'invalid_external_id'],
-      [{ type: 'track', event: 'E', userId: 'u', properties: { pad: 'x'.repeat(40_000) } }, 'event_too_large'],
-      [{ type: 'track', event: 'E', userId: 'u', properties: { pad: '汉'.repeat(12_000) } }, 'event_too_large'],
+      [
+        { type: 'track', event: 'E', userId: 'u', context: { externalIds: [{ type: 'member_no' }] } },
+        'invalid_external_id',
+      ],
+      [
+        { type: 'track', event: 'E', userId: 'u', properties: { pad: 'x'.repeat(40_000) } },
+        'event_too_large',
+      ],
+      [
+        { type: 'track', event: 'E', userId: 'u', properties: { pad: '汉'.repeat(12_000) } },
+        'event_too_large',
+      ],
     ];
     for (const [message, code] of cases) {
       const r = prepareMessage(message, ctx(), rules, limits);
@@ -92,7 +141,14 @@ describe('prepareMessage', () => {
   });
 
   it('never stores the write key', () => {
-    const e = accepted(prepareMessage({ type: 'track', event: 'E', userId: 'u', writeKey: 'wk_secret', channel: 'server' }, ctx(), rules, limits));
+    const e = accepted(
+      prepareMessage(
+        { type: 'track', event: 'E', userId: 'u', writeKey: 'wk_secret', channel: 'server' },
+        ctx(),
+        rules,
+        limits,
+      ),
+    );
     expect(JSON.stringify(e)).not.toContain('wk_secret');
     expect(JSON.parse(e.extra!)).toEqual({ channel: 'server' });
   });

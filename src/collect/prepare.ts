@@ -95,7 +95,8 @@ export function prepareMessage(
   rules: GovernanceRules,
   limits: PrepareLimits,
 ): Prepared {
-  if (!isObject(raw)) return reject(null, 'invalid_message', `a message must be a JSON object, got ${describe(raw)}`);
+  if (!isObject(raw))
+    return reject(null, 'invalid_message', `a message must be a JSON object, got ${describe(raw)}`);
   const rawMessageId = idValue(raw.messageId);
   const reportedId = typeof rawMessageId === 'string' ? rawMessageId : null;
   // `raw` stays untouched (it is the rejected-records payload): everything governance rewrites
@@ -158,7 +159,11 @@ export function prepareMessage(
       }
       event = msg.event.trim();
       if (event.length > MAX_EVENT_NAME_LENGTH) {
-        return reject(messageId, 'invalid_field_type', `"event" is longer than ${MAX_EVENT_NAME_LENGTH} characters`);
+        return reject(
+          messageId,
+          'invalid_field_type',
+          `"event" is longer than ${MAX_EVENT_NAME_LENGTH} characters`,
+        );
       }
       break;
     }
@@ -173,7 +178,8 @@ export function prepareMessage(
       if (!ids.groupId) return reject(messageId, 'missing_group_id', 'a group message needs a "groupId"');
       break;
     case 'alias':
-      if (!ids.previousId) return reject(messageId, 'missing_previous_id', 'an alias message needs a "previousId"');
+      if (!ids.previousId)
+        return reject(messageId, 'missing_previous_id', 'an alias message needs a "previousId"');
       if (!ids.userId) return reject(messageId, 'missing_user_id', 'an alias message needs a "userId"');
       break;
     case 'identify':
@@ -240,7 +246,13 @@ export function prepareMessage(
     const structural = issues.find((i) => i.field.startsWith('context.externalIds'));
     if (rules.invalidField === 'reject' || structural) {
       const first = structural ?? issues[0]!;
-      const more = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1).map((i) => i.field).join(', ')})` : '';
+      const more =
+        issues.length > 1
+          ? ` (and ${issues.length - 1} more: ${issues
+              .slice(1)
+              .map((i) => i.field)
+              .join(', ')})`
+          : '';
       return reject(messageId, first.code, `${first.field}: ${first.message}${more}`);
     }
     for (const issue of issues) dropField(traits, context, issue.field);
@@ -265,17 +277,41 @@ export function prepareMessage(
     extra: extra ? JSON.stringify(extra) : null,
   };
   let size = 200 + messageId.length;
-  for (const part of [json.properties, json.traits, json.context, json.integrations, json.extra, event, name, ids.userId, ids.anonymousId]) {
+  for (const part of [
+    json.properties,
+    json.traits,
+    json.context,
+    json.integrations,
+    json.extra,
+    event,
+    name,
+    ids.userId,
+    ids.anonymousId,
+  ]) {
     if (part) size += part.length;
   }
   // UTF-16 length undercounts multi-byte text; count bytes exactly only when it could matter.
   if (size * 3 > limits.maxEventBytes) {
     size = 200 + Buffer.byteLength(messageId);
-    for (const part of [json.properties, json.traits, json.context, json.integrations, json.extra, event, name, ids.userId, ids.anonymousId]) {
+    for (const part of [
+      json.properties,
+      json.traits,
+      json.context,
+      json.integrations,
+      json.extra,
+      event,
+      name,
+      ids.userId,
+      ids.anonymousId,
+    ]) {
       if (part) size += Buffer.byteLength(part);
     }
     if (size > limits.maxEventBytes) {
-      return reject(messageId, 'event_too_large', `message is about ${size} bytes; the limit is ${limits.maxEventBytes} bytes`);
+      return reject(
+        messageId,
+        'event_too_large',
+        `message is about ${size} bytes; the limit is ${limits.maxEventBytes} bytes`,
+      );
     }
   }
 
@@ -307,7 +343,8 @@ export function prepareMessage(
 function dropField(traits: Obj | null, context: Obj, field: string): void {
   const [head, ...rest] = field.split('.');
   if (head === 'traits' && traits) delete traits[rest[0]!];
-  else if (head === 'context' && rest[0] === 'traits' && isObject(context.traits)) delete context.traits[rest[1]!];
+  else if (head === 'context' && rest[0] === 'traits' && isObject(context.traits))
+    delete context.traits[rest[1]!];
 }
 
 /** The payload kept for a rejected message: the original, minus the write key. */

@@ -80,7 +80,12 @@ export async function updateRejectedAfterReplay(
   );
 }
 
-export async function updateRejectedDiscarded(db: Database, workspaceId: string, ids: readonly string[], at: Date): Promise<number> {
+export async function updateRejectedDiscarded(
+  db: Database,
+  workspaceId: string,
+  ids: readonly string[],
+  at: Date,
+): Promise<number> {
   if (ids.length === 0) return 0;
   const rows = await db.query<{ n: number }>(
     `SELECT count(*) AS n FROM rejected_records WHERE workspace_id = ? AND status = 'open' AND id IN (${ids.map(() => '?').join(', ')})`,

@@ -60,7 +60,12 @@ export interface ReplayResult {
   accepted: number;
   duplicates: number;
   stillRejected: number;
-  results: Array<{ id: string; outcome: 'accepted' | 'duplicate' | 'rejected'; code?: string; reason?: string }>;
+  results: Array<{
+    id: string;
+    outcome: 'accepted' | 'duplicate' | 'rejected';
+    code?: string;
+    reason?: string;
+  }>;
 }
 
 /** Rejected records: listed with their reasons, replayed after the rules or the data are fixed, or discarded. */
@@ -79,7 +84,9 @@ export class RejectedRecords {
     return (await selectRejected(this.db, filter)).map(toRecord);
   }
 
-  async summary(filter: Omit<RejectedFilter, 'limit' | 'offset'>): Promise<Array<{ code: string; count: number }>> {
+  async summary(
+    filter: Omit<RejectedFilter, 'limit' | 'offset'>,
+  ): Promise<Array<{ code: string; count: number }>> {
     await this.settle();
     return (await countRejectedByCode(this.db, filter)).map((r) => ({ code: r.code, count: r.n }));
   }
@@ -95,7 +102,13 @@ export class RejectedRecords {
     if (payload !== undefined && rows.length !== 1) {
       throw new Error('a replacement payload replays exactly one record: name it by id');
     }
-    const result: ReplayResult = { attempted: rows.length, accepted: 0, duplicates: 0, stillRejected: 0, results: [] };
+    const result: ReplayResult = {
+      attempted: rows.length,
+      accepted: 0,
+      duplicates: 0,
+      stillRejected: 0,
+      results: [],
+    };
     const outcomes = await Promise.all(
       rows.map(async (row) => {
         const effective = payload === undefined ? row : { ...row, payload: JSON.stringify(payload) };
@@ -107,12 +120,24 @@ export class RejectedRecords {
       if (outcome.kind === 'rejected') {
         result.stillRejected++;
         result.results.push({ id: row.id, outcome: 'rejected', code: outcome.code, reason: outcome.reason });
-        await updateRejectedAfterReplay(this.db, row.id, { status: 'open', code: outcome.code, reason: outcome.reason, payload: row.payload, at });
+        await updateRejectedAfterReplay(this.db, row.id, {
+          status: 'open',
+          code: outcome.code,
+          reason: outcome.reason,
+          payload: row.payload,
+          at,
+        });
       } else {
         if (outcome.kind === 'accepted') result.accepted++;
         else result.duplicates++;
         result.results.push({ id: row.id, outcome: outcome.kind });
-        await updateRejectedAfterReplay(this.db, row.id, { status: 'replayed', code: row.code, reason: row.reason, payload: row.payload, at });
+        await updateRejectedAfterReplay(this.db, row.id, {
+          status: 'replayed',
+          code: row.code,
+          reason: row.reason,
+          payload: row.payload,
+          at,
+        });
       }
     }
     return result;
@@ -123,13 +148,19 @@ export class RejectedRecords {
     let message: unknown;
     if (decoder) {
       const decoded = await decoder(row);
-      if (!decoded.ok) return { kind: 'rejected', messageId: null, code: decoded.code, reason: decoded.reason };
+      if (!decoded.ok)
+        return { kind: 'rejected', messageId: null, code: decoded.code, reason: decoded.reason };
       message = decoded.message;
     } else {
       try {
         message = JSON.parse(row.payload);
       } catch (err) {
-        return { kind: 'rejected', messageId: null, code: 'invalid_json', reason: `payload is not valid JSON: ${(err as Error).message}` };
+        return {
+          kind: 'rejected',
+          messageId: null,
+          code: 'invalid_json',
+          reason: `payload is not valid JSON: ${(err as Error).message}`,
+        };
       }
     }
     const [outcome] = await this.collector.ingest(

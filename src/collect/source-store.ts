@@ -14,7 +14,11 @@ export interface SourceRow {
 }
 
 export async function ensureWorkspace(db: Database, id: string, name: string): Promise<void> {
-  await db.run('INSERT INTO workspaces VALUES (?, ?, ?::TIMESTAMP) ON CONFLICT DO NOTHING', [id, name, new Date()]);
+  await db.run('INSERT INTO workspaces VALUES (?, ?, ?::TIMESTAMP) ON CONFLICT DO NOTHING', [
+    id,
+    name,
+    new Date(),
+  ]);
 }
 
 export async function insertSource(db: Database, row: Omit<SourceRow, 'disabled_at'>): Promise<void> {

@@ -10,7 +10,18 @@ import {
   type SourceRow,
 } from './source-store.js';
 
-export const SOURCE_KINDS = ['http', 'web', 'app', 'miniprogram', 'server', 'pos', 'ecommerce', 'crm', 'service', 'import'] as const;
+export const SOURCE_KINDS = [
+  'http',
+  'web',
+  'app',
+  'miniprogram',
+  'server',
+  'pos',
+  'ecommerce',
+  'crm',
+  'service',
+  'import',
+] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 export interface Source {
@@ -54,7 +65,11 @@ export class SourceRegistry {
   }
 
   /** Creates a source; the returned write key is not stored anywhere and cannot be shown again. */
-  async create(workspaceId: string, name: string, kind: string): Promise<{ source: Source; writeKey: string }> {
+  async create(
+    workspaceId: string,
+    name: string,
+    kind: string,
+  ): Promise<{ source: Source; writeKey: string }> {
     const writeKey = newSecret('wk');
     const row: Omit<SourceRow, 'disabled_at'> = {
       id: generateId('src'),
@@ -95,13 +110,20 @@ export class SourceRegistry {
   }
 
   /** Per-source event counts, last event time and open rejected records. */
-  async activity(workspaceId: string, settle: () => Promise<void>): Promise<Map<string, { events: number; lastReceivedAt: string | null; rejectedOpen: number }>> {
+  async activity(
+    workspaceId: string,
+    settle: () => Promise<void>,
+  ): Promise<Map<string, { events: number; lastReceivedAt: string | null; rejectedOpen: number }>> {
     await settle();
     const rows = await selectSourceActivity(this.db, workspaceId);
     return new Map(
       rows.map((r) => [
         r.source_id,
-        { events: r.events, lastReceivedAt: r.last_received_at?.toISOString() ?? null, rejectedOpen: r.rejected_open },
+        {
+          events: r.events,
+          lastReceivedAt: r.last_received_at?.toISOString() ?? null,
+          rejectedOpen: r.rejected_open,
+        },
       ]),
     );
   }

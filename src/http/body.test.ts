@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../platform/errors.js';
+import type { AppError } from '../platform/errors.js';
 import { decodeJsonBody, maxNesting } from './body.js';
 
 /** Plain reference: the depth of a parsed JSON value. */
@@ -42,12 +42,18 @@ describe('decodeJsonBody', () => {
 
   it('names each problem', () => {
     expect(code(() => decodeJsonBody(Buffer.from('{"a":'), undefined, limits))).toBe('invalid_json');
-    expect(code(() => decodeJsonBody(Buffer.from([0x22, 0xff, 0x22]), undefined, limits))).toBe('invalid_utf8');
-    expect(code(() => decodeJsonBody(Buffer.from('['.repeat(65) + ']'.repeat(65)), undefined, limits))).toBe('too_deep');
-    expect(code(() => decodeJsonBody(Buffer.from('['.repeat(64) + ']'.repeat(64)), undefined, limits))).toBe('ok');
-    expect(code(() => decodeJsonBody(gzipSync('x'.repeat(2000)), 'gzip', { ...limits, maxBytes: 1000 }))).toBe(
-      'payload_too_large',
+    expect(code(() => decodeJsonBody(Buffer.from([0x22, 0xff, 0x22]), undefined, limits))).toBe(
+      'invalid_utf8',
     );
+    expect(code(() => decodeJsonBody(Buffer.from('['.repeat(65) + ']'.repeat(65)), undefined, limits))).toBe(
+      'too_deep',
+    );
+    expect(code(() => decodeJsonBody(Buffer.from('['.repeat(64) + ']'.repeat(64)), undefined, limits))).toBe(
+      'ok',
+    );
+    expect(
+      code(() => decodeJsonBody(gzipSync('x'.repeat(2000)), 'gzip', { ...limits, maxBytes: 1000 })),
+    ).toBe('payload_too_large');
     expect(code(() => decodeJsonBody(Buffer.from('{}'), 'zstd', limits))).toBe('unsupported_encoding');
   });
 });

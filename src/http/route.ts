@@ -118,7 +118,12 @@ export function openApiDocument(routes: readonly RouteDef[], version: string): R
         required?: string[];
       };
       for (const [name, s] of Object.entries(json.properties ?? {})) {
-        parameters.push({ name, in: where, required: where === 'path' || (json.required ?? []).includes(name), schema: s });
+        parameters.push({
+          name,
+          in: where,
+          required: where === 'path' || (json.required ?? []).includes(name),
+          schema: s,
+        });
       }
     }
     const operation: Record<string, unknown> = {
@@ -141,12 +146,16 @@ export function openApiDocument(routes: readonly RouteDef[], version: string): R
     if (route.body) {
       operation.requestBody = {
         required: true,
-        content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }) } },
+        content: {
+          'application/json': { schema: z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }) },
+        },
       };
     } else if (route.rawBody) {
       operation.requestBody = {
         required: true,
-        content: Object.fromEntries(route.rawBody.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+        content: Object.fromEntries(
+          route.rawBody.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+        ),
       };
     }
     (paths[path] ??= {})[route.method.toLowerCase()] = operation;

@@ -39,8 +39,10 @@ function fromFastifyError(err: FastifyError, limit: number | undefined): AppErro
 
 /** Builds the HTTP server: the collection API, the management API and uniform JSON errors. */
 export function buildServer(deps: ServerDeps): FastifyInstance {
+  // Typed as Fastify's logger so the instance type is the default one routes are written for.
+  const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance,
     disableRequestLogging: true,
     genReqId: () => generateId('req'),
     bodyLimit: 1024 * 1024,
@@ -52,7 +54,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const appError = err instanceof AppError ? err : fromFastifyError(err, request.routeOptions.bodyLimit);
     if (appError) {
       void reply.code(appError.status).send({
-        error: { code: appError.code, message: appError.message, ...(appError.details ? { details: appError.details } : {}) },
+        error: {
+          code: appError.code,
+          message: appError.message,
+          ...(appError.details ? { details: appError.details } : {}),
+        },
         requestId: request.id,
       });
       return;
@@ -60,7 +66,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     // A bug or an outage: the cause goes to the log, the client gets the request id.
     request.log.error({ err, requestId: request.id, url: request.url }, 'unhandled error');
     void reply.code(500).send({
-      error: { code: 'internal', message: `internal error; quote request id ${request.id} when reporting it` },
+      error: {
+        code: 'internal',
+        message: `internal error; quote request id ${request.id} when reporting it`,
+      },
       requestId: request.id,
     });
   });

@@ -25,8 +25,15 @@ describe('loadConfig', () => {
 
   it('layers file < environment < flags', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
-    writeFileSync(join(dir, 'tessera.config.json'), JSON.stringify({ server: { port: 5000, host: '0.0.0.0' }, lang: 'en' }));
-    const c = loadConfig({ cwd: dir, env: { TESSERA_PORT: '6000', TESSERA_DATA_DIR: '/var/tessera' }, overrides: { demo: false } });
+    writeFileSync(
+      join(dir, 'tessera.config.json'),
+      JSON.stringify({ server: { port: 5000, host: '0.0.0.0' }, lang: 'en' }),
+    );
+    const c = loadConfig({
+      cwd: dir,
+      env: { TESSERA_PORT: '6000', TESSERA_DATA_DIR: '/var/tessera' },
+      overrides: { demo: false },
+    });
     expect(c.server).toEqual({ port: 6000, host: '0.0.0.0' });
     expect(c.dataDir).toBe('/var/tessera');
     expect(c.lang).toBe('en');
@@ -35,8 +42,13 @@ describe('loadConfig', () => {
 
   it('lists every problem at once, with its place', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tessera-config-'));
-    writeFileSync(join(dir, 'tessera.config.json'), JSON.stringify({ server: { port: 70000 }, governance: { timeZone: 'Mars/Olympus' }, colour: 'red' }));
-    const found = problems(() => loadConfig({ cwd: dir, env: { TESSERA_PORT: 'eighty', TESSERA_DEMO: 'maybe' } }));
+    writeFileSync(
+      join(dir, 'tessera.config.json'),
+      JSON.stringify({ server: { port: 70000 }, governance: { timeZone: 'Mars/Olympus' }, colour: 'red' }),
+    );
+    const found = problems(() =>
+      loadConfig({ cwd: dir, env: { TESSERA_PORT: 'eighty', TESSERA_DEMO: 'maybe' } }),
+    );
     expect(found).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^TESSERA_PORT: expected a whole number/),

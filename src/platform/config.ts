@@ -14,8 +14,16 @@ const serverSchema = z.strictObject({
 
 const collectSchema = z.strictObject({
   /** Segment's documented limits: 32 KB a message, 500 KB a batch request. */
-  maxEventBytes: z.number().int().positive().default(32 * 1024),
-  maxBatchBytes: z.number().int().positive().default(500 * 1024),
+  maxEventBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024),
+  maxBatchBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(500 * 1024),
   /** Deepest JSON nesting accepted in a body (objects and arrays). */
   maxDepth: z.number().int().min(4).max(1000).default(64),
   /** Most records loaded from the ingest log into the store in one transaction. */
@@ -131,7 +139,12 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
     out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      prev &&
+      typeof prev === 'object' &&
+      !Array.isArray(prev)
         ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
         : v;
   }
@@ -160,7 +173,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   const cwd = options.cwd ?? process.cwd();
   const problems: string[] = [];
   let fileValues: Record<string, unknown> = {};
-  const file = options.file ?? (existsSync(resolve(cwd, 'tessera.config.json')) ? 'tessera.config.json' : undefined);
+  const file =
+    options.file ?? (existsSync(resolve(cwd, 'tessera.config.json')) ? 'tessera.config.json' : undefined);
   if (file) {
     const path = resolve(cwd, file);
     try {

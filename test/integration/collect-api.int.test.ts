@@ -15,7 +15,11 @@ afterAll(async () => {
 
 const basic = (key: string): string => `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 
-async function post(path: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function post(
+  path: string,
+  body: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${t.url}${path}`, {
     method: 'POST',
     headers: { authorization: basic(writeKey), 'content-type': 'application/json', ...headers },
@@ -33,13 +37,38 @@ async function storedById(messageId: string): Promise<any[]> {
 
 describe('bad input gets a clear 4xx JSON error naming the problem, and the server stays up', () => {
   const deep = (n: number): string => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
-  const cases: Array<{ name: string; path: string; body: () => Buffer | string; headers?: Record<string, string>; status: number; code: string; mentions: RegExp }> = [
-    { name: 'malformed JSON', path: '/v1/track', body: () => '{"event": "x", ', status: 400, code: 'invalid_json', mentions: /not valid JSON/ },
-    { name: 'empty body', path: '/v1/batch', body: () => '', status: 400, code: 'invalid_json', mentions: /empty/ },
+  const cases: Array<{
+    name: string;
+    path: string;
+    body: () => Buffer | string;
+    headers?: Record<string, string>;
+    status: number;
+    code: string;
+    mentions: RegExp;
+  }> = [
+    {
+      name: 'malformed JSON',
+      path: '/v1/track',
+      body: () => '{"event": "x", ',
+      status: 400,
+      code: 'invalid_json',
+      mentions: /not valid JSON/,
+    },
+    {
+      name: 'empty body',
+      path: '/v1/batch',
+      body: () => '',
+      status: 400,
+      code: 'invalid_json',
+      mentions: /empty/,
+    },
     {
       name: 'oversize batch (> 500 KB)',
       path: '/v1/batch',
-      body: () => JSON.stringify({ batch: [{ type: 'track', event: 'x', userId: 'u', properties: { pad: 'x'.repeat(520 * 1024) } }] }),
+      body: () =>
+        JSON.stringify({
+          batch: [{ type: 'track', event: 'x', userId: 'u', properties: { pad: 'x'.repeat(520 * 1024) } }],
+        }),
       status: 413,
       code: 'payload_too_large',
       mentions: /512000 bytes/,
@@ -61,25 +90,117 @@ describe('bad input gets a clear 4xx JSON error naming the problem, and the serv
       code: 'payload_too_large',
       mentions: /decompression/,
     },
-    { name: 'missing write key', path: '/v1/track', body: () => '{"event":"x","userId":"u"}', headers: { authorization: '' }, status: 401, code: 'unauthorized', mentions: /missing write key/ },
-    { name: 'bad write key', path: '/v1/track', body: () => '{"event":"x","userId":"u"}', headers: { authorization: basic('wk_nope') }, status: 401, code: 'unauthorized', mentions: /invalid/ },
-    { name: 'non-Basic auth', path: '/v1/track', body: () => '{"event":"x","userId":"u"}', headers: { authorization: 'Bearer abc' }, status: 401, code: 'unauthorized', mentions: /HTTP Basic/ },
-    { name: 'invalid UTF-8', path: '/v1/track', body: () => Buffer.from([0x7b, 0x22, 0x65, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), status: 400, code: 'invalid_utf8', mentions: /UTF-8/ },
-    { name: 'deep nesting', path: '/v1/track', body: () => deep(200), status: 400, code: 'too_deep', mentions: /64 levels/ },
-    { name: 'unsupported encoding', path: '/v1/track', body: () => '{}', headers: { 'content-encoding': 'compress' }, status: 415, code: 'unsupported_encoding', mentions: /compress/ },
-    { name: 'corrupt gzip', path: '/v1/track', body: () => Buffer.from([0x1f, 0x8b, 1, 2, 3, 4]), status: 400, code: 'bad_request', mentions: /gzip/ },
-    { name: 'batch without a batch array', path: '/v1/batch', body: () => '{"events": []}', status: 400, code: 'bad_request', mentions: /"batch" array/ },
-    { name: 'not an object', path: '/v1/track', body: () => '[1,2]', status: 400, code: 'invalid_message', mentions: /JSON object/ },
-    { name: 'track without event', path: '/v1/track', body: () => '{"userId":"u1"}', status: 400, code: 'missing_event', mentions: /"event"/ },
-    { name: 'no identity', path: '/v1/track', body: () => '{"event":"E"}', status: 400, code: 'missing_identity', mentions: /userId/ },
-    { name: 'wrong type of properties', path: '/v1/track', body: () => '{"event":"E","userId":"u","properties":[1]}', status: 400, code: 'invalid_field_type', mentions: /"properties" must be an object/ },
+    {
+      name: 'missing write key',
+      path: '/v1/track',
+      body: () => '{"event":"x","userId":"u"}',
+      headers: { authorization: '' },
+      status: 401,
+      code: 'unauthorized',
+      mentions: /missing write key/,
+    },
+    {
+      name: 'bad write key',
+      path: '/v1/track',
+      body: () => '{"event":"x","userId":"u"}',
+      headers: { authorization: basic('wk_nope') },
+      status: 401,
+      code: 'unauthorized',
+      mentions: /invalid/,
+    },
+    {
+      name: 'non-Basic auth',
+      path: '/v1/track',
+      body: () => '{"event":"x","userId":"u"}',
+      headers: { authorization: 'Bearer abc' },
+      status: 401,
+      code: 'unauthorized',
+      mentions: /HTTP Basic/,
+    },
+    {
+      name: 'invalid UTF-8',
+      path: '/v1/track',
+      body: () => Buffer.from([0x7b, 0x22, 0x65, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]),
+      status: 400,
+      code: 'invalid_utf8',
+      mentions: /UTF-8/,
+    },
+    {
+      name: 'deep nesting',
+      path: '/v1/track',
+      body: () => deep(200),
+      status: 400,
+      code: 'too_deep',
+      mentions: /64 levels/,
+    },
+    {
+      name: 'unsupported encoding',
+      path: '/v1/track',
+      body: () => '{}',
+      headers: { 'content-encoding': 'compress' },
+      status: 415,
+      code: 'unsupported_encoding',
+      mentions: /compress/,
+    },
+    {
+      name: 'corrupt gzip',
+      path: '/v1/track',
+      body: () => Buffer.from([0x1f, 0x8b, 1, 2, 3, 4]),
+      status: 400,
+      code: 'bad_request',
+      mentions: /gzip/,
+    },
+    {
+      name: 'batch without a batch array',
+      path: '/v1/batch',
+      body: () => '{"events": []}',
+      status: 400,
+      code: 'bad_request',
+      mentions: /"batch" array/,
+    },
+    {
+      name: 'not an object',
+      path: '/v1/track',
+      body: () => '[1,2]',
+      status: 400,
+      code: 'invalid_message',
+      mentions: /JSON object/,
+    },
+    {
+      name: 'track without event',
+      path: '/v1/track',
+      body: () => '{"userId":"u1"}',
+      status: 400,
+      code: 'missing_event',
+      mentions: /"event"/,
+    },
+    {
+      name: 'no identity',
+      path: '/v1/track',
+      body: () => '{"event":"E"}',
+      status: 400,
+      code: 'missing_identity',
+      mentions: /userId/,
+    },
+    {
+      name: 'wrong type of properties',
+      path: '/v1/track',
+      body: () => '{"event":"E","userId":"u","properties":[1]}',
+      status: 400,
+      code: 'invalid_field_type',
+      mentions: /"properties" must be an object/,
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {
       const headers = { ...c.headers };
       const res =
         headers.authorization === ''
-          ? await fetch(`${t.url}${c.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: c.body() }).then(async (r) => ({
+          ? await fetch(`${t.url}${c.path}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: c.body(),
+            }).then(async (r) => ({
               status: r.status,
               body: JSON.parse(await r.text()),
             }))
@@ -109,7 +230,12 @@ describe('batches', () => {
       { type: 'identify', messageId: 'mix-3', traits: { name: 'no id' } },
       { type: 'track', messageId: 'mix-4', anonymousId: 'a1', event: 'X', properties: 'oops' },
       { type: 'shout', messageId: 'mix-5', userId: 'u1' },
-      { type: 'identify', messageId: 'mix-6', userId: 'u2', traits: { phone: '138 0013 8000', email: ' Ann@Example.COM ' } },
+      {
+        type: 'identify',
+        messageId: 'mix-6',
+        userId: 'u2',
+        traits: { phone: '138 0013 8000', email: ' Ann@Example.COM ' },
+      },
       { type: 'identify', messageId: 'mix-7', userId: 'u3', traits: { phone: '12345' } },
       { type: 'page', messageId: 'mix-8', anonymousId: 'a2', name: 'Home', timestamp: 'yesterday-ish' },
     ];
@@ -127,7 +253,8 @@ describe('batches', () => {
     expect(await storedById('mix-1')).toHaveLength(1);
     const [identified] = await storedById('mix-6');
     expect(identified.traits).toEqual({ phone: '+8613800138000', email: 'ann@example.com' });
-    for (const id of ['mix-2', 'mix-3', 'mix-4', 'mix-7', 'mix-8']) expect(await storedById(id)).toHaveLength(0);
+    for (const id of ['mix-2', 'mix-3', 'mix-4', 'mix-7', 'mix-8'])
+      expect(await storedById(id)).toHaveLength(0);
 
     const rejected = await t.api('GET', '/api/v1/rejected?limit=100');
     const byRef = new Map(rejected.body.records.map((r: any) => [r.originRef, r]));
@@ -143,7 +270,13 @@ describe('batches', () => {
   });
 
   it('a replayed messageId is stored once', async () => {
-    const msg = { type: 'track', messageId: 'dup-1', userId: 'u9', event: 'Order Completed', properties: { order_id: 'o1', revenue: 10 } };
+    const msg = {
+      type: 'track',
+      messageId: 'dup-1',
+      userId: 'u9',
+      event: 'Order Completed',
+      properties: { order_id: 'o1', revenue: 10 },
+    };
     const first = await post('/v1/batch', JSON.stringify({ batch: [msg, msg] }));
     expect(first.body).toMatchObject({ accepted: 1, duplicates: 1 });
     const again = await post('/v1/track', JSON.stringify(msg));
@@ -152,7 +285,12 @@ describe('batches', () => {
   });
 
   it('accepts gzip bodies labelled as form data, and the write key in the body', async () => {
-    const body = gzipSync(JSON.stringify({ writeKey, batch: [{ type: 'screen', messageId: 'gz-1', anonymousId: 'a', name: 'Home' }] }));
+    const body = gzipSync(
+      JSON.stringify({
+        writeKey,
+        batch: [{ type: 'screen', messageId: 'gz-1', anonymousId: 'a', name: 'Home' }],
+      }),
+    );
     const res = await fetch(`${t.url}/v1/batch`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -169,7 +307,15 @@ describe('batches', () => {
     const clientNow = Date.now() + 3_600_000;
     const body = {
       sentAt: new Date(clientNow).toISOString(),
-      batch: [{ type: 'track', messageId: 'skew-1', userId: 'u', event: 'E', timestamp: new Date(clientNow - 300_000).toISOString() }],
+      batch: [
+        {
+          type: 'track',
+          messageId: 'skew-1',
+          userId: 'u',
+          event: 'E',
+          timestamp: new Date(clientNow - 300_000).toISOString(),
+        },
+      ],
     };
     const before = Date.now();
     await post('/v1/batch', JSON.stringify(body));
@@ -190,7 +336,10 @@ describe('batches', () => {
       os: { name: 'iOS', version: '17' },
       campaign: { source: 'wechat', medium: 'social', name: '618' },
     };
-    await post('/v1/page', JSON.stringify({ messageId: 'ctx-1', anonymousId: 'a', name: 'Landing', context }));
+    await post(
+      '/v1/page',
+      JSON.stringify({ messageId: 'ctx-1', anonymousId: 'a', name: 'Landing', context }),
+    );
     const [stored] = await storedById('ctx-1');
     expect(stored.context).toMatchObject(context);
     expect(stored.context.ip).toMatch(/127\.0\.0\.1/);
@@ -214,13 +363,19 @@ describe('rejected records are replayable once the rules or the data are fixed',
   });
 
   it('a replay that still fails keeps the record open with the new reason', async () => {
-    await post('/v1/identify', JSON.stringify({ messageId: 'fix-2', userId: 'u', traits: { email: 'not-an-email' } }));
+    await post(
+      '/v1/identify',
+      JSON.stringify({ messageId: 'fix-2', userId: 'u', traits: { email: 'not-an-email' } }),
+    );
     const list = await t.api('GET', '/api/v1/rejected?code=invalid_email');
     const record = list.body.records.find((r: any) => r.payload.messageId === 'fix-2');
     const replay = await t.api('POST', '/api/v1/rejected/replay', { ids: [record.id] });
     expect(replay.body).toMatchObject({ attempted: 1, accepted: 0, stillRejected: 1 });
     const again = await t.api('GET', '/api/v1/rejected?code=invalid_email');
-    expect(again.body.records.find((r: any) => r.id === record.id)).toMatchObject({ status: 'open', attempts: 1 });
+    expect(again.body.records.find((r: any) => r.id === record.id)).toMatchObject({
+      status: 'open',
+      attempts: 1,
+    });
   });
 });
 
@@ -251,7 +406,8 @@ describe('management API', () => {
     expect(doc.openapi).toBe('3.1.0');
     const ops = Object.values(doc.paths).flatMap((p: any) => Object.values(p)) as any[];
     expect(ops.length).toBeGreaterThanOrEqual(10);
-    for (const op of ops) expect(['public', 'viewer', 'analyst', 'marketer', 'admin']).toContain(op['x-tessera-role']);
+    for (const op of ops)
+      expect(['public', 'viewer', 'analyst', 'marketer', 'admin']).toContain(op['x-tessera-role']);
     expect(doc.paths['/api/v1/events'].get.parameters.map((p: any) => p.name)).toEqual(
       expect.arrayContaining(['messageId', 'userId', 'anonymousId', 'type', 'event', 'limit']),
     );

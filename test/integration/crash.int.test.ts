@@ -66,7 +66,12 @@ it('every acknowledged messageId survives SIGKILL exactly once', async () => {
 
   // Restart on the same data; a client that retries its last acknowledged batch must not duplicate it.
   server = await startServer(port);
-  const retry = acked[acked.length - 1]!.map((messageId) => ({ type: 'track', messageId, userId: 'x', event: 'Product Viewed' }));
+  const retry = acked[acked.length - 1]!.map((messageId) => ({
+    type: 'track',
+    messageId,
+    userId: 'x',
+    event: 'Product Viewed',
+  }));
   const again = await fetch(`${url}/v1/batch`, {
     method: 'POST',
     headers: { authorization: auth, 'content-type': 'application/json' },

@@ -32,14 +32,36 @@ describe('@segment/analytics-node', () => {
       if (err) throw err as Error;
       ids[name] = ctx!.event.messageId!;
     };
-    analytics.identify({ userId: 'u_100', traits: { name: '王小明', phone: '13800138000', email: 'XM@Example.com' }, timestamp: ts }, remember('identify'));
+    analytics.identify(
+      {
+        userId: 'u_100',
+        traits: { name: '王小明', phone: '13800138000', email: 'XM@Example.com' },
+        timestamp: ts,
+      },
+      remember('identify'),
+    );
     analytics.track(
-      { userId: 'u_100', event: 'Order Completed', properties: { order_id: 'o-1', revenue: 299.5, products: [{ sku: 'A1', category: 'skincare' }] }, timestamp: ts, context: { campaign: { source: 'wechat', medium: 'social', name: '618' } } },
+      {
+        userId: 'u_100',
+        event: 'Order Completed',
+        properties: { order_id: 'o-1', revenue: 299.5, products: [{ sku: 'A1', category: 'skincare' }] },
+        timestamp: ts,
+        context: { campaign: { source: 'wechat', medium: 'social', name: '618' } },
+      },
       remember('track'),
     );
-    analytics.page({ anonymousId: 'anon-1', name: 'Home', properties: { url: 'https://brand.example/' }, timestamp: ts }, remember('page'));
-    analytics.screen({ userId: 'u_100', name: 'Cart', properties: { items: 2 }, timestamp: ts }, remember('screen'));
-    analytics.group({ userId: 'u_100', groupId: 'store-021', traits: { city: '上海' }, timestamp: ts }, remember('group'));
+    analytics.page(
+      { anonymousId: 'anon-1', name: 'Home', properties: { url: 'https://brand.example/' }, timestamp: ts },
+      remember('page'),
+    );
+    analytics.screen(
+      { userId: 'u_100', name: 'Cart', properties: { items: 2 }, timestamp: ts },
+      remember('screen'),
+    );
+    analytics.group(
+      { userId: 'u_100', groupId: 'store-021', traits: { city: '上海' }, timestamp: ts },
+      remember('group'),
+    );
     analytics.alias({ userId: 'u_100', previousId: 'anon-1', timestamp: ts }, remember('alias'));
     await analytics.closeAndFlush({ timeout: 10_000 });
     expect(Object.keys(ids).sort()).toEqual(['alias', 'group', 'identify', 'page', 'screen', 'track']);
@@ -53,14 +75,22 @@ describe('@segment/analytics-node', () => {
       expect(Date.parse(rows[0].originalTimestamp)).toBe(ts.getTime());
       expect(rows[0].context.library.name).toBe('@segment/analytics-node');
     }
-    expect(byName.identify.traits).toEqual({ name: '王小明', phone: '+8613800138000', email: 'xm@example.com' });
+    expect(byName.identify.traits).toEqual({
+      name: '王小明',
+      phone: '+8613800138000',
+      email: 'xm@example.com',
+    });
     expect(byName.track).toMatchObject({
       userId: 'u_100',
       event: 'Order Completed',
       properties: { order_id: 'o-1', revenue: 299.5, products: [{ sku: 'A1', category: 'skincare' }] },
     });
     expect(byName.track.context.campaign).toEqual({ source: 'wechat', medium: 'social', name: '618' });
-    expect(byName.page).toMatchObject({ anonymousId: 'anon-1', name: 'Home', properties: { url: 'https://brand.example/' } });
+    expect(byName.page).toMatchObject({
+      anonymousId: 'anon-1',
+      name: 'Home',
+      properties: { url: 'https://brand.example/' },
+    });
     expect(byName.screen).toMatchObject({ userId: 'u_100', name: 'Cart', properties: { items: 2 } });
     expect(byName.group).toMatchObject({ userId: 'u_100', groupId: 'store-021', traits: { city: '上海' } });
     expect(byName.alias).toMatchObject({ userId: 'u_100', previousId: 'anon-1' });
@@ -70,7 +100,8 @@ describe('@segment/analytics-node', () => {
     const { writeKey } = await t.newSource('segment-node-retry');
     for (let round = 0; round < 2; round++) {
       const analytics = new Analytics({ writeKey, host: t.url, flushAt: 10, flushInterval: 50 });
-      for (let i = 0; i < 25; i++) analytics.track({ messageId: `retry-${i}`, userId: `u${i}`, event: 'Product Viewed' });
+      for (let i = 0; i < 25; i++)
+        analytics.track({ messageId: `retry-${i}`, userId: `u${i}`, event: 'Product Viewed' });
       await analytics.closeAndFlush({ timeout: 10_000 });
     }
     for (let i = 0; i < 25; i++) expect(await stored(`retry-${i}`)).toHaveLength(1);
@@ -80,13 +111,56 @@ describe('@segment/analytics-node', () => {
 describe('@rudderstack/rudder-sdk-node (gzip bodies, labelled as form data)', () => {
   it('identify, track, page, screen, group and alias are each stored once with their fields', async () => {
     const { writeKey } = await t.newSource('rudder-node');
-    const client = new RudderAnalytics(writeKey, { dataPlaneUrl: t.url, flushAt: 2, flushInterval: 50, logLevel: 'error' });
+    const client = new RudderAnalytics(writeKey, {
+      dataPlaneUrl: t.url,
+      flushAt: 2,
+      flushInterval: 50,
+      logLevel: 'error',
+    });
     const sent: Array<[string, Record<string, any>]> = [
-      ['identify', { messageId: 'rs-identify', userId: 'u_200', traits: { name: 'Ann Lee', email: 'ann@example.com', gender: '女' }, timestamp: ts }],
-      ['track', { messageId: 'rs-track', userId: 'u_200', event: 'Product Added', properties: { sku: 'B2', price: 120 }, timestamp: ts }],
-      ['page', { messageId: 'rs-page', anonymousId: 'anon-2', name: 'PDP', properties: { path: '/p/b2' }, timestamp: ts }],
-      ['screen', { messageId: 'rs-screen', anonymousId: 'anon-2', name: 'Home', properties: {}, timestamp: ts }],
-      ['group', { messageId: 'rs-group', userId: 'u_200', groupId: 'g-1', traits: { name: 'VIP club' }, timestamp: ts }],
+      [
+        'identify',
+        {
+          messageId: 'rs-identify',
+          userId: 'u_200',
+          traits: { name: 'Ann Lee', email: 'ann@example.com', gender: '女' },
+          timestamp: ts,
+        },
+      ],
+      [
+        'track',
+        {
+          messageId: 'rs-track',
+          userId: 'u_200',
+          event: 'Product Added',
+          properties: { sku: 'B2', price: 120 },
+          timestamp: ts,
+        },
+      ],
+      [
+        'page',
+        {
+          messageId: 'rs-page',
+          anonymousId: 'anon-2',
+          name: 'PDP',
+          properties: { path: '/p/b2' },
+          timestamp: ts,
+        },
+      ],
+      [
+        'screen',
+        { messageId: 'rs-screen', anonymousId: 'anon-2', name: 'Home', properties: {}, timestamp: ts },
+      ],
+      [
+        'group',
+        {
+          messageId: 'rs-group',
+          userId: 'u_200',
+          groupId: 'g-1',
+          traits: { name: 'VIP club' },
+          timestamp: ts,
+        },
+      ],
       ['alias', { messageId: 'rs-alias', userId: 'u_200', previousId: 'anon-2', timestamp: ts }],
     ];
     for (const [method, message] of sent) (client as any)[method](message);
@@ -102,6 +176,10 @@ describe('@rudderstack/rudder-sdk-node (gzip bodies, labelled as form data)', ()
         if (message[key] !== undefined) expect(row[key], `${method}.${key}`).toEqual(message[key]);
       }
     }
-    expect((await stored('rs-identify'))[0].traits).toEqual({ name: 'Ann Lee', email: 'ann@example.com', gender: 'female' });
+    expect((await stored('rs-identify'))[0].traits).toEqual({
+      name: 'Ann Lee',
+      email: 'ann@example.com',
+      gender: 'female',
+    });
   });
 });

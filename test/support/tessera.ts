@@ -11,7 +11,12 @@ export interface TestTessera extends Tessera {
   dataDir: string;
   /** Creates a source and returns its write key. */
   newSource(name?: string): Promise<{ id: string; writeKey: string }>;
-  api<T = any>(method: string, path: string, body?: unknown, apiKey?: string): Promise<{ status: number; body: T }>;
+  api<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    apiKey?: string,
+  ): Promise<{ status: number; body: T }>;
   collect(path: string, body: unknown, writeKey: string): Promise<{ status: number; body: any }>;
   /** Closes and removes the data directory (unless keepData). */
   stop(options?: { keepData?: boolean }): Promise<void>;
@@ -51,7 +56,8 @@ export async function startTestTessera(overrides: ConfigInput = {}, dataDir?: st
     api,
     async newSource(name = 'test source') {
       const res = await api('POST', '/api/v1/sources', { name });
-      if (res.status !== 201) throw new Error(`source creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status !== 201)
+        throw new Error(`source creation failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as { id: string; writeKey: string };
     },
     async collect(path, body, writeKey) {

@@ -166,7 +166,7 @@ describe('wall-clock round trip in any zone', () => {
   );
 
   /** How the wall clock is written: each format with the precision it keeps. */
-  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  const pad = (n: number): string => String(n).padStart(2, '0');
   const FORMATS: [string, number, (d: Date) => string][] = [
     ['ISO', 1, (d) => d.toISOString().slice(0, 23)],
     ['space', 1000, (d) => d.toISOString().slice(0, 19).replace('T', ' ')],

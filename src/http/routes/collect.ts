@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Collector, IngestItem } from '../../collect/collector.js';
 import type { MessageOutcome, MessageType } from '../../collect/message.js';
 import type { Source, SourceRegistry } from '../../collect/sources.js';
@@ -19,7 +19,11 @@ function writeKeyFromHeader(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
   const match = /^Basic\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new AppError('unauthorized', 'Authorization must be HTTP Basic with the write key as the user name');
+  if (!match)
+    throw new AppError(
+      'unauthorized',
+      'Authorization must be HTTP Basic with the write key as the user name',
+    );
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const user = decoded.includes(':') ? decoded.slice(0, decoded.indexOf(':')) : decoded;
   if (user === '') throw new AppError('unauthorized', 'the Basic auth user name (the write key) is empty');
@@ -40,7 +44,9 @@ function authenticate(deps: CollectRouteDeps, body: unknown, headerKey?: string)
   return source;
 }
 
-function rejectedOf(outcomes: MessageOutcome[]): Array<{ index: number; messageId: string | null; code: string; reason: string }> {
+function rejectedOf(
+  outcomes: MessageOutcome[],
+): Array<{ index: number; messageId: string | null; code: string; reason: string }> {
   const out: Array<{ index: number; messageId: string | null; code: string; reason: string }> = [];
   outcomes.forEach((o, index) => {
     if (o.kind === 'rejected') out.push({ index, messageId: o.messageId, code: o.code, reason: o.reason });
@@ -82,8 +88,11 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectRouteDe
 
     const bodyOf = (request: FastifyRequest, maxBytes: number): unknown => {
       const buf = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const encoding = request.headers['content-encoding'];
-      return decodeJsonBody(buf, Array.isArray(encoding) ? encoding[0] : encoding, { maxBytes, maxDepth: deps.limits.maxDepth });
+      const encoding: string | string[] | undefined = request.headers['content-encoding'];
+      return decodeJsonBody(buf, typeof encoding === 'string' ? encoding : encoding?.[0], {
+        maxBytes,
+        maxDepth: deps.limits.maxDepth,
+      });
     };
 
     const single = (type: MessageType): void => {
@@ -112,15 +121,19 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectRouteDe
     };
     for (const type of ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const) single(type);
 
-    const batch = async (request: FastifyRequest, reply: import('fastify').FastifyReply): Promise<unknown> => {
+    const batch = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
       const early = earlySource(request);
       const body = bodyOf(request, deps.limits.maxBatchBytes);
       const source = early ?? authenticate(deps, body);
       if (!isObject(body) || !Array.isArray(body.batch)) {
-        throw new AppError('bad_request', 'a batch request must be a JSON object with a "batch" array of messages');
+        throw new AppError(
+          'bad_request',
+          'a batch request must be a JSON object with a "batch" array of messages',
+        );
       }
       if (body.batch.length === 0) throw new AppError('bad_request', '"batch" is empty');
-      const items: IngestItem[] = body.batch.map((message, i) => ({ message, ref: `batch[${i}]` }));
+      const messages: unknown[] = body.batch;
+      const items: IngestItem[] = messages.map((message, i) => ({ message, ref: `batch[${i}]` }));
       const outcomes = await ingestOrUnavailable(deps, items, {
         workspaceId: source.workspaceId,
         sourceId: source.id,
@@ -138,7 +151,10 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectRouteDe
       if (rejected.length === outcomes.length) {
         reply.code(400);
         return {
-          error: { code: 'all_rejected', message: `all ${outcomes.length} messages were rejected; see "rejected"` },
+          error: {
+            code: 'all_rejected',
+            message: `all ${outcomes.length} messages were rejected; see "rejected"`,
+          },
           ...result,
           requestId: request.id,
         };

@@ -55,7 +55,11 @@ export function eventRoutes(db: Database, settle: () => Promise<void>): RouteDef
       success: { description: '{ events: [...], next: seq to pass as "before" for the next page, or null }' },
       handler: async ({ query, caller }) => {
         await settle(); // read your writes: everything acknowledged is visible
-        const rows = await listEvents(db, { ...query, beforeSeq: query.before, workspaceId: caller.workspaceId });
+        const rows = await listEvents(db, {
+          ...query,
+          beforeSeq: query.before,
+          workspaceId: caller.workspaceId,
+        });
         const events = rows.map(eventToMessage);
         return { events, next: rows.length === query.limit ? (rows[rows.length - 1]?.seq ?? null) : null };
       },

@@ -42,7 +42,8 @@ export function rejectedRoutes(rejected: RejectedRecords): RouteDef[] {
       url: '/api/v1/rejected/replay',
       role: 'admin',
       tag: 'governance',
-      summary: 'Run open rejected records through the pipeline again (after the rules or the data were fixed)',
+      summary:
+        'Run open rejected records through the pipeline again (after the rules or the data were fixed)',
       body: z
         .strictObject({
           ids: z.array(z.string()).min(1).max(10_000).optional(),
@@ -58,10 +59,19 @@ export function rejectedRoutes(rejected: RejectedRecords): RouteDef[] {
       handler: async ({ body, caller }) => {
         if (!body.ids && !body.code && !body.sourceId && body.limit === 10_000) {
           // Replaying everything is allowed, but only when asked for by a filter or a limit.
-          throw new AppError('validation_failed', 'name the records to replay: ids, code, sourceId or an explicit limit');
+          throw new AppError(
+            'validation_failed',
+            'name the records to replay: ids, code, sourceId or an explicit limit',
+          );
         }
         return rejected.replay(
-          { workspaceId: caller.workspaceId, ids: body.ids, code: body.code, sourceId: body.sourceId, limit: body.limit },
+          {
+            workspaceId: caller.workspaceId,
+            ids: body.ids,
+            code: body.code,
+            sourceId: body.sourceId,
+            limit: body.limit,
+          },
           body.payload,
         );
       },
@@ -73,7 +83,9 @@ export function rejectedRoutes(rejected: RejectedRecords): RouteDef[] {
       tag: 'governance',
       summary: 'Mark open rejected records as discarded (kept for audit, no longer listed as open)',
       body: z.strictObject({ ids: z.array(z.string()).min(1).max(10_000) }),
-      handler: async ({ body, caller }) => ({ discarded: await rejected.discard(caller.workspaceId, body.ids) }),
+      handler: async ({ body, caller }) => ({
+        discarded: await rejected.discard(caller.workspaceId, body.ids),
+      }),
     }),
   ];
 }

@@ -51,7 +51,8 @@ export function sourceRoutes(sources: SourceRegistry, settle: () => Promise<void
       tag: 'sources',
       summary: 'Disable a source: its write key stops working',
       params: idParams,
-      handler: async ({ params, caller }) => sources.setDisabled(find(caller.workspaceId, params.id).id, true),
+      handler: async ({ params, caller }) =>
+        sources.setDisabled(find(caller.workspaceId, params.id).id, true),
     }),
     defineRoute({
       method: 'POST',
@@ -60,7 +61,8 @@ export function sourceRoutes(sources: SourceRegistry, settle: () => Promise<void
       tag: 'sources',
       summary: 'Enable a disabled source again',
       params: idParams,
-      handler: async ({ params, caller }) => sources.setDisabled(find(caller.workspaceId, params.id).id, false),
+      handler: async ({ params, caller }) =>
+        sources.setDisabled(find(caller.workspaceId, params.id).id, false),
     }),
   ];
 }

@@ -1,6 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import {
+  DuckDBInstance,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
 
 /** A value that may be bound to a `?` placeholder. */
 export type SqlValue = string | number | boolean | bigint | null | Date;
@@ -48,12 +53,16 @@ export class Database {
    * Streams a query's result chunk by chunk (columns of JS values), for scans too large to
    * hold as row objects.
    */
-  async scan(sql: string, params: readonly SqlValue[], onChunk: (columns: unknown[][]) => void): Promise<void> {
+  async scan(
+    sql: string,
+    params: readonly SqlValue[],
+    onChunk: (columns: unknown[][]) => void,
+  ): Promise<void> {
     const result = await this.reader.stream(sql, toDuckValues(params));
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      onChunk(chunk.getColumns() as unknown[][]);
+      onChunk(chunk.getColumns());
     }
   }
 
@@ -100,7 +109,9 @@ export class Database {
     try {
       await this.writer.run('ROLLBACK');
     } catch (rollbackErr) {
-      throw new AggregateError([err, rollbackErr], 'transaction failed and could not be rolled back');
+      throw new AggregateError([err, rollbackErr], 'transaction failed and could not be rolled back', {
+        cause: rollbackErr,
+      });
     }
   }
 
@@ -145,7 +156,11 @@ async function readRows<T extends Row>(
   for (const row of rows) {
     for (const key of Object.keys(row)) {
       const v = row[key];
-      if (typeof v === 'bigint' && v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)) {
+      if (
+        typeof v === 'bigint' &&
+        v <= BigInt(Number.MAX_SAFE_INTEGER) &&
+        v >= BigInt(Number.MIN_SAFE_INTEGER)
+      ) {
         row[key] = Number(v);
       }
     }
