@@ -1,13 +1,22 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { Collector, EventWriter, RejectedRecords, SourceRegistry, ensureWorkspace } from './collect/index.js';
+import {
+  Collector,
+  EventWriter,
+  Importer,
+  RejectedRecords,
+  SourceRegistry,
+  ensureWorkspace,
+  replayImportRow,
+} from './collect/index.js';
 import { ApiKeyRegistry } from './governance/index.js';
 import { buildServer } from './http/server.js';
 import { openApiDocument, type RouteDef } from './http/route.js';
 import { apiKeyRoutes } from './http/routes/api-keys.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { importRoutes } from './http/routes/imports.js';
 import { rejectedRoutes } from './http/routes/rejected.js';
 import { sourceRoutes } from './http/routes/sources.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -112,7 +121,8 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       clock,
     );
 
-    const rejected = new RejectedRecords(db, collector, clock, () => writer.settle());
+    const rejected = new RejectedRecords(db, collector, clock, settle, { import: replayImportRow });
+    const importer = new Importer(db, collector, clock);
     const startedAt = clock.now();
     const routes: RouteDef[] = [];
     const openApi = (): Record<string, unknown> => openApiDocument(routes, VERSION);
@@ -122,6 +132,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       ...eventRoutes(db, () => writer.settle()),
       ...apiKeyRoutes(apiKeys),
       ...rejectedRoutes(rejected),
+      ...importRoutes(importer, sources),
     );
     const server = buildServer({
       logger,

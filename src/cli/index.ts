@@ -4,7 +4,7 @@ import type { Config, LoadConfigOptions } from '../platform/config.js';
 import { ConfigError } from '../platform/config.js';
 import { pickLang, translator, type Lang } from './i18n.js';
 import { registerStart } from './start.js';
-// import-cli-pending
+import { registerImport } from './import.js';
 import { registerRejected } from './rejected.js';
 import { registerSources } from './sources.js';
 
@@ -48,7 +48,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerStart(program, ctx);
-  // import-cli-pending
+  registerImport(program, ctx);
   registerRejected(program, ctx);
   registerSources(program, ctx);
   try {

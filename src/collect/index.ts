@@ -13,3 +13,6 @@ export { ensureWorkspace } from './source-store.js';
 export type { MessageOutcome, MessageType, PreparedEvent, RejectedInput, Origin } from './message.js';
 /** Rejected records: list, replay, discard. */
 export { RejectedRecords, type RejectedRecord, type ReplayDecoder, type ReplayResult } from './rejected.js';
+/** File imports (CSV, JSONL) through a mapping into the pipeline. */
+export { Importer, replayImportRow, type ImportRequest, type ImportSummary } from './importer.js';
+export { loadMapping, listPresets, parseMapping, presetDirectory, type Mapping } from './import/index.js';

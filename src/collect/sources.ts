@@ -87,6 +87,12 @@ export class SourceRegistry {
     return { source, writeKey };
   }
 
+  /** The workspace's source of this name and kind, created on first use (e.g. the file-import source). */
+  async findOrCreate(workspaceId: string, name: string, kind: string): Promise<Source> {
+    const existing = this.list(workspaceId).find((s) => s.name === name && s.kind === kind);
+    return existing ?? (await this.create(workspaceId, name, kind)).source;
+  }
+
   /** The enabled source a write key belongs to, if any. */
   authenticate(writeKey: string): Source | undefined {
     const source = this.byHash.get(hashSecret(writeKey));

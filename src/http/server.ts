@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { AppError } from '../platform/errors.js';
 import { generateId } from '../platform/ids.js';
@@ -43,7 +48,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({
     loggerInstance,
-    disableRequestLogging: true,
+    // One log line per request would cost more than the request at ingest rates; errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: () => generateId('req'),
     bodyLimit: 1024 * 1024,
     trustProxy: true,
