@@ -1,8 +1,10 @@
 // npm run bench [-- group ...]: runs the named benchmark groups (all when none is named).
+import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
+  import: benchImport,
 };
 
 const asked = process.argv.slice(2);

@@ -8,9 +8,9 @@ export interface IngestItem {
   /** The message as received (never modified). */
   message: unknown;
   /** Where it came from, for the rejected record: `batch[3]`, `orders.csv:1042`. */
-  ref?: string;
+  ref?: string | (() => string);
   /** The payload to keep if it is rejected, when it differs from the message (an import row). */
-  rejectPayload?: string;
+  rejectPayload?: () => string;
 }
 
 /**
@@ -72,10 +72,10 @@ export class Collector {
       workspaceId: ctx.workspaceId,
       sourceId: ctx.sourceId,
       origin: ctx.origin,
-      originRef: item.ref ?? null,
+      originRef: (typeof item.ref === 'function' ? item.ref() : item.ref) ?? null,
       code,
       reason,
-      payload: item.rejectPayload ?? rejectedPayload(withRouteType(item.message, ctx.routeType)),
+      payload: item.rejectPayload?.() ?? rejectedPayload(withRouteType(item.message, ctx.routeType)),
       receivedAt: ctx.receivedAt,
     };
   }

@@ -157,12 +157,14 @@ export class Importer {
           );
         } else {
           summary.records++;
-          const mapped = mapRecord(req.mapping, item.record, { line: item.line, file: file ?? undefined });
+          const { line, record } = item;
+          const mapped = mapRecord(req.mapping, record, { line, file: file ?? undefined });
           if (mapped.ok) {
             items.push({
               message: mapped.message,
-              ref: ref(item.line),
-              rejectPayload: payload({ line: item.line, record: item.record }),
+              // Built only if the message is rejected: most rows never need them.
+              ref: () => ref(line),
+              rejectPayload: () => payload({ line, record }),
             });
           } else {
             countRejected(mapped.code);
