@@ -25,6 +25,8 @@ export async function appendEvents(
 ): Promise<void> {
   const a = await tx.appender('events');
   for (let i = 0; i < events.length; i++) {
+    // Appending is synchronous: let requests in between slices so a large load does not stall them.
+    if (i > 0 && i % 4096 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     const e = events[i]!;
     a.appendBigInt(BigInt(seqs[i]!));
     a.appendVarchar(e.workspaceId);

@@ -27,9 +27,9 @@ const collectSchema = z.strictObject({
   /** Deepest JSON nesting accepted in a body (objects and arrays). */
   maxDepth: z.number().int().min(4).max(1000).default(64),
   /** Most records loaded from the ingest log into the store in one transaction. */
-  maxLoadRecords: z.number().int().positive().default(100_000),
+  maxLoadRecords: z.number().int().positive().default(50_000),
   /** Acknowledged records not yet in the store above which new writes wait (backpressure). */
-  maxUnloadedRecords: z.number().int().positive().default(500_000),
+  maxUnloadedRecords: z.number().int().positive().default(200_000),
 });
 
 const governanceSchema = z.strictObject({
