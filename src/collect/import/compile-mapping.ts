@@ -1,7 +1,4 @@
-/**
- * A mapping prepared for the hot path: rules with their targets split, value maps indexed, and
- * (per CSV header) the candidate columns narrowed to the ones the file actually has.
- */
+/** A mapping prepared for the hot path: rules with their targets split and value maps indexed. */
 import { isIdentifierTarget, type FieldRule, type Mapping, type MappingKind } from './mapping-schema.js';
 import { headerKey, valueKey } from './values.js';
 
@@ -129,38 +126,4 @@ export function missingRequiredColumns(mapping: Mapping, header: readonly string
     }
   }
   return missing;
-}
-
-/** What one CSV header means for one mapping: per rule, the candidate columns the file has. */
-export interface ColumnPlan {
-  compiled: CompiledMapping;
-  columns: ReadonlyArray<readonly string[]>;
-  /** Header columns no rule reads, for `keepUnmapped`. */
-  unmapped: readonly string[];
-  /** The file's identifier columns, for the "no usable identifier" message. */
-  identifierColumns: string;
-}
-
-/**
- * Records of one CSV file inherit from a prototype carrying their {@link ColumnPlan} under
- * this symbol, so `mapRecord` skips candidate columns the file does not have. Symbols and
- * inherited properties are invisible to `Object.keys`, spread and `JSON.stringify`: records
- * stay plain data.
- */
-export const COLUMN_PLAN: unique symbol = Symbol('tessera.import.columnPlan');
-
-/** The prototype for records of a CSV file with this (canonical) header. */
-export function recordPrototype(mapping: Mapping, header: readonly string[]): object {
-  const compiled = compileMapping(mapping);
-  const present = new Set(header);
-  const columns = compiled.rules.map((r) => r.from.filter((c) => present.has(c)));
-  const identifierColumns = compiled.rules.flatMap((r, i) => (r.identifier ? columns[i]! : []));
-  const plan: ColumnPlan = {
-    compiled,
-    columns,
-    unmapped: header.filter((h) => !compiled.usedColumns.has(h)),
-    identifierColumns:
-      identifierColumns.length > 0 ? identifierColumns.join(', ') : compiled.identifierColumns,
-  };
-  return { [COLUMN_PLAN]: plan };
 }

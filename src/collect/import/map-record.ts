@@ -4,13 +4,7 @@
  * normalised later by the ingest pipeline); this layer only picks, converts and names them.
  */
 import { assertNever } from '../../platform/errors.js';
-import {
-  COLUMN_PLAN,
-  compileMapping,
-  type ColumnPlan,
-  type CompiledMapping,
-  type CompiledRule,
-} from './compile-mapping.js';
+import { compileMapping, type CompiledMapping, type CompiledRule } from './compile-mapping.js';
 import type { Mapping, MappingKind } from './mapping-schema.js';
 import { canonicalJson, hashId } from './message-id.js';
 import { INVALID, coerce, isMasked, trimCell, valueKey } from './values.js';
@@ -189,8 +183,6 @@ const ID_PREFIX: Record<MappingKind, string> = { profiles: 'prf_', orders: 'ord_
 export function mapRecord(mapping: Mapping, record: SourceRecord, position: RecordPosition): MapResult {
   const c = compileMapping(mapping);
   if (c.passthrough) return passthrough(c, record, position);
-  const plan = (record as { [COLUMN_PLAN]?: ColumnPlan })[COLUMN_PLAN];
-  const columns = plan !== undefined && plan.compiled === c ? plan.columns : undefined;
 
   let userId: string | undefined;
   let anonymousId: string | undefined;
@@ -209,7 +201,7 @@ export function mapRecord(mapping: Mapping, record: SourceRecord, position: Reco
     const rule = rules[r]!;
     let raw: unknown;
     let column = '';
-    for (const col of columns === undefined ? rule.from : columns[r]!) {
+    for (const col of rule.from) {
       const v = record[col];
       if (isPresent(v)) {
         raw = v;
@@ -302,7 +294,7 @@ export function mapRecord(mapping: Mapping, record: SourceRecord, position: Reco
   }
 
   if (c.keepUnmapped !== undefined) {
-    for (const col of columns !== undefined ? plan!.unmapped : Object.keys(record)) {
+    for (const col of Object.keys(record)) {
       if (c.usedColumns.has(col) || UNSAFE_KEYS.has(col)) continue;
       const v = record[col];
       if (!isPresent(v)) continue;
@@ -312,9 +304,13 @@ export function mapRecord(mapping: Mapping, record: SourceRecord, position: Reco
   }
 
   if (!identified) {
+    // Name the identifier columns this record has, or all candidates when it has none.
+    const present = c.rules.flatMap((rule) =>
+      rule.identifier ? rule.from.filter((col) => Object.hasOwn(record, col)) : [],
+    );
     return reject(
       'no_identifier',
-      `no usable identifier: ${columns !== undefined ? plan!.identifierColumns : c.identifierColumns} ` +
+      `no usable identifier: ${present.length > 0 ? present.join(', ') : c.identifierColumns} ` +
         (masked ? 'are empty or masked' : 'are empty'),
     );
   }

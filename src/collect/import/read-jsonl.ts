@@ -39,7 +39,7 @@ export async function* readJsonl(
         if (!final || pos >= buf.length) break;
         nl = buf.length;
       }
-      const text = buf.slice(pos, nl);
+      const text = buf.slice(pos, nl > pos && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl);
       pos = nl + 1;
       const at = line++;
       if (skipping) {
@@ -56,7 +56,7 @@ export async function* readJsonl(
         value = JSON.parse(text);
       } catch (err) {
         const message = err instanceof SyntaxError ? err.message : String(err);
-        yield { error: { code: 'invalid_json', message }, line: at, bytesRead, raw: preview(text) };
+        yield { error: { code: 'invalid_json', message }, line: at, bytesRead, raw: text };
         continue;
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -64,7 +64,7 @@ export async function* readJsonl(
           error: { code: 'not_an_object', message: 'the line is JSON but not an object' },
           line: at,
           bytesRead,
-          raw: preview(text),
+          raw: text,
         };
         continue;
       }

@@ -184,6 +184,31 @@ describe('readRecords (CSV)', () => {
     ]);
   });
 
+  it('stops with a fatal error when the header row is broken', async () => {
+    const items = await readAll('"member_no" x,name\nM1,Ann\n', csvMapping);
+    expect(items).toEqual([
+      {
+        error: {
+          code: 'csv_syntax',
+          message: expect.stringMatching(/^the header row cannot be read/),
+          fatal: true,
+        },
+        line: 1,
+        bytesRead: expect.any(Number),
+        raw: '"member_no" x,name',
+      },
+    ]);
+  });
+
+  it('closes the input when the reader stops early', async () => {
+    const input = Readable.from(['member_no\n', 'M1\n', 'M2\n', 'M3\n']);
+    for await (const item of readRecords(input, csvMapping)) {
+      expect(item.record).toEqual({ member_no: 'M1' });
+      break;
+    }
+    expect(input.destroyed).toBe(true);
+  });
+
   it('reads other delimiters', async () => {
     const items = await readAll('member_no;name\nM1;"A;B"\n', mapping({ csv: { delimiter: ';' } }));
     expect(records(items)).toEqual([{ member_no: 'M1', name: 'A;B' }]);
