@@ -7,9 +7,11 @@ import {
   Importer,
   RejectedRecords,
   SourceRegistry,
+  countEvents,
   ensureWorkspace,
   replayImportRow,
 } from './collect/index.js';
+import { loadDemo, type LoadDemoResult } from './demo/load-demo.js';
 import { ApiKeyRegistry } from './governance/index.js';
 import { buildServer } from './http/server.js';
 import { openApiDocument, type RouteDef } from './http/route.js';
@@ -46,6 +48,8 @@ export interface Tessera {
   logger: Logger;
   /** Where the generated admin key was written when no admin existed and none was given. */
   adminKeyFile?: string;
+  /** The demo brand being loaded (first start on an empty data directory), or null. */
+  demo: Promise<LoadDemoResult | null> | null;
   close(): Promise<void>;
 }
 
@@ -151,15 +155,39 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       JSON.stringify({ url, pid: process.pid, version: VERSION }),
     );
 
+    // First start on an empty data directory: load the demo brand behind the running server.
+    const empty =
+      (await countEvents(db, DEFAULT_WORKSPACE)) === 0 && sources.list(DEFAULT_WORKSPACE).length === 0;
+    const demo =
+      config.demo && empty
+        ? loadDemo({
+            importer,
+            sources,
+            workspaceId: DEFAULT_WORKSPACE,
+            people: config.demoPeople,
+            seed: config.demoSeed,
+          }).then(
+            (result) => {
+              logger.info({ people: result.manifest.people, seconds: result.seconds }, 'demo brand loaded');
+              return result;
+            },
+            (err: unknown) => {
+              logger.error({ err }, 'the demo brand could not be loaded');
+              return null;
+            },
+          )
+        : null;
+
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
+        await demo;
         await server.close();
         await writer.close();
         await db.close();
         rmSync(serverInfoPath(config.dataDir), { force: true });
       })());
-    return { url, port, config, db, collector, writer, sources, apiKeys, logger, adminKeyFile, close };
+    return { url, port, config, db, collector, writer, sources, apiKeys, logger, adminKeyFile, demo, close };
   } catch (err) {
     await db.close();
     throw err;

@@ -21,6 +21,19 @@ const MESSAGES = {
     'zh-CN': '可用任意 Segment SDK 向 {url}/v1/batch 发送事件（先创建数据源：POST /api/v1/sources）。',
   },
   stopping: { en: 'Stopping…', 'zh-CN': '正在停止…' },
+  demoLoading: {
+    en: 'Empty data directory: loading the demo brand 青妍 ({people} people) in the background…',
+    'zh-CN': '数据目录为空：正在后台载入演示品牌“青妍”（{people} 人）…',
+  },
+  demoLoaded: {
+    en: 'Demo brand loaded: {people} people, {events} events in {seconds}s. Look around: {url}/api/v1/sources, {url}/api/v1/events?limit=20',
+    'zh-CN':
+      '演示品牌已载入：{people} 人，{events} 条事件，用时 {seconds} 秒。可查看：{url}/api/v1/sources、{url}/api/v1/events?limit=20',
+  },
+  demoFailed: {
+    en: 'The demo brand could not be loaded; see the log.',
+    'zh-CN': '演示品牌载入失败，请查看日志。',
+  },
   configInvalid: { en: 'Configuration is invalid:', 'zh-CN': '配置无效：' },
   noServer: {
     en: 'No running Tessera found for {dir}. Start one with "tessera start", or pass --url and --api-key.',

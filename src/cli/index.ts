@@ -18,6 +18,10 @@ export interface CliDeps {
   ) => Promise<{
     url: string;
     adminKeyFile?: string;
+    demo: Promise<{
+      manifest: { people: number; counts: { eventLines: number } };
+      seconds: number;
+    } | null> | null;
     close(): Promise<void>;
   }>;
 }

@@ -26,6 +26,21 @@ export function registerStart(program: Command, ctx: CliContext): void {
       if (tessera.adminKeyFile) ctx.out(ctx.t('adminKeyFile', { file: tessera.adminKeyFile }));
       ctx.out(ctx.t('apiDocs', { url: tessera.url }));
       ctx.out(ctx.t('collectHint', { url: tessera.url }));
+      if (tessera.demo) {
+        ctx.out(ctx.t('demoLoading', { people: config.demoPeople }));
+        void tessera.demo.then((result) => {
+          if (result) {
+            ctx.out(
+              ctx.t('demoLoaded', {
+                people: result.manifest.people,
+                events: result.manifest.counts.eventLines,
+                seconds: result.seconds.toFixed(1),
+                url: tessera.url,
+              }),
+            );
+          } else ctx.err(ctx.t('demoFailed'));
+        });
+      }
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           ctx.out(ctx.t('stopping'));

@@ -29,7 +29,7 @@ const collectSchema = z.strictObject({
   /** Most records loaded from the ingest log into the store in one transaction. */
   maxLoadRecords: z.number().int().positive().default(50_000),
   /** Acknowledged records not yet in the store above which new writes wait (backpressure). */
-  maxUnloadedRecords: z.number().int().positive().default(200_000),
+  maxUnloadedRecords: z.number().int().positive().default(100_000),
 });
 
 const governanceSchema = z.strictObject({
@@ -57,7 +57,10 @@ const logSchema = z.strictObject({
 
 export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('./data'),
+  /** Load the demo brand when the data directory is empty (`--no-demo` turns it off). */
   demo: z.boolean().default(true),
+  demoPeople: z.number().int().min(1).max(100_000).default(2_000),
+  demoSeed: z.number().int().min(0).default(42),
   lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
   bootstrapApiKey: z.string().min(16, 'must be at least 16 characters').optional(),
   server: serverSchema.prefault({}),
