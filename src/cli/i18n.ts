@@ -30,6 +30,10 @@ const MESSAGES = {
     'zh-CN':
       '演示品牌已载入：{people} 人，{events} 条事件，用时 {seconds} 秒。可查看：{url}/api/v1/sources、{url}/api/v1/events?limit=20',
   },
+  demoWritten: {
+    en: 'Demo brand written: {people} people, {events} events, {mib} MiB in {seconds}s → {dir}',
+    'zh-CN': '演示品牌数据已生成：{people} 人，{events} 条事件，{mib} MiB，用时 {seconds} 秒 → {dir}',
+  },
   demoFailed: {
     en: 'The demo brand could not be loaded; see the log.',
     'zh-CN': '演示品牌载入失败，请查看日志。',

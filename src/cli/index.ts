@@ -4,6 +4,7 @@ import type { Config, LoadConfigOptions } from '../platform/config.js';
 import { ConfigError } from '../platform/config.js';
 import { pickLang, translator, type Lang } from './i18n.js';
 import { registerStart } from './start.js';
+import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerRejected } from './rejected.js';
 import { registerSources } from './sources.js';
@@ -53,6 +54,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .showHelpAfterError();
   registerStart(program, ctx);
   registerImport(program, ctx);
+  registerDemo(program, ctx);
   registerRejected(program, ctx);
   registerSources(program, ctx);
   try {

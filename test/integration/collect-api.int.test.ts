@@ -328,6 +328,24 @@ describe('batches', () => {
     expect(Date.parse(stored.receivedAt) - ts).toBe(300_000);
   });
 
+  it('/v1/import keeps historical timestamps as sent (no clock-skew correction)', async () => {
+    const body = {
+      sentAt: '2025-11-11T00:10:00+08:00',
+      batch: [
+        {
+          type: 'track',
+          messageId: 'hist-1',
+          userId: 'u',
+          event: 'Order Completed',
+          timestamp: '2025-11-11T00:01:00+08:00',
+        },
+      ],
+    };
+    expect((await post('/v1/import', JSON.stringify(body))).status).toBe(200);
+    const [stored] = await storedById('hist-1');
+    expect(stored.timestamp).toBe('2025-11-10T16:01:00.000Z');
+  });
+
   it('keeps context (ip, library, device, os, campaign) and fills context.ip from the request', async () => {
     const context = {
       library: { name: 'analytics.js', version: '5.0.0' },

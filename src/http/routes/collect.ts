@@ -121,47 +121,53 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectRouteDe
     };
     for (const type of ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const) single(type);
 
-    const batch = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
-      const early = earlySource(request);
-      const body = bodyOf(request, deps.limits.maxBatchBytes);
-      const source = early ?? authenticate(deps, body);
-      if (!isObject(body) || !Array.isArray(body.batch)) {
-        throw new AppError(
-          'bad_request',
-          'a batch request must be a JSON object with a "batch" array of messages',
-        );
-      }
-      if (body.batch.length === 0) throw new AppError('bad_request', '"batch" is empty');
-      const messages: unknown[] = body.batch;
-      const items: IngestItem[] = messages.map((message, i) => ({ message, ref: `batch[${i}]` }));
-      const outcomes = await ingestOrUnavailable(deps, items, {
-        workspaceId: source.workspaceId,
-        sourceId: source.id,
-        origin: 'api',
-        correctClockSkew: true,
-        batchSentAt: body.sentAt,
-        batchContext: isObject(body.context) ? body.context : undefined,
-        batchIntegrations: isObject(body.integrations) ? body.integrations : undefined,
-        requestIp: request.ip,
-      });
-      const rejected = rejectedOf(outcomes);
-      const accepted = outcomes.filter((o) => o.kind === 'accepted').length;
-      const duplicates = outcomes.filter((o) => o.kind === 'duplicate').length;
-      const result = { success: rejected.length === 0, accepted, duplicates, rejected };
-      if (rejected.length === outcomes.length) {
-        reply.code(400);
-        return {
-          error: {
-            code: 'all_rejected',
-            message: `all ${outcomes.length} messages were rejected; see "rejected"`,
-          },
-          ...result,
-          requestId: request.id,
-        };
-      }
-      return result;
-    };
-    scope.post('/v1/batch', { bodyLimit: deps.limits.maxBatchBytes }, batch);
-    scope.post('/v1/import', { bodyLimit: deps.limits.maxBatchBytes }, batch);
+    /**
+     * `/v1/batch` is live traffic (Segment's clock-skew correction applies); `/v1/import` is
+     * history sent now (its timestamps are kept as they are), as Segment's import endpoint was.
+     */
+    const batch =
+      (correctClockSkew: boolean) =>
+      async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+        const early = earlySource(request);
+        const body = bodyOf(request, deps.limits.maxBatchBytes);
+        const source = early ?? authenticate(deps, body);
+        if (!isObject(body) || !Array.isArray(body.batch)) {
+          throw new AppError(
+            'bad_request',
+            'a batch request must be a JSON object with a "batch" array of messages',
+          );
+        }
+        if (body.batch.length === 0) throw new AppError('bad_request', '"batch" is empty');
+        const messages: unknown[] = body.batch;
+        const items: IngestItem[] = messages.map((message, i) => ({ message, ref: `batch[${i}]` }));
+        const outcomes = await ingestOrUnavailable(deps, items, {
+          workspaceId: source.workspaceId,
+          sourceId: source.id,
+          origin: 'api',
+          correctClockSkew,
+          batchSentAt: body.sentAt,
+          batchContext: isObject(body.context) ? body.context : undefined,
+          batchIntegrations: isObject(body.integrations) ? body.integrations : undefined,
+          requestIp: request.ip,
+        });
+        const rejected = rejectedOf(outcomes);
+        const accepted = outcomes.filter((o) => o.kind === 'accepted').length;
+        const duplicates = outcomes.filter((o) => o.kind === 'duplicate').length;
+        const result = { success: rejected.length === 0, accepted, duplicates, rejected };
+        if (rejected.length === outcomes.length) {
+          reply.code(400);
+          return {
+            error: {
+              code: 'all_rejected',
+              message: `all ${outcomes.length} messages were rejected; see "rejected"`,
+            },
+            ...result,
+            requestId: request.id,
+          };
+        }
+        return result;
+      };
+    scope.post('/v1/batch', { bodyLimit: deps.limits.maxBatchBytes }, batch(true));
+    scope.post('/v1/import', { bodyLimit: deps.limits.maxBatchBytes }, batch(false));
   });
 }
