@@ -28,6 +28,7 @@ export async function benchImport(): Promise<void> {
   await writeOrdersCsv(file);
   const server = await startBenchServer();
   try {
+    const cpu0 = server.cpuSeconds();
     const started = performance.now();
     const res = await fetch(`${server.url}/api/v1/imports?mapping=orders&fileName=orders.csv`, {
       method: 'POST',
@@ -42,7 +43,8 @@ export async function benchImport(): Promise<void> {
     if (summary.accepted !== ROWS) throw new Error(`imported ${JSON.stringify(summary)}`);
     const rate = ROWS / seconds;
     const peak = server.peakRss();
-    console.log(`import: ${Math.round(rate)} rows/s (${ROWS} rows, ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB, ${seconds.toFixed(1)} s), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    const cpuPerRow = ((server.cpuSeconds() - cpu0) / ROWS) * 1e6;
+    console.log(`import: ${Math.round(rate)} rows/s (${ROWS} rows, ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB, ${seconds.toFixed(1)} s), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB, server CPU ${cpuPerRow.toFixed(1)} µs/row`);
     record([
       {
         name: 'import.csv_rows_per_second',

@@ -96,6 +96,7 @@ export async function benchIngest(): Promise<void> {
     const latencies: number[] = [];
     let next = 0;
     let failures = 0;
+    const cpu0 = server.cpuSeconds();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
@@ -120,6 +121,7 @@ export async function benchIngest(): Promise<void> {
     latencies.sort((a, b) => a - b);
     const rate = EVENTS / seconds;
     const peak = server.peakRss();
+    const cpuPerEvent = ((server.cpuSeconds() - cpu0) / EVENTS) * 1e6;
     console.log(
       `ingest: ${Math.round(rate)} events/s, ${status.writer.groupCommits} group commits, ${status.writer.loads} loads, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`,
     );

@@ -16,6 +16,8 @@ export interface BenchServer {
   api<T>(method: string, path: string, body?: unknown): Promise<T>;
   /** Peak resident memory of the server process so far (VmHWM), bytes. */
   peakRss(): number;
+  /** CPU seconds (user + system) the server process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -77,6 +79,11 @@ export async function startBenchServer(): Promise<BenchServer> {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
       const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
       return kb ? Number(kb) * 1024 : NaN;
+    },
+    cpuSeconds: () => {
+      // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (100 a second on Linux).
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
     },
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));

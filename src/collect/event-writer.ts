@@ -83,6 +83,8 @@ export class EventWriter {
   /** Message keys logged but not yet in the store. */
   private unloadedKeys = new Set<string>();
   private loadWaiters: Array<() => void> = [];
+  /** Writers waiting for the loader to make room (woken after every load transaction). */
+  private roomWaiters: Array<() => void> = [];
   private loadError: unknown = null;
   private readonly stats: EventWriterStats = {
     groupCommits: 0,
@@ -146,6 +148,17 @@ export class EventWriter {
     return this.throwLoadError();
   }
 
+  /** Backpressure: resolves once the loader has brought the unloaded records down to half the limit. */
+  private async waitForRoom(): Promise<void> {
+    while (this.toLoad.length > this.options.maxUnloaded / 2) {
+      await new Promise<void>((resolve) => {
+        this.roomWaiters.push(resolve);
+        this.startLoading();
+      });
+      this.throwLoadError();
+    }
+  }
+
   private throwLoadError(): void {
     if (this.loadError) {
       throw new Error('loading acknowledged records into the store failed', { cause: this.loadError });
@@ -167,7 +180,7 @@ export class EventWriter {
     await new Promise<void>((r) => setImmediate(r));
     try {
       while (this.queue.length > 0) {
-        if (this.toLoad.length > this.options.maxUnloaded) await this.settle();
+        if (this.toLoad.length > this.options.maxUnloaded) await this.waitForRoom();
         const group = this.queue;
         this.queue = [];
         await this.commitGroup(group);
@@ -279,6 +292,9 @@ export class EventWriter {
         for (const e of events) this.unloadedKeys.delete(key(e.workspaceId, e.messageId));
         this.loadedLsn = lastLsn;
         this.stats.loads++;
+        const room = this.roomWaiters;
+        this.roomWaiters = [];
+        for (const w of room) w();
         this.log.prune(this.loadedLsn);
       }
       this.loadError = null;
@@ -287,8 +303,9 @@ export class EventWriter {
       this.loadError = err;
     } finally {
       this.loading = null;
-      const waiters = this.loadWaiters;
+      const waiters = [...this.loadWaiters, ...this.roomWaiters];
       this.loadWaiters = [];
+      this.roomWaiters = [];
       for (const w of waiters) w();
     }
   }
