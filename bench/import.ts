@@ -11,7 +11,9 @@ const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
 /** A generic order export as a POS or e-commerce back office writes it. */
 async function writeOrdersCsv(path: string): Promise<void> {
   const out = createWriteStream(path);
-  out.write('order_id,order_time,member_no,phone,email,status,total,currency,channel,store_code,item_count,skus,categories\n');
+  out.write(
+    'order_id,order_time,member_no,phone,email,status,total,currency,channel,store_code,item_count,skus,categories\n',
+  );
   const cats = ['skincare', 'makeup', 'fragrance', 'haircare|bodycare'];
   for (let i = 0; i < ROWS; i++) {
     const member = i % 300_000;
@@ -35,7 +37,7 @@ export async function benchImport(): Promise<void> {
       headers: { authorization: `Bearer ${BENCH_API_KEY}`, 'content-type': 'text/csv' },
       body: Readable.toWeb(createReadStream(file)) as ReadableStream,
       duplex: 'half',
-    } as RequestInit);
+    });
     const summary = (await res.json()) as { records: number; accepted: number; rejected: number };
     // Durable and in the store: the import answers once everything is logged; settle the load too.
     await server.api('GET', '/api/v1/events?limit=1');
@@ -44,7 +46,9 @@ export async function benchImport(): Promise<void> {
     const rate = ROWS / seconds;
     const peak = server.peakRss();
     const cpuPerRow = ((server.cpuSeconds() - cpu0) / ROWS) * 1e6;
-    console.log(`import: ${Math.round(rate)} rows/s (${ROWS} rows, ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB, ${seconds.toFixed(1)} s), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB, server CPU ${cpuPerRow.toFixed(1)} µs/row`);
+    console.log(
+      `import: ${Math.round(rate)} rows/s (${ROWS} rows, ${(statSync(file).size / 2 ** 20).toFixed(0)} MiB, ${seconds.toFixed(1)} s), peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB, server CPU ${cpuPerRow.toFixed(1)} µs/row`,
+    );
     record([
       {
         name: 'import.csv_rows_per_second',
@@ -54,7 +58,13 @@ export async function benchImport(): Promise<void> {
         met: rate >= 200_000,
         note: `${ROWS.toLocaleString('en-US')}-row order export (orders preset), streamed over HTTP, parsed, mapped, governed, logged and loaded into DuckDB`,
       },
-      { name: 'import.server_peak_rss', value: peak / 2 ** 20, unit: 'MiB', target: null, note: 'constant-memory streaming: independent of file size' },
+      {
+        name: 'import.server_peak_rss',
+        value: peak / 2 ** 20,
+        unit: 'MiB',
+        target: null,
+        note: 'constant-memory streaming: independent of file size',
+      },
     ]);
   } finally {
     await server.stop();

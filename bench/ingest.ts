@@ -123,7 +123,7 @@ export async function benchIngest(): Promise<void> {
     const peak = server.peakRss();
     const cpuPerEvent = ((server.cpuSeconds() - cpu0) / EVENTS) * 1e6;
     console.log(
-      `ingest: ${Math.round(rate)} events/s, ${status.writer.groupCommits} group commits, ${status.writer.loads} loads, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`,
+      `ingest: ${Math.round(rate)} events/s, ${status.writer.groupCommits} group commits, ${status.writer.loads} loads, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB, server CPU ${cpuPerEvent.toFixed(1)} µs/event`,
     );
     const note = `${EVENTS.toLocaleString('en-US')} events, ${BATCH}/batch, ${CONCURRENCY} connections, durable (ack after commit); client on the same machine`;
     record([

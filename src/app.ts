@@ -11,7 +11,7 @@ import {
   ensureWorkspace,
   replayImportRow,
 } from './collect/index.js';
-import { loadDemo, type LoadDemoResult } from './demo/load-demo.js';
+import { loadDemo, type LoadDemoResult } from './demo/index.js';
 import { ApiKeyRegistry } from './governance/index.js';
 import { buildServer } from './http/server.js';
 import { openApiDocument, type RouteDef } from './http/route.js';

@@ -20,27 +20,42 @@ export interface Promotion {
   readonly threshold: number;
 }
 
-const PAD2: readonly string[] = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-const PAD3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-const dayPrefixes = new Map<number, string>();
+const dayPrefixes = new Map<number, readonly number[]>();
+/** Scratch char codes of `YYYY-MM-DDTHH:mm:ss.SSS+08:00`. */
+const ISO_CODES: number[] = Array.from('0000-00-00T00:00:00.000+08:00', (c) => c.charCodeAt(0));
 
-/** `2025-05-07T16:49:30.123+08:00` (hot: called twice per event, so without `Date`). */
+/**
+ * `2025-05-07T16:49:30.123+08:00`. Hot (twice per event), so it makes one flat string from char
+ * codes rather than a rope of pieces, and never goes through `Date`.
+ */
 export function formatIso(ms: number): string {
   const local = Math.floor(ms) + OFFSET;
   const day = Math.floor(local / DAY);
   let prefix = dayPrefixes.get(day);
   if (prefix === undefined) {
-    prefix = new Date(day * DAY).toISOString().slice(0, 11);
+    prefix = Array.from(new Date(day * DAY).toISOString().slice(0, 11), (c) => c.charCodeAt(0));
     if (dayPrefixes.size > 10_000) dayPrefixes.clear();
     dayPrefixes.set(day, prefix);
   }
+  const out = ISO_CODES;
+  for (let i = 0; i < 11; i++) out[i] = prefix[i]!;
   let r = local - day * DAY;
   const h = Math.floor(r / HOUR);
   r -= h * HOUR;
   const m = Math.floor(r / 60_000);
   r -= m * 60_000;
   const s = Math.floor(r / 1000);
-  return `${prefix}${PAD2[h]!}:${PAD2[m]!}:${PAD2[s]!}.${PAD3[r - s * 1000]!}+08:00`;
+  r -= s * 1000;
+  out[11] = 48 + Math.floor(h / 10);
+  out[12] = 48 + (h % 10);
+  out[14] = 48 + Math.floor(m / 10);
+  out[15] = 48 + (m % 10);
+  out[17] = 48 + Math.floor(s / 10);
+  out[18] = 48 + (s % 10);
+  out[20] = 48 + Math.floor(r / 100);
+  out[21] = 48 + (Math.floor(r / 10) % 10);
+  out[22] = 48 + (r % 10);
+  return String.fromCharCode.apply(null, out);
 }
 
 /** `2025-05-07 16:49:30` (Tmall report, POS export). */
@@ -77,14 +92,26 @@ export function formatYyMmDd(ms: number): string {
 }
 
 /** Epoch ms of a local (UTC+8) calendar date and time. */
-export function localTime(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+export function localTime(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+): number {
   return Date.UTC(year, month - 1, day, hour, minute, second) - OFFSET;
 }
 
 /** Local calendar fields of an instant. */
 export function localFields(ms: number): { year: number; month: number; day: number; weekday: number } {
   const d = new Date(ms + OFFSET);
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    weekday: d.getUTCDay(),
+  };
 }
 
 /** Epoch ms at local midnight starting the day of `ms`. */
@@ -93,7 +120,9 @@ export function startOfLocalDay(ms: number): number {
 }
 
 /** Activity per local hour of day (evening peak, as e-commerce traffic in China has it). */
-const HOUR_WEIGHTS = [2, 1, 0.5, 0.3, 0.2, 0.3, 0.8, 2, 3, 3.5, 4, 4.5, 5.5, 5, 4, 4, 4, 4, 4.5, 6, 8, 9, 8, 5];
+const HOUR_WEIGHTS = [
+  2, 1, 0.5, 0.3, 0.2, 0.3, 0.8, 2, 3, 3.5, 4, 4.5, 5.5, 5, 4, 4, 4, 4, 4.5, 6, 8, 9, 8, 5,
+];
 const HOUR_CUMULATIVE = cumulative(HOUR_WEIGHTS);
 const HOURS = HOUR_WEIGHTS.map((_, i) => i);
 

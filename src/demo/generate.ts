@@ -1,16 +1,15 @@
-import { formatIso } from './calendar.js';
 import { createContext, type GenContext } from './context.js';
 import { HardCaseCounter } from './hard-cases.js';
 import { emptyBatch, PersonWriter, type OutputBatch } from './person-writer.js';
 import { createPerson } from './person.js';
 import { planHistory } from './plan.js';
-import { demoOptionsSchema, resolveProportions, type HardCaseProportions } from './proportions.js';
+import type { HardCaseProportions } from './proportions.js';
 import { renderSession } from './render-online.js';
 import { renderCrmMember, renderPosOrder, renderTicket, renderTmallOrder } from './render-offline.js';
-import { DEMO_FILES, type DemoManifest, type DemoProgress, type DemoSink, type DemoSummary } from './types.js';
+import { buildManifest, emptyCounts, resolveRun } from './run.js';
+import type { DemoProgress, DemoSink, DemoSummary } from './types.js';
 
-/** End of the simulated period unless configured: 2026-11-01 00:00 China Standard Time. */
-export const DEFAULT_AS_OF = new Date('2026-11-01T00:00:00+08:00');
+export { DEFAULT_AS_OF } from './run.js';
 
 export interface GenerateDemoOptions {
   seed: number;
@@ -18,7 +17,7 @@ export interface GenerateDemoOptions {
   /** End of the simulated period; the period starts two years earlier. */
   asOf?: Date;
   proportions?: Partial<HardCaseProportions>;
-  /** Event lines per sink call (default 2,000); other files are flushed at the same time. */
+  /** Event lines per sink call (default 1,000); other files are flushed at the same time. */
   batchSize?: number;
 }
 
@@ -33,31 +32,11 @@ export async function generateDemo(
   onProgress?: (progress: DemoProgress) => void,
 ): Promise<DemoSummary> {
   const started = performance.now();
-  const parsed = demoOptionsSchema.safeParse({
-    seed: options.seed,
-    people: options.people,
-    asOf: options.asOf,
-    proportions: options.proportions,
-  });
-  if (!parsed.success) {
-    throw new RangeError(`invalid demo options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const proportions = resolveProportions(options.proportions);
-  const asOf = (options.asOf ?? DEFAULT_AS_OF).getTime();
-  const ctx = createContext(options.seed >>> 0, options.people, asOf, proportions);
-  const counter = new HardCaseCounter(proportions);
-  const batchSize = options.batchSize ?? 2_000;
-
-  const counts = {
-    events: 0,
-    eventLines: 0,
-    tickets: 0,
-    crmMembers: 0,
-    posOrders: 0,
-    tmallOrders: 0,
-    groundTruth: 0,
-    people: 0,
-  };
+  const run = resolveRun(options);
+  const ctx = createContext(run.seed, run.people, run.asOf, run.proportions);
+  const counter = new HardCaseCounter(run.proportions);
+  const batchSize = options.batchSize ?? 1_000;
+  const counts = emptyCounts();
   let batch = emptyBatch();
   const flush = async (): Promise<void> => {
     const b = batch;
@@ -80,29 +59,24 @@ export async function generateDemo(
     onProgress?.({ people: counts.people, events: counts.events });
   };
 
-  for (let index = 0; index < options.people; index++) {
+  for (let index = 0; index < run.people; index++) {
     generatePerson(ctx, index, counter, batch);
     if (batch.events.length >= batchSize || batch.groundTruth.length >= 2 * batchSize) await flush();
   }
   await flush();
 
-  const manifest: DemoManifest = {
-    generator: 'tessera-demo',
-    version: 1,
-    seed: ctx.seed,
-    people: options.people,
-    asOf: formatIso(asOf),
-    periodStart: formatIso(ctx.calendar.start),
-    files: DEMO_FILES,
-    counts,
-    proportions: { configured: { ...proportions }, produced: counter.produced() },
-  };
+  const manifest = buildManifest(run, counts, counter);
   await sink.close(manifest);
   return { manifest, elapsedMs: performance.now() - started };
 }
 
 /** Person `index`'s whole history, appended to `batch`. Independent of every other person. */
-export function generatePerson(ctx: GenContext, index: number, counter: HardCaseCounter, batch: OutputBatch): void {
+export function generatePerson(
+  ctx: GenContext,
+  index: number,
+  counter: HardCaseCounter,
+  batch: OutputBatch,
+): void {
   const { person, rng } = createPerson(ctx, index);
   const plan = planHistory(ctx, person, rng);
   const w = new PersonWriter(ctx, person, rng, plan, counter);

@@ -15,7 +15,7 @@ export const CASE_UNITS: Record<CaseKey, string> = {
   fullwidth: 'valid CRM and Tmall rows and service tickets',
   missingField: 'valid CRM, POS and Tmall rows',
   maskedPhone: 'valid Tmall rows',
-  giftShipping: 'valid Tmall rows',
+  giftShipping: 'Tmall rows',
   duplicateDelivery: 'distinct messages in events.jsonl',
   late: 'distinct messages in events.jsonl',
   outOfOrder: 'distinct messages in events.jsonl',
@@ -55,11 +55,29 @@ export class HardCaseCounter {
     this.count[key]--;
   }
 
+  /** The raw tallies, to send from a worker thread. */
+  tallies(): { count: Record<CaseKey, number>; of: Record<CaseKey, number> } {
+    return { count: { ...this.count }, of: { ...this.of } };
+  }
+
+  /** Adds a worker's tallies. */
+  merge(t: { count: Record<CaseKey, number>; of: Record<CaseKey, number> }): void {
+    for (const key of Object.keys(this.count) as CaseKey[]) {
+      this.count[key] += t.count[key];
+      this.of[key] += t.of[key];
+    }
+  }
+
   produced(): Record<CaseKey, ProducedShare> {
     const out = {} as Record<CaseKey, ProducedShare>;
     for (const key of Object.keys(this.count) as CaseKey[]) {
       const of = this.of[key];
-      out[key] = { count: this.count[key], of, share: of === 0 ? 0 : this.count[key] / of, unit: CASE_UNITS[key] };
+      out[key] = {
+        count: this.count[key],
+        of,
+        share: of === 0 ? 0 : this.count[key] / of,
+        unit: CASE_UNITS[key],
+      };
     }
     return out;
   }

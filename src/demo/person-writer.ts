@@ -7,6 +7,7 @@ import type { HistoryPlan } from './plan.js';
 import type { Rng } from './prng.js';
 import { lifecycleStage, Purchases } from './purchases.js';
 import { CROSS_PERSON_TAGS, formatTags, TAG, type TagBits } from './tags.js';
+import { toFullwidth } from './variants.js';
 import {
   DEMO_FILES,
   type CrmMemberRow,
@@ -101,7 +102,15 @@ export class PersonWriter {
   }
 
   addTicket(msg: SegmentMessage, at: number, tags: TagBits): void {
-    this.tickets.push({ msg, at, sendAt: at, tags, purchase: undefined, refundOf: undefined, duplicate: false });
+    this.tickets.push({
+      msg,
+      at,
+      sendAt: at,
+      tags,
+      purchase: undefined,
+      refundOf: undefined,
+      duplicate: false,
+    });
   }
 
   /** Invalid events, purchases from the valid ones, then the delivery order. */
@@ -129,6 +138,12 @@ export class PersonWriter {
       if (this.rollInvalid(rec.tags)) {
         rec.msg = corruptTicket(this.rng, rec.msg);
         rec.tags |= TAG.invalid;
+      } else if (this.roll('fullwidth')) {
+        // Typed on a phone keyboard in full-width mode.
+        const traits = rec.msg.context.traits ?? {};
+        if (traits.phone !== undefined) traits.phone = toFullwidth(traits.phone);
+        if (traits.email !== undefined) traits.email = toFullwidth(traits.email);
+        rec.tags |= TAG.fullwidth;
       }
       rec.sendAt = rec.at + this.rng.between(200, 5000);
       rec.msg.sentAt = formatIso(rec.sendAt);
@@ -145,49 +160,71 @@ export class PersonWriter {
     const end = this.ctx.calendar.end;
     const n = events.length;
     const wantsOutOfOrder = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
+    // Newest first: a message too close to the end of the period to arrive a day late passes
+    // its turn to an older one, so the produced share stays the configured one.
+    let lateDebt = 0;
+    for (let i = n - 1; i >= 0; i--) {
       const rec = events[i]!;
       rec.sendAt = rec.at + rng.between(50, 3000);
       const late = this.roll('late');
       const ooo = this.roll('outOfOrder');
       rec.duplicate = this.roll('duplicateDelivery');
-      if (late) {
+      if (late || lateDebt > 0) {
         const room = end - rec.at - LATE_MIN;
         if (room > 0) {
           rec.sendAt = rec.at + LATE_MIN + rng.int(Math.min(room, 9 * DAY));
           rec.tags |= TAG.late;
-        } else {
-          this.counter.retract('late');
-        }
+          if (!late) lateDebt--;
+        } else if (late) lateDebt++;
       }
-      if (ooo) {
-        if ((rec.tags & TAG.late) !== 0) this.counter.retract('outOfOrder');
-        else wantsOutOfOrder[i] = 1;
-      }
+      if (ooo) wantsOutOfOrder[i] = 1;
       if (rec.duplicate) rec.tags |= TAG.duplicate_delivery;
     }
-    // From the end, so a neighbour's arrival time is final when it is used.
+    for (; lateDebt > 0; lateDebt--) this.counter.retract('late');
+    // From the end, so a neighbour's arrival time is final when it is used. A message that
+    // cannot be delayed (late, broken, alone) passes its turn to the next one that can, so the
+    // produced share stays the configured one.
+    let debt = 0;
     for (let i = n - 1; i >= 0; i--) {
-      if (wantsOutOfOrder[i] !== 1) continue;
-      const rec = events[i]!;
-      const next = this.neighbour(events, wantsOutOfOrder, i, +1);
-      // Never so delayed that it becomes a late message (a chain of delays could add up).
-      if (next !== undefined && next.sendAt + 120_000 - rec.at < LATE_MIN) {
-        rec.sendAt = next.sendAt + rng.between(1000, 120_000);
-        rec.tags |= TAG.out_of_order;
-        continue;
-      }
-      const prevIndex = this.neighbourIndex(events, wantsOutOfOrder, i, -1);
-      const prev = prevIndex >= 0 ? events[prevIndex] : undefined;
-      if (prev !== undefined && (prev.tags & TAG.out_of_order) === 0 && rec.sendAt + 120_000 - prev.at < LATE_MIN) {
-        prev.sendAt = rec.sendAt + rng.between(1000, 120_000);
-        prev.tags |= TAG.out_of_order;
-        continue;
-      }
-      this.counter.retract('outOfOrder');
+      const wants = wantsOutOfOrder[i] === 1;
+      if (!wants && debt === 0) continue;
+      if (this.delayOne(events, wantsOutOfOrder, i)) {
+        if (!wants) debt--;
+      } else if (wants) debt++;
     }
+    for (; debt > 0; debt--) this.counter.retract('outOfOrder');
     events.sort((a, b) => a.sendAt - b.sendAt || a.at - b.at);
     for (const rec of events) rec.msg.sentAt = formatIso(rec.sendAt);
+  }
+
+  /**
+   * Makes message i arrive after a later message (or, failing that, the previous message arrive
+   * after message i). False when neither is possible: a late message is already out of order and
+   * a broken timestamp cannot show an order.
+   */
+  private delayOne(events: MessageRecord[], wants: Uint8Array, i: number): boolean {
+    const rng = this.rng;
+    const rec = events[i]!;
+    if ((rec.tags & (TAG.late | TAG.invalid | TAG.out_of_order)) !== 0) return false;
+    const next = this.neighbour(events, wants, i, +1);
+    // Never so delayed that it becomes a late message (a chain of delays could add up).
+    if (next !== undefined && next.sendAt + 120_000 - rec.at < LATE_MIN) {
+      rec.sendAt = next.sendAt + rng.between(1000, 120_000);
+      rec.tags |= TAG.out_of_order;
+      return true;
+    }
+    const prevIndex = this.neighbourIndex(events, wants, i, -1);
+    const prev = prevIndex >= 0 ? events[prevIndex] : undefined;
+    if (
+      prev !== undefined &&
+      (prev.tags & TAG.out_of_order) === 0 &&
+      rec.sendAt + 120_000 - prev.at < LATE_MIN
+    ) {
+      prev.sendAt = rec.sendAt + rng.between(1000, 120_000);
+      prev.tags |= TAG.out_of_order;
+      return true;
+    }
+    return false;
   }
 
   private neighbour(
@@ -201,13 +238,18 @@ export class PersonWriter {
   }
 
   /** The nearest message in time, later (dir 1) or earlier (−1), that is on time, within 20 h. */
-  private neighbourIndex(events: readonly MessageRecord[], wants: Uint8Array, i: number, dir: 1 | -1): number {
+  private neighbourIndex(
+    events: readonly MessageRecord[],
+    wants: Uint8Array,
+    i: number,
+    dir: 1 | -1,
+  ): number {
     const at = events[i]!.at;
     for (let j = i + dir; j >= 0 && j < events.length; j += dir) {
       const other = events[j]!;
       if (Math.abs(other.at - at) > OUT_OF_ORDER_WINDOW) return -1;
       if (other.at === at) continue;
-      if ((other.tags & TAG.late) !== 0) continue;
+      if ((other.tags & (TAG.late | TAG.invalid)) !== 0) continue;
       if (dir === -1 && wants[j] === 1) continue;
       return j;
     }
@@ -224,7 +266,12 @@ export class PersonWriter {
       const rec = this.events[i]!;
       batch.events.push(rec.msg);
       batch.distinctEvents++;
-      truth.push({ file: DEMO_FILES.events, record_key: rec.msg.messageId, person_id: personId, hard_case: formatTags(rec.tags) });
+      truth.push({
+        file: DEMO_FILES.events,
+        record_key: rec.msg.messageId,
+        person_id: personId,
+        hard_case: formatTags(rec.tags),
+      });
       personTags |= rec.tags;
       if (rec.duplicate) pending.push(rec);
       // A retried message arrives right after the original or a few messages later.
@@ -237,22 +284,42 @@ export class PersonWriter {
     }
     for (const rec of this.tickets) {
       batch.tickets.push(rec.msg);
-      truth.push({ file: DEMO_FILES.tickets, record_key: rec.msg.messageId, person_id: personId, hard_case: formatTags(rec.tags) });
+      truth.push({
+        file: DEMO_FILES.tickets,
+        record_key: rec.msg.messageId,
+        person_id: personId,
+        hard_case: formatTags(rec.tags),
+      });
       personTags |= rec.tags;
     }
     if (crmRow !== undefined) {
       batch.crmMembers.push(crmRow.row);
-      truth.push({ file: DEMO_FILES.crmMembers, record_key: crmRow.row.member_no, person_id: personId, hard_case: formatTags(crmRow.tags) });
+      truth.push({
+        file: DEMO_FILES.crmMembers,
+        record_key: crmRow.row.member_no,
+        person_id: personId,
+        hard_case: formatTags(crmRow.tags),
+      });
       personTags |= crmRow.tags;
     }
     for (const r of this.pos) {
       batch.posOrders.push(r.row);
-      truth.push({ file: DEMO_FILES.posOrders, record_key: r.row.order_id, person_id: personId, hard_case: formatTags(r.tags) });
+      truth.push({
+        file: DEMO_FILES.posOrders,
+        record_key: r.row.order_id,
+        person_id: personId,
+        hard_case: formatTags(r.tags),
+      });
       personTags |= r.tags;
     }
     for (const r of this.tmall) {
       batch.tmallOrders.push(r.row);
-      truth.push({ file: DEMO_FILES.tmallOrders, record_key: r.key, person_id: personId, hard_case: formatTags(r.tags) });
+      truth.push({
+        file: DEMO_FILES.tmallOrders,
+        record_key: r.key,
+        person_id: personId,
+        hard_case: formatTags(r.tags),
+      });
       personTags |= r.tags;
     }
     this.counter.record('sharedDevice', (personTags & TAG.shared_device) !== 0);
@@ -286,7 +353,14 @@ export class PersonWriter {
   }
 }
 
-const BAD_TIMESTAMPS = ['2025-13-45T25:61:00+08:00', 'NaN', '', 'yesterday', '2025/02/30 24:00'];
+// An empty timestamp is not among them: the Segment spec treats it as absent (the receipt time is used).
+const BAD_TIMESTAMPS = [
+  '2025-13-45T25:61:00+08:00',
+  'NaN',
+  '0000-00-00 00:00:00',
+  'yesterday',
+  '2025/02/30 24:00',
+];
 
 /** An invalid variant of a message: no event name, no identifiers, a broken timestamp or phone. */
 function corruptMessage(rng: Rng, m: SegmentMessage): SegmentMessage {

@@ -1,4 +1,4 @@
-import { DAY, localFields, localTime } from './calendar.js';
+import { DAY, localFields, localTime, startOfLocalDay } from './calendar.js';
 import { STREAM, type GenContext } from './context.js';
 import {
   APP_VERSIONS,
@@ -123,7 +123,14 @@ export interface Person {
   readonly homeIp: string;
 }
 
-const ARCHETYPE_LIST: readonly Archetype[] = ['browser', 'one_time', 'repeat', 'loyal', 'promo_hunter', 'lapsed'];
+const ARCHETYPE_LIST: readonly Archetype[] = [
+  'browser',
+  'one_time',
+  'repeat',
+  'loyal',
+  'promo_hunter',
+  'lapsed',
+];
 const ARCHETYPE_CUMULATIVE = cumulative([35, 20, 14, 6, 10, 15]);
 const CITY_CUMULATIVE = cumulative(CITY_WEIGHTS);
 const SURNAME_CUMULATIVE = cumulative(SURNAME_WEIGHTS);
@@ -137,7 +144,16 @@ const GOLDEN = 0.6180339887498949;
 const SILVER = 0.41421356237309515;
 const PLASTIC = 0.7548776662466927;
 
-const EMAIL_DOMAINS = ['qq.com', '163.com', '126.com', 'foxmail.com', 'sina.com', 'icloud.com', 'outlook.com', 'gmail.com'];
+const EMAIL_DOMAINS = [
+  'qq.com',
+  '163.com',
+  '126.com',
+  'foxmail.com',
+  'sina.com',
+  'icloud.com',
+  'outlook.com',
+  'gmail.com',
+];
 const EMAIL_DOMAIN_CUMULATIVE = cumulative([35, 20, 8, 5, 4, 10, 7, 5]);
 
 /** Builds person `index` from its own PRNG stream plus the pair streams it belongs to. */
@@ -163,7 +179,12 @@ export function createPerson(ctx: GenContext, index: number): { person: Person; 
     phones.push({ number: ids.phone(index, PHONE_SLOT.primary), from: start, to: end + DAY, tags: 0 });
   } else if (recycled.role === 'previous') {
     phones.push({ number: recycled.number, from: start, to: recycled.at, tags: TAG.recycled_phone });
-    phones.push({ number: ids.phone(index, PHONE_SLOT.replacement), from: recycled.at, to: end + DAY, tags: 0 });
+    phones.push({
+      number: ids.phone(index, PHONE_SLOT.replacement),
+      from: recycled.at,
+      to: end + DAY,
+      tags: 0,
+    });
   } else {
     phones.push({ number: ids.phone(index, PHONE_SLOT.primary), from: start, to: recycled.at, tags: 0 });
     phones.push({ number: recycled.number, from: recycled.at, to: end + DAY, tags: TAG.recycled_phone });
@@ -183,7 +204,9 @@ export function createPerson(ctx: GenContext, index: number): { person: Person; 
   // Category taste: one main category, one secondary, a little of everything else.
   const main = rng.int(CATEGORIES.length);
   const secondary = rng.int(CATEGORIES.length);
-  const categoryWeights = cumulative(CATEGORIES.map((_, i) => (i === main ? 10 : 0) + (i === secondary ? 4 : 0) + 1));
+  const categoryWeights = cumulative(
+    CATEGORIES.map((_, i) => (i === main ? 10 : 0) + (i === secondary ? 4 : 0) + 1),
+  );
 
   // Channels: where the person browses and where they buy.
   const online = { web: rng.chance(0.4), app: rng.chance(0.35), mini: rng.chance(0.55) };
@@ -224,10 +247,19 @@ export function createPerson(ctx: GenContext, index: number): { person: Person; 
   const apps: AppInstall[] = [];
   if (online.app) {
     const switchAt = rng.chance(0.25) ? start + rng.int(end - start) : end + DAY;
-    apps.push(makeAppInstall(rng, rng.pickWeighted(PHONE_MODELS, PHONE_MODEL_CUMULATIVE), start, switchAt, 0, false));
+    apps.push(
+      makeAppInstall(rng, rng.pickWeighted(PHONE_MODELS, PHONE_MODEL_CUMULATIVE), start, switchAt, 0, false),
+    );
     if (switchAt < end) {
       apps.push(
-        makeAppInstall(rng, rng.pickWeighted(PHONE_MODELS, PHONE_MODEL_CUMULATIVE), switchAt, end + DAY, 0, false),
+        makeAppInstall(
+          rng,
+          rng.pickWeighted(PHONE_MODELS, PHONE_MODEL_CUMULATIVE),
+          switchAt,
+          end + DAY,
+          0,
+          false,
+        ),
       );
     }
   }
@@ -313,7 +345,13 @@ function householdOf(ctx: GenContext, index: number): Household | undefined {
     key,
     kind: 'web',
     app: undefined,
-    web: { anonymousId: rng.uuid(), browser: rng.pick(DESKTOP_BROWSERS), from: start, to, tags: TAG.shared_device },
+    web: {
+      anonymousId: rng.uuid(),
+      browser: rng.pick(DESKTOP_BROWSERS),
+      from: start,
+      to,
+      tags: TAG.shared_device,
+    },
     address,
   };
 }
@@ -328,7 +366,8 @@ function recycledOf(ctx: GenContext, index: number): RecycledPhone | undefined {
   if (!weylFlag(key, ctx.proportions.recycledPhone, SILVER, ctx.offsets.recycle)) return undefined;
   const rng = Rng.for(ctx.seed, STREAM.recycle, key);
   const { start, end } = ctx.calendar;
-  const at = start + Math.floor((0.3 + 0.4 * rng.float()) * (end - start));
+  // At a local midnight, so even date-only exports fall on the right side of the hand-over.
+  const at = startOfLocalDay(start + Math.floor((0.3 + 0.4 * rng.float()) * (end - start)));
   return { role: upper ? 'next' : 'previous', number: ctx.ids.phone(previous, PHONE_SLOT.primary), at };
 }
 
@@ -370,7 +409,11 @@ function makeName(rng: Rng, gender: '女' | '男'): Naming {
     return { name: `${first} ${last}`, latin: `${first}.${last}`.toLowerCase(), english: true };
   }
   const last = rng.pick(WESTERN_SURNAMES);
-  return { name: `${first} ${last}`, latin: `${first}.${last}`.toLowerCase().replace(/ü/gu, 'ue'), english: true };
+  return {
+    name: `${first} ${last}`,
+    latin: `${first}.${last}`.toLowerCase().replace(/ü/gu, 'ue'),
+    english: true,
+  };
 }
 
 function makeChineseName(rng: Rng, gender: '女' | '男'): Naming {

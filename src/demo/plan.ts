@@ -130,7 +130,10 @@ export function planHistory(ctx: GenContext, person: Person, rng: Rng): HistoryP
   // Orders.
   const orders: OrderPlan[] = [];
   const times: number[] = [];
-  for (let i = 0; i < orderCount; i++) times.push(calendar.sample(rng, firstSeen, activeEnd, promoOnly));
+  // Whole seconds: order exports (POS, Tmall) print times to the second.
+  for (let i = 0; i < orderCount; i++) {
+    times.push(Math.floor(calendar.sample(rng, firstSeen, activeEnd, promoOnly) / 1000) * 1000);
+  }
   times.sort((a, b) => a - b);
   for (let i = 0; i < times.length; i++) {
     const at = times[i] ?? end;
@@ -142,7 +145,9 @@ export function planHistory(ctx: GenContext, person: Person, rng: Rng): HistoryP
   const sessions: SessionPlan[] = [];
   const onlineChannels = (['web', 'app', 'mini'] as const).filter((c) => person.online[c]);
   const onlineWeights = onlineChannels.map((c) => ONLINE_WEIGHTS[c]);
-  const onlineCumulative = onlineWeights.map((_, i) => onlineWeights.slice(0, i + 1).reduce((a, b) => a + b, 0));
+  const onlineCumulative = onlineWeights.map((_, i) =>
+    onlineWeights.slice(0, i + 1).reduce((a, b) => a + b, 0),
+  );
   for (const order of orders) {
     if (order.channel === 'web' || order.channel === 'app' || order.channel === 'mini') {
       sessions.push(makeSession(rng, person, order.at - rng.between(3, 40) * 60_000, order.channel, order));
@@ -153,7 +158,9 @@ export function planHistory(ctx: GenContext, person: Person, rng: Rng): HistoryP
     const browseEnd = Math.min(end, activeEnd + (person.archetype === 'lapsed' ? 60 * DAY : 0));
     for (let i = 0; i < browseCount; i++) {
       const at = calendar.sample(rng, firstSeen, browseEnd);
-      sessions.push(makeSession(rng, person, at, rng.pickWeighted(onlineChannels, onlineCumulative), undefined));
+      sessions.push(
+        makeSession(rng, person, at, rng.pickWeighted(onlineChannels, onlineCumulative), undefined),
+      );
     }
   }
   // Household members both use the family device at least once.
@@ -210,12 +217,12 @@ export function planHistory(ctx: GenContext, person: Person, rng: Rng): HistoryP
   let memberVia: HistoryPlan['memberVia'] = accountAt !== undefined ? 'account' : undefined;
   const firstPos = orders.find((o) => o.channel === 'pos');
   if (firstPos !== undefined && (memberAt === undefined || firstPos.at < memberAt)) {
-    memberAt = firstPos.at - 60_000;
+    memberAt = Math.max(start, firstPos.at - 60_000);
     memberVia = 'pos';
   }
   const firstTmall = orders.find((o) => o.channel === 'tmall');
   if (firstTmall !== undefined && memberAt === undefined && rng.chance(0.3)) {
-    memberAt = firstTmall.at + rng.between(1, 120) * 60_000;
+    memberAt = Math.min(end - 60_000, firstTmall.at + rng.between(1, 120) * 60_000);
     memberVia = 'tmall';
   }
 
@@ -238,7 +245,8 @@ export function planHistory(ctx: GenContext, person: Person, rng: Rng): HistoryP
       addTicket(at, undefined, orderId(ctx, person, order));
     }
   }
-  if (orders.length === 0 && rng.chance(0.03)) addTicket(calendar.sample(rng, firstSeen, end), undefined, undefined);
+  if (orders.length === 0 && rng.chance(0.03))
+    addTicket(calendar.sample(rng, firstSeen, end), undefined, undefined);
   // Cross-person cases are made checkable: each holder of a recycled number calls from it during
   // their period, and a second-phone owner calls from the second phone.
   const recycled = person.recycled;
@@ -248,7 +256,8 @@ export function planHistory(ctx: GenContext, person: Person, rng: Rng): HistoryP
     const at = calendar.sample(rng, Math.max(start, period.from), Math.min(end, period.to));
     addTicket(at, period, undefined);
   }
-  if (person.secondPhone !== undefined) addTicket(calendar.sample(rng, start, end), person.secondPhone, undefined);
+  if (person.secondPhone !== undefined)
+    addTicket(calendar.sample(rng, start, end), person.secondPhone, undefined);
   tickets.sort((a, b) => a.at - b.at);
 
   return { sessions, orders, tickets, accountAt, memberAt, memberVia, unionidAt };
@@ -268,7 +277,11 @@ function makeSession(
   return { at, channel, order, browser, app, shared: false, login: 'anonymous' };
 }
 
-function activeAt<T extends { from: number; to: number }>(items: readonly T[], at: number, rng: Rng): T | undefined {
+function activeAt<T extends { from: number; to: number }>(
+  items: readonly T[],
+  at: number,
+  rng: Rng,
+): T | undefined {
   for (const item of items) if (at >= item.from && at < item.to) return item;
   return items.length > 0 ? rng.pick(items) : undefined;
 }

@@ -35,6 +35,9 @@ export function labelHash(label: string): number {
 }
 
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** Scratch char codes of a UUID; the dashes and the version digit never change. */
+const UUID_CODES: number[] = Array.from('00000000-0000-4000-8000-000000000000', (c) => c.charCodeAt(0));
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 export class Rng {
@@ -108,11 +111,6 @@ export class Rng {
     return item;
   }
 
-  /** Exponentially distributed with the given mean. */
-  exponential(mean: number): number {
-    return -Math.log(1 - this.float()) * mean;
-  }
-
   /** Poisson-ish small count with the given mean (Knuth; fine for means below ~30). */
   poisson(mean: number): number {
     const l = Math.exp(-mean);
@@ -131,28 +129,17 @@ export class Rng {
     const b = this.u32();
     const c = this.u32();
     const d = this.u32();
-    return (
-      HEX[a >>> 24]! +
-      HEX[(a >>> 16) & 255]! +
-      HEX[(a >>> 8) & 255]! +
-      HEX[a & 255]! +
-      '-' +
-      HEX[b >>> 24]! +
-      HEX[(b >>> 16) & 255]! +
-      '-4' +
-      HEX[(b >>> 8) & 15]!.charAt(1) +
-      HEX[b & 255]! +
-      '-' +
-      HEX[0x80 | ((c >>> 24) & 0x3f)]! +
-      HEX[(c >>> 16) & 255]! +
-      '-' +
-      HEX[(c >>> 8) & 255]! +
-      HEX[c & 255]! +
-      HEX[d >>> 24]! +
-      HEX[(d >>> 16) & 255]! +
-      HEX[(d >>> 8) & 255]! +
-      HEX[d & 255]!
-    );
+    const out = UUID_CODES;
+    for (let i = 0; i < 8; i++) out[i] = HEX_CODES[(a >>> (28 - 4 * i)) & 15]!;
+    for (let i = 0; i < 4; i++) out[9 + i] = HEX_CODES[(b >>> (28 - 4 * i)) & 15]!;
+    for (let i = 0; i < 3; i++) out[15 + i] = HEX_CODES[(b >>> (8 - 4 * i)) & 15]!;
+    out[19] = HEX_CODES[8 | ((c >>> 28) & 3)]!;
+    for (let i = 0; i < 3; i++) out[20 + i] = HEX_CODES[(c >>> (24 - 4 * i)) & 15]!;
+    for (let i = 0; i < 4; i++) out[24 + i] = HEX_CODES[(c >>> (12 - 4 * i)) & 15]!;
+    for (let i = 0; i < 8; i++) out[28 + i] = HEX_CODES[(d >>> (28 - 4 * i)) & 15]!;
+    // One flat string from char codes: concatenating 20 pieces would make a rope that costs
+    // more to build and to read than everything else about a message id.
+    return String.fromCharCode.apply(null, out);
   }
 
   /** `n` lower-case hex digits. */
@@ -211,7 +198,8 @@ export class Permutation {
     readonly modulus: number,
     key: number,
   ) {
-    let a = (hash32(key, 0x51ed) % (modulus - 1)) + 1;
+    if (!Number.isInteger(modulus) || modulus < 1) throw new RangeError(`bad permutation modulus ${modulus}`);
+    let a = modulus <= 2 ? 1 : (hash32(key, 0x51ed) % (modulus - 1)) + 1;
     while (gcd(a, modulus) !== 1) a = (a % (modulus - 1)) + 1;
     this.a = a;
     this.b = hash32(key, 0x1234) % modulus;

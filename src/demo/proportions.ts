@@ -25,7 +25,7 @@ export interface HardCaseProportions {
   missingField: number;
   /** Share of valid Tmall rows whose mobile number is masked (`138****1234`). */
   maskedPhone: number;
-  /** Share of valid Tmall rows shipped to someone else (a gift); still the buyer's order. */
+  /** Share of Tmall rows shipped to someone else (a gift); still the buyer's order. */
   giftShipping: number;
   /** Share of distinct messages in events.jsonl written twice (same messageId). */
   duplicateDelivery: number;

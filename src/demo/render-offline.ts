@@ -123,7 +123,11 @@ export function renderPosOrder(w: PersonWriter, order: OrderPlan): void {
       else row.product_names = '';
     }
     if (order.outcome === 'completed') {
-      w.purchases.add(order.at, order.total, order.items.map((it) => it.product.category));
+      w.purchases.add(
+        order.at,
+        order.total,
+        order.items.map((it) => it.product.category),
+      );
     }
   }
   w.pos.push({ row, tags });
@@ -143,7 +147,8 @@ export function renderTmallOrder(w: PersonWriter, order: OrderPlan): void {
   const paid = order.outcome === 'completed' || order.outcome === 'refunded';
   let status: string;
   let closeReason = '';
-  if (order.outcome === 'completed') status = end - order.at < 7 * DAY ? TMALL_STATUS.shipped : TMALL_STATUS.done;
+  if (order.outcome === 'completed')
+    status = end - order.at < 7 * DAY ? TMALL_STATUS.shipped : TMALL_STATUS.done;
   else if (order.outcome === 'refunded') {
     status = TMALL_STATUS.closed;
     closeReason = '退款';
@@ -230,15 +235,10 @@ export function renderTmallOrder(w: PersonWriter, order: OrderPlan): void {
       row.收货地址 = reformatAddress(rng, address);
       tags |= TAG.typo_address;
     }
-    if (w.roll('fullwidth')) {
-      row.收货地址 = digitsToFullwidth(row.收货地址);
-      if ((tags & TAG.masked_phone) === 0) row.联系手机 = toFullwidth(row.联系手机);
-      tags |= TAG.fullwidth;
-    }
     if (w.roll('missingField')) {
       tags |= TAG.missing_field;
       const r2 = rng.int(3);
-      const phoneBlankable = shownPhone.tags === 0 && !typo && !masked;
+      const phoneBlankable = !gift && shownPhone.tags === 0 && !typo && !masked;
       if (r2 === 0 && row.物流单号 !== '') row.物流单号 = '';
       else if (r2 === 1 && phoneBlankable) {
         // The mobile left empty, a landline given instead.
@@ -246,8 +246,17 @@ export function renderTmallOrder(w: PersonWriter, order: OrderPlan): void {
         row.联系手机 = '';
       } else row.收货地址 = row.收货地址.replace(/ ?\(\d+\)$/u, '');
     }
+    if (w.roll('fullwidth')) {
+      row.收货地址 = digitsToFullwidth(row.收货地址);
+      if ((tags & TAG.masked_phone) === 0) row.联系手机 = toFullwidth(row.联系手机);
+      tags |= TAG.fullwidth;
+    }
     if (order.outcome === 'completed') {
-      w.purchases.add(order.at, order.total, order.items.map((it) => it.product.category));
+      w.purchases.add(
+        order.at,
+        order.total,
+        order.items.map((it) => it.product.category),
+      );
     }
   }
   w.tmall.push({ row, tags, key: id });
@@ -256,14 +265,9 @@ export function renderTmallOrder(w: PersonWriter, order: OrderPlan): void {
 export function renderTicket(w: PersonWriter, t: TicketPlan): void {
   const { person, rng, ctx } = w;
   const ticketId = `TK${formatYyMmDd(t.at)}${ctx.ids.orderStem(person.index)}${String(t.seq).padStart(2, '0')}`;
-  let tags: TagBits = t.phone?.tags ?? 0;
+  const tags: TagBits = t.phone?.tags ?? 0;
   const traits: { phone?: string; email?: string } =
     t.phone !== undefined ? { phone: t.phone.number } : { email: person.email ?? '' };
-  if (w.roll('fullwidth')) {
-    if (traits.phone !== undefined) traits.phone = toFullwidth(traits.phone);
-    if (traits.email !== undefined) traits.email = toFullwidth(traits.email);
-    tags |= TAG.fullwidth;
-  }
   const msg: SegmentMessage = {
     type: 'track',
     event: 'Ticket Created',

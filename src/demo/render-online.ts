@@ -6,6 +6,7 @@ import type { PersonWriter } from './person-writer.js';
 import { phoneForRecord, randomIp } from './person.js';
 import { orderId, pickProduct, type OrderPlan, type SessionPlan } from './plan.js';
 import { hash32 } from './prng.js';
+import { markShared, withPage } from './serialize.js';
 import type { TagBits } from './tags.js';
 import type { ExternalId, SegmentContext, SegmentMessage } from './types.js';
 
@@ -66,6 +67,7 @@ function productProps(p: Product): Record<string, unknown> {
       price: p.price,
       currency: 'CNY',
     };
+    markShared(props);
     productPropsCache.set(p, props);
   }
   return props;
@@ -123,7 +125,11 @@ export function renderSession(w: PersonWriter, s: SessionPlan): void {
   for (const item of order.items) {
     if (item.product !== landing) viewProduct(live, item.product);
     step(live, 5, 40);
-    track(live, 'Product Added', { cart_id: live.cartId, ...productProps(item.product), quantity: item.quantity });
+    track(live, 'Product Added', {
+      cart_id: live.cartId,
+      ...productProps(item.product),
+      quantity: item.quantity,
+    });
   }
   viewCart(live, order.items);
   if (s.login === 'registers') login(live, 'registers');
@@ -178,7 +184,12 @@ function startSession(w: PersonWriter, s: SessionPlan): Live {
           model: a.model.model,
         },
         os: { name: a.model.os, version: a.osVersion },
-        app: { name: APP_NAME, version: a.appVersion.version, build: a.appVersion.build, namespace: APP_NAMESPACE },
+        app: {
+          name: APP_NAME,
+          version: a.appVersion.version,
+          build: a.appVersion.build,
+          namespace: APP_NAMESPACE,
+        },
         locale: 'zh-CN',
         timezone: 'Asia/Shanghai',
       };
@@ -188,10 +199,22 @@ function startSession(w: PersonWriter, s: SessionPlan): Live {
       anonymousId = person.miniAnonymousId;
       // The phone the person runs WeChat on: stable per person.
       const model = person.apps[0]?.model ?? PHONE_MODELS[hash32(person.index, 7) % PHONE_MODELS.length]!;
-      const externalIds: ExternalId[] = [{ type: 'wechat_openid', id: person.openid, collection: 'users', encoding: 'none' }];
+      const externalIds: ExternalId[] = [
+        { type: 'wechat_openid', id: person.openid, collection: 'users', encoding: 'none' },
+      ];
       const unionidAt = w.plan.unionidAt;
       if (unionidAt !== undefined && s.at >= unionidAt) {
-        externalIds.push({ type: 'wechat_unionid', id: person.unionid, collection: 'users', encoding: 'none' });
+        externalIds.push({
+          type: 'wechat_unionid',
+          id: person.unionid,
+          collection: 'users',
+          encoding: 'none',
+        });
+      }
+      // A signed-in member's session carries the member card number.
+      const memberAt = w.plan.memberAt;
+      if (s.login === 'logged_in' && memberAt !== undefined && s.at >= memberAt) {
+        externalIds.push({ type: 'member_no', id: person.memberNo, collection: 'users', encoding: 'none' });
       }
       base = {
         library: MINI_LIBRARY,
@@ -272,18 +295,36 @@ function view(
   const isWeb = channel === 'web';
   const path = isWeb ? webPath : miniPath;
   const query = search !== '' ? search : live.lastUrl === '' ? live.utm : '';
-  const url = isWeb ? SITE + path + query : path;
+  const url = isWeb ? (query === '' ? siteUrl(path) : SITE + path + query) : path;
   const page = { path, referrer: live.lastUrl, search: query, title, url };
-  live.context = { ...live.base, page };
+  live.context = withPage(live.base, page);
   live.lastUrl = url;
-  const properties = extra === undefined ? { ...page } : { ...page, ...extra };
+  // The page call's properties are the page itself (its bytes are then encoded once).
+  const properties = extra === undefined ? page : { ...page, ...extra };
   live.w.addEvent(message(live, 'page', undefined, screen, properties), live.t, live.tags);
 }
 
+const siteUrls = new Map<string, string>();
+
+/** Absolute URLs of the site's pages, made once (built strings are ropes, slow to read back). */
+function siteUrl(path: string): string {
+  let url = siteUrls.get(path);
+  if (url === undefined) {
+    url = flat(SITE + path);
+    siteUrls.set(path, url);
+  }
+  return url;
+}
+
+const productPages = new Map<Product, { title: string; miniPath: string }>();
+
 function viewProduct(live: Live, p: Product): void {
-  view(live, 'Product Detail', p.path, `${p.name} - ${BRAND}`, `pages/product/detail?id=${p.productId}`, '', {
-    product_id: p.productId,
-  });
+  let page = productPages.get(p);
+  if (page === undefined) {
+    page = { title: flat(`${p.name} - ${BRAND}`), miniPath: flat(`pages/product/detail?id=${p.productId}`) };
+    productPages.set(p, page);
+  }
+  view(live, 'Product Detail', p.path, page.title, page.miniPath, '', { product_id: p.productId });
   step(live, 1, 3);
   track(live, 'Product Viewed', productProps(p));
   if (live.w.rng.chance(0.25)) {
@@ -323,12 +364,22 @@ function login(live: Live, mode: 'registers' | 'logs_in'): void {
     };
     if (person.email !== undefined) traits.email = person.email;
   } else {
-    traits = live.s.channel === 'web' && person.email !== undefined && w.rng.chance(0.5) ? { email: person.email } : { phone: phone.number };
+    traits =
+      live.s.channel === 'web' && person.email !== undefined && w.rng.chance(0.5)
+        ? { email: person.email }
+        : { phone: phone.number };
   }
   const carriesPhone = typeof traits.phone === 'string';
-  const msg = message(live, 'identify', undefined, undefined, undefined);
-  delete msg.properties;
-  msg.traits = traits;
+  const msg: SegmentMessage = {
+    type: 'identify',
+    messageId: w.rng.uuid(),
+    timestamp: formatIso(live.t),
+    sentAt: '',
+    userId: live.userId,
+    anonymousId: live.anonymousId,
+    traits,
+    context: live.context,
+  };
   live.w.addEvent(msg, live.t, live.tags | (carriesPhone ? phone.tags : 0));
 }
 
@@ -384,4 +435,9 @@ function completeOrder(live: Live, order: OrderPlan): void {
     };
     w.addEvent(refund, order.closedAt, 0, undefined, id);
   }
+}
+
+/** A flat copy of a string (a concatenation is a rope until first read). */
+function flat(s: string): string {
+  return JSON.parse(JSON.stringify(s)) as string;
 }

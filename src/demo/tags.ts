@@ -3,7 +3,10 @@ import { HARD_CASE_TAGS, type HardCaseTag } from './types.js';
 /** Hard-case tags as bits, so a record's tags are one number while generating. */
 export type TagBits = number;
 
-export const TAG = Object.fromEntries(HARD_CASE_TAGS.map((t, i) => [t, 1 << i])) as Record<HardCaseTag, number>;
+export const TAG = Object.fromEntries(HARD_CASE_TAGS.map((t, i) => [t, 1 << i])) as Record<
+  HardCaseTag,
+  number
+>;
 
 /** Tags whose records are kept valid so the cross-person case stays checkable. */
 export const CROSS_PERSON_TAGS: TagBits = TAG.shared_device | TAG.recycled_phone | TAG.second_phone;
@@ -19,12 +22,4 @@ export function formatTags(bits: TagBits): string {
     cache.set(bits, s);
   }
   return s;
-}
-
-export function parseTags(field: string): HardCaseTag[] {
-  if (field === '') return [];
-  return field.split('|').map((t) => {
-    if (!(HARD_CASE_TAGS as readonly string[]).includes(t)) throw new Error(`unknown hard-case tag ${t}`);
-    return t as HardCaseTag;
-  });
 }

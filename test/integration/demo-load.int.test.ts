@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_FILES, generateDemo, MemorySink } from '../../src/demo/index.js';
+import { startTestTessera, type TestTessera } from '../support/tessera.js';
+
+/**
+ * First start on an empty data directory loads the demo brand; what lands in the store must be
+ * exactly what the ground truth says is valid: every valid online event once (duplicated
+ * deliveries dropped), every invalid record rejected with a reason.
+ */
+const PEOPLE = 150;
+const SEED = 7;
+let t: TestTessera;
+const truth = new MemorySink();
+
+beforeAll(async () => {
+  await generateDemo({ seed: SEED, people: PEOPLE }, truth);
+  t = await startTestTessera({ demo: true, demoPeople: PEOPLE, demoSeed: SEED });
+  const loaded = await t.demo;
+  expect(loaded?.manifest.people).toBe(PEOPLE);
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+describe('demo brand on first start', () => {
+  it('stores each valid online event exactly once and rejects each invalid one', async () => {
+    const invalid = new Set(
+      truth.data.groundTruth
+        .filter(
+          (r) =>
+            (r.file === DEMO_FILES.events || r.file === DEMO_FILES.tickets) &&
+            r.hard_case.split('|').includes('invalid'),
+        )
+        .map((r) => r.record_key),
+    );
+    const expected = new Set(
+      [...truth.data.events, ...truth.data.tickets].map((m) => m.messageId).filter((id) => !invalid.has(id)),
+    );
+    await t.writer.settle();
+    const rows = await t.db.query<{ message_id: string; n: number }>(
+      `SELECT message_id, count(*) AS n FROM events WHERE message_id NOT LIKE 'ord_%' AND message_id NOT LIKE 'prf_%' GROUP BY message_id`,
+    );
+    const stored = new Map(rows.map((r) => [r.message_id, r.n]));
+    expect([...stored.values()].every((n) => n === 1)).toBe(true);
+    expect(new Set(stored.keys())).toEqual(expected);
+    // A duplicated delivery of an invalid message is rejected twice (nothing is deduplicated before it is valid).
+    const rejected = await t.db.query<{ id: string }>(
+      `SELECT DISTINCT json_extract_string(payload, '$.record.messageId') AS id FROM rejected_records WHERE origin_ref LIKE 'demo/%.jsonl:%'`,
+    );
+    expect(new Set(rejected.map((r) => r.id))).toEqual(invalid);
+  });
+
+  it('loads the CRM, POS and Tmall exports through the importer and records each import', async () => {
+    const imports = await t.api('GET', '/api/v1/imports');
+    const byFile = new Map(imports.body.imports.map((i: any) => [i.fileName, i]));
+    expect((byFile.get('demo/crm_members.csv') as any).records).toBe(truth.data.crmMembers.length);
+    expect((byFile.get('demo/pos_orders.csv') as any).records).toBe(truth.data.posOrders.length);
+    expect((byFile.get('demo/tmall_orders.csv') as any).records).toBe(truth.data.tmallOrders.length);
+    for (const i of imports.body.imports) expect(i.status).toBe('done');
+  });
+
+  it('does not load the demo again on the next start', async () => {
+    const before = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    await t.stop({ keepData: true });
+    const again = await startTestTessera({ demo: true, demoPeople: PEOPLE, demoSeed: SEED }, t.dataDir);
+    expect(again.demo).toBeNull();
+    const after = await again.db.query<{ n: number }>('SELECT count(*) AS n FROM events');
+    expect(after[0]!.n).toBe(before[0]!.n);
+    t = again;
+  });
+});
