@@ -1,10 +1,12 @@
 // npm run bench [-- group ...]: runs the named benchmark groups (all when none is named).
+import { benchDemo } from './demo.js';
 import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
   import: benchImport,
+  demo: benchDemo,
 };
 
 const asked = process.argv.slice(2);
