@@ -276,8 +276,8 @@ export function prepareMessage(
     integrations: integrations ? JSON.stringify(integrations) : null,
     extra: extra ? JSON.stringify(extra) : null,
   };
-  let size = 200 + messageId.length;
-  for (const part of [
+  const parts = [
+    messageId,
     json.properties,
     json.traits,
     json.context,
@@ -287,25 +287,10 @@ export function prepareMessage(
     name,
     ids.userId,
     ids.anonymousId,
-  ]) {
-    if (part) size += part.length;
-  }
-  // UTF-16 length undercounts multi-byte text; count bytes exactly only when it could matter.
-  if (size * 3 > limits.maxEventBytes) {
-    size = 200 + Buffer.byteLength(messageId);
-    for (const part of [
-      json.properties,
-      json.traits,
-      json.context,
-      json.integrations,
-      json.extra,
-      event,
-      name,
-      ids.userId,
-      ids.anonymousId,
-    ]) {
-      if (part) size += Buffer.byteLength(part);
-    }
+  ];
+  // UTF-16 length undercounts multi-byte text (by 3× at most); count bytes only when it could matter.
+  if (storedSize(parts, (p) => p.length) * 3 > limits.maxEventBytes) {
+    const size = storedSize(parts, (p) => Buffer.byteLength(p));
     if (size > limits.maxEventBytes) {
       return reject(
         messageId,
@@ -338,6 +323,13 @@ export function prepareMessage(
       ...json,
     },
   };
+}
+
+/** Approximate stored size of a message: its parts plus room for the fixed columns. */
+function storedSize(parts: ReadonlyArray<string | null>, measure: (part: string) => number): number {
+  let size = 200;
+  for (const part of parts) if (part) size += measure(part);
+  return size;
 }
 
 function dropField(traits: Obj | null, context: Obj, field: string): void {
