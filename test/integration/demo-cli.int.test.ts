@@ -16,7 +16,7 @@ afterAll(async () => {
   rmSync(out, { recursive: true, force: true });
 });
 
-const loadArgs = [
+const loadArgs = (): string[] => [
   'demo',
   '--people',
   '40',
@@ -36,7 +36,7 @@ const loadArgs = [
 ];
 
 it('tessera demo writes the files with ground truth and loads them into a running Tessera', async () => {
-  const cli = spawnCli(loadArgs);
+  const cli = spawnCli(loadArgs());
   expect(await cli.exited).toBe(0);
   expect(readdirSync(out).sort()).toEqual([
     'crm_members.csv',
@@ -56,7 +56,7 @@ it('tessera demo writes the files with ground truth and loads them into a runnin
   const events = await t.api('GET', '/api/v1/events?limit=1000');
   expect(events.body.events.length).toBeGreaterThan(100);
   // Loading the same files again changes nothing (message ids and natural keys).
-  const again = spawnCli(loadArgs);
+  const again = spawnCli(loadArgs());
   expect(await again.exited).toBe(0);
   expect(again.output()).toMatch(/events\.jsonl: 0 accepted/);
 });
