@@ -59,5 +59,9 @@ function renderMarkdown(results: BenchResult[]): string {
       `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.target ?? ''} | ${met} | ${r.machine} | ${r.date} | ${r.note ?? ''} |`,
     );
   }
+  lines.push(
+    '',
+    'Where the figures miss their targets, `docs/performance.md` says where the time goes and what would close the gap.',
+  );
   return `${lines.join('\n')}\n`;
 }
