@@ -13,9 +13,27 @@ export interface PhoneModel {
 }
 
 export const PHONE_MODELS: readonly PhoneModel[] = [
-  { manufacturer: 'Apple', model: 'iPhone14,5', os: 'iOS', osVersions: ['16.6', '17.4', '17.6.1'], weight: 10 },
-  { manufacturer: 'Apple', model: 'iPhone15,2', os: 'iOS', osVersions: ['17.5.1', '18.0', '18.1'], weight: 10 },
-  { manufacturer: 'Apple', model: 'iPhone15,4', os: 'iOS', osVersions: ['17.6.1', '18.1', '18.3'], weight: 9 },
+  {
+    manufacturer: 'Apple',
+    model: 'iPhone14,5',
+    os: 'iOS',
+    osVersions: ['16.6', '17.4', '17.6.1'],
+    weight: 10,
+  },
+  {
+    manufacturer: 'Apple',
+    model: 'iPhone15,2',
+    os: 'iOS',
+    osVersions: ['17.5.1', '18.0', '18.1'],
+    weight: 10,
+  },
+  {
+    manufacturer: 'Apple',
+    model: 'iPhone15,4',
+    os: 'iOS',
+    osVersions: ['17.6.1', '18.1', '18.3'],
+    weight: 9,
+  },
   { manufacturer: 'Apple', model: 'iPhone16,1', os: 'iOS', osVersions: ['18.1', '18.3', '18.5'], weight: 8 },
   { manufacturer: 'Apple', model: 'iPhone13,2', os: 'iOS', osVersions: ['16.7', '17.2'], weight: 5 },
   { manufacturer: 'HUAWEI', model: 'ALN-AL00', os: 'Android', osVersions: ['12'], weight: 7 },
@@ -118,7 +136,12 @@ export const BROWSERS: readonly Browser[] = [
 ];
 
 /** App user agents per OS as the native SDKs send them. */
-export function appUserAgent(os: 'iOS' | 'Android', osVersion: string, appVersion: string, model: string): string {
+export function appUserAgent(
+  os: 'iOS' | 'Android',
+  osVersion: string,
+  appVersion: string,
+  model: string,
+): string {
   return os === 'iOS'
     ? `QingyanBeauty/${appVersion} (iPhone; iOS ${osVersion}; Scale/3.00)`
     : `Dalvik/2.1.0 (Linux; U; Android ${osVersion}; ${model} Build/UP1A) QingyanBeauty/${appVersion}`;

@@ -55,16 +55,18 @@ Zoe Lily Nina Sandy Yvonne Catherine Joanna Kelly Stella Bella Crystal Elaine He
   .split(/\s+/)
   .filter((s) => s.length > 0);
 
-export const ENGLISH_MALE: readonly string[] = `David Kevin Jason Tony Eric Jack Leo Michael Daniel Alex Ryan Peter
+export const ENGLISH_MALE: readonly string[] =
+  `David Kevin Jason Tony Eric Jack Leo Michael Daniel Alex Ryan Peter
 Sam Andy Frank Henry Vincent Steven Allen Louis Simon Ben`
-  .split(/\s+/)
-  .filter((s) => s.length > 0);
+    .split(/\s+/)
+    .filter((s) => s.length > 0);
 
 /** Surnames of expatriate customers (the rest of the English-named use pinyin surnames). */
-export const WESTERN_SURNAMES: readonly string[] = `Smith Johnson Brown Taylor Wilson Martin Miller Davis Clark
+export const WESTERN_SURNAMES: readonly string[] =
+  `Smith Johnson Brown Taylor Wilson Martin Miller Davis Clark
 Lewis Walker Hall Young King Wright Green Baker Adams Nelson Carter Müller Schmidt Dubois Moreau Rossi Tanaka Kim Park`
-  .split(/\s+/)
-  .filter((s) => s.length > 0);
+    .split(/\s+/)
+    .filter((s) => s.length > 0);
 
 /** Characters that sound alike; a typist may put one for another. */
 export const HOMOPHONE_GROUPS: readonly string[] = [
@@ -120,9 +122,19 @@ export const HOMOPHONE_GROUPS: readonly string[] = [
 ];
 
 /** Words for Taobao member nicks (买家会员名) such as `小鱼爱吃糖88`. */
-export const NICK_WORDS: readonly string[] = `小鱼 糖糖 晴天 喵喵 奶茶 樱桃 果冻 柠檬 兔兔 星星 月亮 向日葵 小熊 蜜桃
+export const NICK_WORDS: readonly string[] =
+  `小鱼 糖糖 晴天 喵喵 奶茶 樱桃 果冻 柠檬 兔兔 星星 月亮 向日葵 小熊 蜜桃
 橘子 芒果 布丁 饭团 云朵 海盐 可乐 雪糕 草莓 薄荷`
-  .split(/\s+/)
-  .filter((s) => s.length > 0);
+    .split(/\s+/)
+    .filter((s) => s.length > 0);
 
-export const NICK_SUFFIXES: readonly string[] = ['爱吃糖', '不吃辣', '的日常', '酱', '宝宝', '_', '小仙女', '在路上'];
+export const NICK_SUFFIXES: readonly string[] = [
+  '爱吃糖',
+  '不吃辣',
+  '的日常',
+  '酱',
+  '宝宝',
+  '_',
+  '小仙女',
+  '在路上',
+];

@@ -83,21 +83,32 @@ export function shortCity(city: string): string {
   return city.replace(/市$/u, '');
 }
 
-export const COMPOUND_PREFIXES: readonly string[] = `阳光 金色 万科 绿城 碧桂园 保利 华润 世纪 翠苑 锦绣 龙湖 融创 中海
+export const COMPOUND_PREFIXES: readonly string[] =
+  `阳光 金色 万科 绿城 碧桂园 保利 华润 世纪 翠苑 锦绣 龙湖 融创 中海
 招商 星河 东方 滨江 紫荆 香樟 梧桐 时代`
-  .split(/\s+/)
-  .filter((s) => s.length > 0);
+    .split(/\s+/)
+    .filter((s) => s.length > 0);
 
-export const COMPOUND_SUFFIXES: readonly string[] = ['花园', '公寓', '小区', '家园', '苑', '新城', '府', '国际'];
+export const COMPOUND_SUFFIXES: readonly string[] = [
+  '花园',
+  '公寓',
+  '小区',
+  '家园',
+  '苑',
+  '新城',
+  '府',
+  '国际',
+];
 
 /**
  * Mobile number prefixes (China Mobile, Unicom, Telecom), all valid for libphonenumber's CN
  * metadata (149 is not, so a person's own phone never fails governance by accident).
  */
-export const MOBILE_PREFIXES: readonly string[] = `134 135 136 137 138 139 147 150 151 152 157 158 159 178 182 183 184 187 188
+export const MOBILE_PREFIXES: readonly string[] =
+  `134 135 136 137 138 139 147 150 151 152 157 158 159 178 182 183 184 187 188
 198 130 131 132 155 156 166 175 176 185 186 133 193 153 173 177 180 181 189 191 199`
-  .split(/\s+/)
-  .filter((s) => s.length > 0);
+    .split(/\s+/)
+    .filter((s) => s.length > 0);
 
 /** First octets of public IPv4 ranges announced in mainland China. */
 export const IP_FIRST_OCTETS: readonly number[] = [

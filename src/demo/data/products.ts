@@ -124,7 +124,9 @@ export const PRODUCTS_BY_CATEGORY: Record<Category, readonly Product[]> = {
 };
 
 /** Looks a product up by its Tmall title (for readers of `tmall_orders.csv`). */
-export const PRODUCT_BY_TMALL_TITLE: ReadonlyMap<string, Product> = new Map(PRODUCTS.map((p) => [p.tmallTitle, p]));
+export const PRODUCT_BY_TMALL_TITLE: ReadonlyMap<string, Product> = new Map(
+  PRODUCTS.map((p) => [p.tmallTitle, p]),
+);
 export const PRODUCT_BY_SKU: ReadonlyMap<string, Product> = new Map(PRODUCTS.map((p) => [p.sku, p]));
 
 /** What people type in the search box, per category. */
