@@ -3,18 +3,14 @@ import { basename, extname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
+import type { ImportSummary } from '../collect/index.js';
 import { addTargetOptions, callApi, resolveTarget, type TargetOptions } from './client.js';
 import type { CliContext } from './index.js';
 
-interface Summary {
-  records: number;
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  rejectedByCode: Record<string, number>;
-  seconds: number;
-  recordsPerSecond: number;
-}
+type Summary = Pick<
+  ImportSummary,
+  'records' | 'accepted' | 'duplicates' | 'rejected' | 'rejectedByCode' | 'seconds' | 'recordsPerSecond'
+>;
 
 /**
  * `tessera import FILE --mapping NAME|FILE`: streams the file to the running server, which maps

@@ -4,7 +4,7 @@ import type { DataFileKey } from './file-sink.js';
 import { generatePerson } from './generate.js';
 import { HardCaseCounter, type CaseKey } from './hard-cases.js';
 import { emptyBatch } from './person-writer.js';
-import { emptyCounts, type DemoCounts, type DemoRun } from './run.js';
+import { countBatch, emptyCounts, type DemoCounts, type DemoRun } from './run.js';
 
 /** What a worker needs to generate any block: plain data, so it can cross threads. */
 export interface BlockJob extends DemoRun {
@@ -33,14 +33,7 @@ export function generateBlock(ctx: GenContext, job: BlockJob, block: number): Bl
   const batch = emptyBatch();
   const counts = emptyCounts();
   const encode = (): void => {
-    counts.events += batch.distinctEvents;
-    counts.eventLines += batch.events.length;
-    counts.tickets += batch.tickets.length;
-    counts.crmMembers += batch.crmMembers.length;
-    counts.posOrders += batch.posOrders.length;
-    counts.tmallOrders += batch.tmallOrders.length;
-    counts.groundTruth += batch.groundTruth.length;
-    counts.people += batch.people.length;
+    countBatch(counts, batch);
     batch.distinctEvents = 0;
     encoder.add(batch);
   };

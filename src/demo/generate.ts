@@ -6,7 +6,7 @@ import { planHistory } from './plan.js';
 import type { HardCaseProportions } from './proportions.js';
 import { renderSession } from './render-online.js';
 import { renderCrmMember, renderPosOrder, renderTicket, renderTmallOrder } from './render-offline.js';
-import { buildManifest, emptyCounts, resolveRun } from './run.js';
+import { buildManifest, countBatch, emptyCounts, resolveRun } from './run.js';
 import type { DemoProgress, DemoSink, DemoSummary } from './types.js';
 
 export { DEFAULT_AS_OF } from './run.js';
@@ -41,14 +41,7 @@ export async function generateDemo(
   const flush = async (): Promise<void> => {
     const b = batch;
     batch = emptyBatch();
-    counts.events += b.distinctEvents;
-    counts.eventLines += b.events.length;
-    counts.tickets += b.tickets.length;
-    counts.crmMembers += b.crmMembers.length;
-    counts.posOrders += b.posOrders.length;
-    counts.tmallOrders += b.tmallOrders.length;
-    counts.groundTruth += b.groundTruth.length;
-    counts.people += b.people.length;
+    countBatch(counts, b);
     if (b.events.length > 0) await sink.events(b.events);
     if (b.tickets.length > 0) await sink.tickets(b.tickets);
     if (b.crmMembers.length > 0) await sink.crmMembers(b.crmMembers);

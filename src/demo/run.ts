@@ -1,3 +1,4 @@
+import type { OutputBatch } from './person-writer.js';
 import { Calendar, formatIso } from './calendar.js';
 import type { HardCaseCounter } from './hard-cases.js';
 import { demoOptionsSchema, resolveProportions, type HardCaseProportions } from './proportions.js';
@@ -47,6 +48,18 @@ export function emptyCounts(): DemoCounts {
     groundTruth: 0,
     people: 0,
   };
+}
+
+/** Adds what one output batch holds to the running counts. */
+export function countBatch(into: DemoCounts, b: OutputBatch): void {
+  into.events += b.distinctEvents;
+  into.eventLines += b.events.length;
+  into.tickets += b.tickets.length;
+  into.crmMembers += b.crmMembers.length;
+  into.posOrders += b.posOrders.length;
+  into.tmallOrders += b.tmallOrders.length;
+  into.groundTruth += b.groundTruth.length;
+  into.people += b.people.length;
 }
 
 export function addCounts(into: DemoCounts, more: DemoCounts): void {
