@@ -62,11 +62,13 @@ export class IngestLog {
   async append(firstLsn: number, lines: readonly string[]): Promise<void> {
     if (lines.length === 0) return;
     if (!this.handle || this.segmentBytes >= SEGMENT_BYTES) await this.rotate(firstLsn);
-    const data = `${lines.join('\n')}\n`;
-    const bytes = Buffer.byteLength(data);
-    await this.handle!.write(data);
+    const data = Buffer.from(`${lines.join('\n')}\n`);
+    // write() may write less than asked: loop, or an acknowledged line could be cut short.
+    for (let offset = 0; offset < data.length; ) {
+      offset += (await this.handle!.write(data, offset, data.length - offset)).bytesWritten;
+    }
     await this.handle!.datasync();
-    this.segmentBytes += bytes;
+    this.segmentBytes += data.length;
   }
 
   private async rotate(firstLsn: number): Promise<void> {
