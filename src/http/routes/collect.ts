@@ -54,17 +54,21 @@ function rejectedOf(
   return out;
 }
 
+/** Ingests, turning a storage failure into a 503 (SDKs retry those); the cause goes to the log only. */
 async function ingestOrUnavailable(
   deps: CollectRouteDeps,
+  request: FastifyRequest,
   items: IngestItem[],
   ctx: Parameters<Collector['ingest']>[1],
 ): Promise<MessageOutcome[]> {
   try {
     return await deps.collector.ingest(items, ctx);
   } catch (err) {
-    throw new AppError('unavailable', 'events could not be stored durably; nothing was acknowledged, retry', {
-      cause: (err as Error).message,
-    });
+    request.log.error({ err, requestId: request.id }, 'ingest failed');
+    throw new AppError(
+      'unavailable',
+      `events could not be stored durably; nothing was acknowledged, retry (request id ${request.id})`,
+    );
   }
 }
 
@@ -100,7 +104,7 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectRouteDe
         const early = earlySource(request);
         const body = bodyOf(request, deps.limits.maxEventBytes);
         const source = early ?? authenticate(deps, body);
-        const [outcome] = await ingestOrUnavailable(deps, [{ message: body, ref: `/v1/${type}` }], {
+        const [outcome] = await ingestOrUnavailable(deps, request, [{ message: body, ref: `/v1/${type}` }], {
           workspaceId: source.workspaceId,
           sourceId: source.id,
           origin: 'api',
@@ -140,7 +144,7 @@ export function registerCollectRoutes(app: FastifyInstance, deps: CollectRouteDe
         if (body.batch.length === 0) throw new AppError('bad_request', '"batch" is empty');
         const messages: unknown[] = body.batch;
         const items: IngestItem[] = messages.map((message, i) => ({ message, ref: `batch[${i}]` }));
-        const outcomes = await ingestOrUnavailable(deps, items, {
+        const outcomes = await ingestOrUnavailable(deps, request, items, {
           workspaceId: source.workspaceId,
           sourceId: source.id,
           origin: 'api',
