@@ -64,7 +64,7 @@ export class IngestLog {
     if (!this.handle || this.segmentBytes >= SEGMENT_BYTES) await this.rotate(firstLsn);
     const data = Buffer.from(`${lines.join('\n')}\n`);
     // write() may write less than asked: loop, or an acknowledged line could be cut short.
-    for (let offset = 0; offset < data.length; ) {
+    for (let offset = 0; offset < data.length;) {
       offset += (await this.handle!.write(data, offset, data.length - offset)).bytesWritten;
     }
     await this.handle!.datasync();
