@@ -259,20 +259,23 @@ export class PersonWriter {
   /** Appends this person's output and truth to the batch. */
   flushTo(batch: OutputBatch, crmRow: { row: CrmMemberRow; tags: TagBits } | undefined): void {
     const personId = this.person.id;
-    const truth = batch.groundTruth;
     let personTags = 0;
+    // One ground-truth row per record written; the person's hard cases are the union of its records'.
+    const truth = (file: string, recordKey: string, tags: TagBits): void => {
+      batch.groundTruth.push({
+        file,
+        record_key: recordKey,
+        person_id: personId,
+        hard_case: formatTags(tags),
+      });
+      personTags |= tags;
+    };
     const pending: MessageRecord[] = [];
     for (let i = 0; i < this.events.length; i++) {
       const rec = this.events[i]!;
       batch.events.push(rec.msg);
       batch.distinctEvents++;
-      truth.push({
-        file: DEMO_FILES.events,
-        record_key: rec.msg.messageId,
-        person_id: personId,
-        hard_case: formatTags(rec.tags),
-      });
-      personTags |= rec.tags;
+      truth(DEMO_FILES.events, rec.msg.messageId, rec.tags);
       if (rec.duplicate) pending.push(rec);
       // A retried message arrives right after the original or a few messages later.
       for (let k = pending.length - 1; k >= 0; k--) {
@@ -284,43 +287,19 @@ export class PersonWriter {
     }
     for (const rec of this.tickets) {
       batch.tickets.push(rec.msg);
-      truth.push({
-        file: DEMO_FILES.tickets,
-        record_key: rec.msg.messageId,
-        person_id: personId,
-        hard_case: formatTags(rec.tags),
-      });
-      personTags |= rec.tags;
+      truth(DEMO_FILES.tickets, rec.msg.messageId, rec.tags);
     }
     if (crmRow !== undefined) {
       batch.crmMembers.push(crmRow.row);
-      truth.push({
-        file: DEMO_FILES.crmMembers,
-        record_key: crmRow.row.member_no,
-        person_id: personId,
-        hard_case: formatTags(crmRow.tags),
-      });
-      personTags |= crmRow.tags;
+      truth(DEMO_FILES.crmMembers, crmRow.row.member_no, crmRow.tags);
     }
     for (const r of this.pos) {
       batch.posOrders.push(r.row);
-      truth.push({
-        file: DEMO_FILES.posOrders,
-        record_key: r.row.order_id,
-        person_id: personId,
-        hard_case: formatTags(r.tags),
-      });
-      personTags |= r.tags;
+      truth(DEMO_FILES.posOrders, r.row.order_id, r.tags);
     }
     for (const r of this.tmall) {
       batch.tmallOrders.push(r.row);
-      truth.push({
-        file: DEMO_FILES.tmallOrders,
-        record_key: r.key,
-        person_id: personId,
-        hard_case: formatTags(r.tags),
-      });
-      personTags |= r.tags;
+      truth(DEMO_FILES.tmallOrders, r.key, r.tags);
     }
     this.counter.record('sharedDevice', (personTags & TAG.shared_device) !== 0);
     this.counter.record('recycledPhone', (personTags & TAG.recycled_phone) !== 0);
