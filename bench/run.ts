@@ -1,5 +1,6 @@
 // npm run bench [-- group ...]: runs the named benchmark groups (all when none is named).
 import { benchDemo } from './demo.js';
+import { benchIdentity } from './identity.js';
 import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
 
@@ -7,6 +8,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
   import: benchImport,
   demo: benchDemo,
+  identity: benchIdentity,
 };
 
 const asked = process.argv.slice(2);

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import {
@@ -13,11 +14,13 @@ import {
 } from './collect/index.js';
 import { loadDemo, type LoadDemoResult } from './demo/index.js';
 import { ApiKeyRegistry } from './governance/index.js';
+import { compileRules, IdentityResolver } from './identity/index.js';
 import { buildServer } from './http/server.js';
 import { openApiDocument, type RouteDef } from './http/route.js';
 import { apiKeyRoutes } from './http/routes/api-keys.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { identityRoutes } from './http/routes/identity.js';
 import { importRoutes } from './http/routes/imports.js';
 import { rejectedRoutes } from './http/routes/rejected.js';
 import { sourceRoutes } from './http/routes/sources.js';
@@ -27,6 +30,7 @@ import { Database } from './platform/db/duckdb.js';
 import { migrate } from './platform/db/migrations.js';
 import { newSecret } from './platform/secrets.js';
 import { runCli } from './cli/index.js';
+import { evaluateIdentity, type IdentityEvalReport } from './eval/identity-eval.js';
 
 /** The composition root: the one place that builds concrete things and reads process.env. */
 
@@ -43,6 +47,8 @@ export interface Tessera {
   db: Database;
   collector: Collector;
   writer: EventWriter;
+  identity: IdentityResolver;
+  importer: Importer;
   sources: SourceRegistry;
   apiKeys: ApiKeyRegistry;
   logger: Logger;
@@ -118,6 +124,10 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       maxLoadRecords: config.collect.maxLoadRecords,
       maxUnloaded: config.collect.maxUnloadedRecords,
     });
+    const identity = await IdentityResolver.open(db, compileRules(config), clock, {
+      onError: (err) => logger.error({ err }, 'identity resolution failed'),
+    });
+    writer.onLoaded(identity.onLoaded);
     const collector = new Collector(
       writer,
       config.governance,
@@ -137,6 +147,10 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       ...apiKeyRoutes(apiKeys),
       ...rejectedRoutes(rejected),
       ...importRoutes(importer, sources),
+      ...identityRoutes(identity, async () => {
+        await writer.settle();
+        await identity.settle();
+      }),
     );
     const server = buildServer({
       logger,
@@ -184,17 +198,70 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
         await demo;
         await server.close();
         await writer.close();
+        await identity.settle();
         await db.close();
         rmSync(serverInfoPath(config.dataDir), { force: true });
       })());
-    return { url, port, config, db, collector, writer, sources, apiKeys, logger, adminKeyFile, demo, close };
+    return {
+      url,
+      port,
+      config,
+      db,
+      collector,
+      writer,
+      identity,
+      importer,
+      sources,
+      apiKeys,
+      logger,
+      adminKeyFile,
+      demo,
+      close,
+    };
   } catch (err) {
     await db.close();
     throw err;
   }
 }
 
+/**
+ * `tessera eval identity`: a Tessera on a temporary data directory (the given rules, no demo at
+ * start, any free port), the demo loaded through it, OneID scored, everything removed after.
+ */
+export async function evalIdentity(
+  config: Readonly<Config>,
+  options: { people: number; seed: number },
+): Promise<IdentityEvalReport> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tessera-eval-'));
+  try {
+    const tessera = await startTessera(
+      { ...config, dataDir, demo: false, server: { host: '127.0.0.1', port: 0 } },
+      { logger: pino({ level: 'silent' }) },
+    );
+    try {
+      return await evaluateIdentity(
+        {
+          db: tessera.db,
+          importer: tessera.importer,
+          sources: tessera.sources,
+          identity: tessera.identity,
+          workspaceId: DEFAULT_WORKSPACE,
+          settle: async () => {
+            await tessera.writer.settle();
+            await tessera.identity.settle();
+          },
+        },
+        options,
+      );
+    } finally {
+      await tessera.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 /** The CLI entry (bin/tessera.js): the only caller of loadConfig with the real environment. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return runCli(argv, { env, loadConfig, startTessera });
+  return runCli(argv, { env, loadConfig, startTessera, evalIdentity });
 }

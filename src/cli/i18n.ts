@@ -2,6 +2,34 @@
 export type Lang = 'zh-CN' | 'en';
 
 const MESSAGES = {
+  evalLoading: {
+    en: 'Generating the demo brand ({people} people) and loading it into a temporary store…',
+    'zh-CN': '正在生成演示品牌（{people} 人）并载入临时存储…',
+  },
+  evalSummary: {
+    en: '{records} records scored ({notStored} rejected at ingestion or without identifiers), {profiles} profiles for {people} people; loaded and resolved in {seconds}s',
+    'zh-CN':
+      '已评估 {records} 条记录（{notStored} 条在采集时被拒或无标识），{people} 人对应 {profiles} 个档案；载入与识别用时 {seconds} 秒',
+  },
+  evalHeader: {
+    en: 'pairwise                precision    recall        F1  true pairs',
+    'zh-CN': '成对评估                 精确率      召回率        F1    真实配对',
+  },
+  evalDeterministic: { en: 'deterministic links', 'zh-CN': '确定性关联' },
+  evalWithFuzzy: { en: 'with fuzzy matching', 'zh-CN': '含模糊匹配' },
+  evalHardHeader: {
+    en: 'hard case               people precision    recall        F1   merged  misattr.',
+    'zh-CN': '疑难情形                 人数    精确率    召回率        F1  误合并人  错归记录',
+  },
+  evalMerged: {
+    en: 'Pairs of different people merged through their identified records: {merged}. Fuzzy links made: {fuzzy}.',
+    'zh-CN': '因已识别记录而被错误合并的不同人配对：{merged}。模糊匹配建立的关联：{fuzzy}。',
+  },
+  rebuildDone: {
+    en: '{workspaceId}: {events} events re-resolved in {seconds}s; profiles {profilesBefore} → {profilesAfter}, identifiers {identifiersBefore} → {identifiersAfter}; {merged} profiles merged, {split} split, {moved} identifiers moved; refusals {refusalsBefore} → {refusalsAfter}; {blocked} blocked values',
+    'zh-CN':
+      '{workspaceId}：{events} 条事件已重新识别，用时 {seconds} 秒；档案 {profilesBefore} → {profilesAfter}，标识 {identifiersBefore} → {identifiersAfter}；合并 {merged} 个档案，拆分 {split} 个，移动 {moved} 个标识；拒绝关联 {refusalsBefore} → {refusalsAfter}；拦截无效值 {blocked} 次',
+  },
   started: {
     en: 'Tessera is running at {url}',
     'zh-CN': 'Tessera 已启动：{url}',

@@ -8,6 +8,9 @@ import { registerDemo } from './demo.js';
 import { registerImport } from './import.js';
 import { registerRejected } from './rejected.js';
 import { registerSources } from './sources.js';
+import { registerEval } from './eval.js';
+import { registerIdentity } from './identity.js';
+import type { IdentityEvalReport } from '../eval/identity-eval.js';
 
 /** What the CLI needs from the composition root (app.ts), injected so nothing here reads process.env. */
 export interface CliDeps {
@@ -25,6 +28,11 @@ export interface CliDeps {
     } | null> | null;
     close(): Promise<void>;
   }>;
+  /** Loads the demo into a temporary store under `config`'s rules and scores OneID. */
+  evalIdentity: (
+    config: Readonly<Config>,
+    options: { people: number; seed: number },
+  ) => Promise<IdentityEvalReport>;
 }
 
 export interface CliContext extends CliDeps {
@@ -57,6 +65,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   registerDemo(program, ctx);
   registerRejected(program, ctx);
   registerSources(program, ctx);
+  registerEval(program, ctx);
+  registerIdentity(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -183,3 +183,87 @@ export async function countEvents(db: Database, workspaceId: string): Promise<nu
   ]);
   return rows[0]?.n ?? 0;
 }
+
+/** What identity resolution reads of a stored event. */
+export interface StoredEventIdentity {
+  seq: number;
+  workspaceId: string;
+  sourceId: string;
+  fpHi: number;
+  type: string;
+  userId: string | null;
+  anonymousId: string | null;
+  previousId: string | null;
+  /** Event time, epoch ms. */
+  timestamp: number;
+  /** The message had a time of its own (not stamped on arrival). */
+  dated: boolean;
+  traits: string | null;
+  context: string | null;
+}
+
+/** Streams stored events after `afterSeq` in sequence order (identity catch-up and rebuild). */
+export async function scanEventsAfter(
+  db: Database,
+  afterSeq: number,
+  onRow: (row: StoredEventIdentity) => void,
+): Promise<void> {
+  await db.scan(
+    `SELECT seq::DOUBLE, workspace_id, source_id, fp_hi, type, user_id, anonymous_id, previous_id,
+            epoch_ms(timestamp)::DOUBLE, original_timestamp IS NOT NULL, traits, context
+       FROM events WHERE seq > ? ORDER BY seq`,
+    [afterSeq],
+    (c) => {
+      for (let i = 0; i < c[0]!.length; i++) {
+        onRow({
+          seq: c[0]![i] as number,
+          workspaceId: c[1]![i] as string,
+          sourceId: c[2]![i] as string,
+          fpHi: c[3]![i] as number,
+          type: c[4]![i] as string,
+          userId: c[5]![i] as string | null,
+          anonymousId: c[6]![i] as string | null,
+          previousId: c[7]![i] as string | null,
+          timestamp: c[8]![i] as number,
+          dated: c[9]![i] as boolean,
+          traits: c[10]![i] as string | null,
+          context: c[11]![i] as string | null,
+        });
+      }
+    },
+  );
+}
+
+/** The natural keys of stored events (message id, order id, external ids), for scoring against a ground truth. */
+export interface EventKeys {
+  seq: number;
+  messageId: string;
+  sourceId: string;
+  orderId: string | null;
+  externalIds: Array<{ type: string; id: string }>;
+}
+
+export async function scanEventKeys(
+  db: Database,
+  workspaceId: string,
+  onRow: (row: EventKeys) => void,
+): Promise<void> {
+  await db.scan(
+    `SELECT seq::DOUBLE, message_id, source_id, json_extract_string(properties, '$.order_id'),
+            CASE WHEN type = 'identify' THEN json_extract(context, '$.externalIds')::VARCHAR END
+       FROM events WHERE workspace_id = ?`,
+    [workspaceId],
+    (c) => {
+      for (let i = 0; i < c[0]!.length; i++) {
+        const ext = c[4]![i] as string | null;
+        onRow({
+          seq: c[0]![i] as number,
+          messageId: c[1]![i] as string,
+          sourceId: c[2]![i] as string,
+          orderId: c[3]![i] as string | null,
+          externalIds: ext ? (JSON.parse(ext) as Array<{ type: string; id: string }>) : [],
+        });
+      }
+    },
+  );
+}

@@ -37,6 +37,15 @@ interface Loadable {
   rejected?: StoredRejected;
 }
 
+/** An event as loaded into the store, with its sequence number. */
+export interface LoadedEvent {
+  seq: number;
+  event: PreparedEvent;
+}
+
+/** Called after each load transaction commits, in sequence order. Must not throw. */
+export type LoadListener = (events: readonly LoadedEvent[]) => void;
+
 export interface EventWriterStats {
   groupCommits: number;
   loads: number;
@@ -86,6 +95,7 @@ export class EventWriter {
   /** Writers waiting for the loader to make room (woken after every load transaction). */
   private roomWaiters: Array<() => void> = [];
   private loadError: unknown = null;
+  private readonly listeners: LoadListener[] = [];
   private readonly stats: EventWriterStats = {
     groupCommits: 0,
     loads: 0,
@@ -128,6 +138,11 @@ export class EventWriter {
     }
     await writer.settle();
     return writer;
+  }
+
+  /** Later stages (identity) follow the store through this; they catch up from the store at start. */
+  onLoaded(listener: LoadListener): void {
+    this.listeners.push(listener);
   }
 
   write(request: WriteRequest): Promise<WriteResult> {
@@ -289,6 +304,10 @@ export class EventWriter {
           await writeLoadedLsn(tx, lastLsn);
         });
         this.toLoad.splice(0, batch.length);
+        if (this.listeners.length > 0 && events.length > 0) {
+          const loaded = events.map((event, i) => ({ seq: firstSeqs[i]!, event }));
+          for (const listener of this.listeners) listener(loaded);
+        }
         for (const e of events) this.unloadedKeys.delete(key(e.workspaceId, e.messageId));
         this.loadedLsn = lastLsn;
         this.stats.loads++;

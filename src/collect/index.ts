@@ -1,11 +1,20 @@
 /** Collect: the Segment-spec API's pipeline, governance of input, imports and rejected records. */
 export { Collector, type IngestItem } from './collector.js';
 /** The one durable writer of events (group commit, idempotent on messageId). */
-export { EventWriter, type EventWriterStats } from './event-writer.js';
+export { EventWriter, type EventWriterStats, type LoadedEvent, type LoadListener } from './event-writer.js';
 /** Sources and their write keys. */
 export { SourceRegistry, SOURCE_KINDS, type Source } from './sources.js';
 /** Stored events, read side. */
-export { listEvents, countEvents, type EventRow, type EventFilter } from './event-store.js';
+export {
+  listEvents,
+  countEvents,
+  scanEventsAfter,
+  scanEventKeys,
+  type EventKeys,
+  type EventRow,
+  type EventFilter,
+  type StoredEventIdentity,
+} from './event-store.js';
 /** Validation and governance of one message. */
 export { prepareMessage, type MessageContext } from './prepare.js';
 export type { GovernanceRules } from './govern.js';
@@ -16,3 +25,7 @@ export { RejectedRecords, type RejectedRecord, type ReplayDecoder, type ReplayRe
 /** File imports (CSV, JSONL) through a mapping into the pipeline. */
 export { Importer, replayImportRow, type ImportRequest, type ImportSummary } from './importer.js';
 export { loadMapping, listPresets, parseMapping, presetDirectory, type Mapping } from './import/index.js';
+/** The identifiers a message carries (DESIGN.md fixed contract). */
+export { messageIdentifiers, storedEventIdentifiers, type IdentifierClaim } from './identifiers.js';
+/** Value normalisers, shared with identity (lookups normalise the way ingestion did). */
+export { normalisePhone, normaliseEmail, toHalfWidth, type CountryCode } from './normalise/index.js';

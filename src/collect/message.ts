@@ -1,3 +1,5 @@
+import type { IdentifierClaim } from './identifiers.js';
+
 /** Segment-spec message types (https://segment.com/docs/connections/spec/). */
 export const MESSAGE_TYPES = ['identify', 'track', 'page', 'screen', 'group', 'alias'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
@@ -33,6 +35,11 @@ export interface PreparedEvent {
   context: string | null;
   integrations: string | null;
   extra: string | null;
+  /**
+   * The identifiers the message carries (see `identifiers.ts`), worked out while the message was
+   * still parsed. Not logged: a record recovered from the ingest log derives them again.
+   */
+  identifiers?: IdentifierClaim[];
 }
 
 /** A record that failed governance: kept with its reason and its original payload, replayable. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fingerprint } from '../platform/hash.js';
 import { governExternalIds, governTraits, type FieldIssue, type GovernanceRules } from './govern.js';
 import { isMessageType, type MessageType, type Origin, type PreparedEvent } from './message.js';
+import { messageIdentifiers } from './identifiers.js';
 import { normaliseTimestamp } from './normalise/index.js';
 
 /** What the pipeline knows about a message besides the message itself. */
@@ -321,6 +322,14 @@ export function prepareMessage(
       sentAt: times.sentAt,
       receivedAt: ctx.receivedAt,
       ...json,
+      identifiers: messageIdentifiers({
+        type,
+        userId: ids.userId,
+        anonymousId: ids.anonymousId,
+        previousId: ids.previousId,
+        traits,
+        context,
+      }),
     },
   };
 }

@@ -7,7 +7,7 @@ import {
 } from '../collect/index.js';
 import { generateDemo } from './generate.js';
 import { PipelineSink } from './pipeline-sink.js';
-import type { DemoManifest } from './types.js';
+import type { DemoManifest, DemoSink, GroundTruthRow } from './types.js';
 
 export interface LoadDemoOptions {
   importer: Importer;
@@ -16,6 +16,8 @@ export interface LoadDemoOptions {
   people: number;
   seed: number;
   onProgress?: (progress: { people: number; events: number }) => void;
+  /** Receives the ground truth as it is made (for scoring what was loaded). */
+  onGroundTruth?: (rows: readonly GroundTruthRow[]) => void;
 }
 
 export interface LoadDemoResult {
@@ -52,9 +54,22 @@ export async function loadDemo(options: LoadDemoOptions): Promise<LoadDemoResult
       'tmall-orders': await preset('tmall-orders'),
     },
   });
+  const onTruth = options.onGroundTruth;
+  const tapped: DemoSink = onTruth
+    ? {
+        events: (m) => sink.events(m),
+        tickets: (m) => sink.tickets(m),
+        crmMembers: (r) => sink.crmMembers(r),
+        posOrders: (r) => sink.posOrders(r),
+        tmallOrders: (r) => sink.tmallOrders(r),
+        groundTruth: (rows) => onTruth(rows),
+        people: () => sink.people(),
+        close: (m) => sink.close(m),
+      }
+    : sink;
   const summary = await generateDemo(
     { seed: options.seed, people: options.people },
-    sink,
+    tapped,
     options.onProgress,
   );
   return {

@@ -51,6 +51,55 @@ const governanceSchema = z.strictObject({
   invalidField: z.enum(['reject', 'drop']).default('reject'),
 });
 
+const identifierTypeSchema = z.strictObject({
+  /** Higher wins: an event's highest-priority identifier anchors it; a refused link drops the lower one. */
+  priority: z.number().int().min(0).max(1000),
+  /** Most identifiers of this type one profile may hold; null for no limit. */
+  limit: z.number().int().min(1).max(254).nullable(),
+  /** How values are normalised before they are compared (the same as at ingestion). */
+  normalise: z.enum(['phone', 'email', 'id', 'lowercase']).default('id'),
+  /**
+   * May be shared by people (a family tablet, a recycled number): when two people who cannot be
+   * one profile both claim it, it links neither. Account ids (user_id, member_no…) are not.
+   */
+  shareable: z.boolean().optional(),
+  /**
+   * A shared value passes from one person to the next (a recycled phone number): events carrying
+   * only it go to whoever held it at their time. Otherwise (a family tablet) they stay shared.
+   */
+  successive: z.boolean().optional(),
+  enabled: z.boolean().default(true),
+});
+
+const identitySchema = z.strictObject({
+  /** Identifier types, merged over the defaults (set `enabled: false` to drop one). */
+  types: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'type names are lower_snake_case'),
+      identifierTypeSchema,
+    )
+    .default({}),
+  /** Junk values that never link anything: exact values (any type, case-insensitive) and regular expressions. */
+  blocklist: z
+    .strictObject({
+      defaults: z.boolean().default(true),
+      values: z.array(z.string()).default([]),
+      patterns: z.array(z.string().refine(isRegExp, 'must be a valid regular expression')).default([]),
+    })
+    .prefault({}),
+  /** Records that share no identifier: name, phone, email and address similarity. */
+  fuzzy: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** At or above: merged. */
+      autoMerge: z.number().min(0).max(1).default(0.9),
+      /** At or above (and below autoMerge): waits in the review queue. */
+      review: z.number().min(0).max(1).default(0.6),
+    })
+    .prefault({})
+    .refine((f) => f.review <= f.autoMerge, 'review must not be above autoMerge'),
+});
+
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -66,11 +115,21 @@ export const configSchema = z.strictObject({
   server: serverSchema.prefault({}),
   collect: collectSchema.prefault({}),
   governance: governanceSchema.prefault({}),
+  identity: identitySchema.prefault({}),
   log: logSchema.prefault({}),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function isTimeZone(zone: string): boolean {
   try {

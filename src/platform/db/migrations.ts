@@ -101,6 +101,102 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'identity',
+    sql: [
+      // Node and edge numbers are the in-memory graph's indexes (restored in the same order).
+      `CREATE TABLE identity_profiles (
+        workspace_id VARCHAR NOT NULL,
+        ordinal INTEGER NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        merged_into VARCHAR
+      )`,
+      `CREATE TABLE identity_nodes (
+        workspace_id VARCHAR NOT NULL,
+        node INTEGER NOT NULL,
+        id_type VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        first_seen TIMESTAMP,
+        last_seen TIMESTAMP,
+        events BIGINT NOT NULL,
+        source_id VARCHAR,
+        shared BOOLEAN NOT NULL
+      )`,
+      `CREATE TABLE identity_edges (
+        workspace_id VARCHAR NOT NULL,
+        edge INTEGER NOT NULL,
+        node_a INTEGER NOT NULL,
+        node_b INTEGER NOT NULL,
+        kind VARCHAR NOT NULL,
+        first_time DOUBLE NOT NULL,
+        claim_first DOUBLE,
+        claim_last DOUBLE,
+        tie DOUBLE NOT NULL,
+        seq BIGINT NOT NULL,
+        state VARCHAR NOT NULL,
+        reason VARCHAR
+      )`,
+      `CREATE TABLE identity_merges (
+        workspace_id VARCHAR NOT NULL,
+        from_profile VARCHAR NOT NULL,
+        into_profile VARCHAR NOT NULL,
+        merged_at TIMESTAMP NOT NULL,
+        kind VARCHAR NOT NULL,
+        edge INTEGER,
+        seq BIGINT,
+        detail VARCHAR
+      )`,
+      `CREATE TABLE identity_splits (
+        id VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        new_profiles VARCHAR NOT NULL,
+        sides VARCHAR NOT NULL,
+        culprits VARCHAR NOT NULL,
+        reason VARCHAR,
+        actor VARCHAR,
+        split_at TIMESTAMP NOT NULL
+      )`,
+      // Each event's anchor: its strongest identifier; the event belongs to that node's profile,
+      // or, when the anchor is shared by people one after the other, to its owner at the time.
+      `CREATE TABLE identity_event_anchors (
+        seq BIGINT NOT NULL,
+        workspace_id VARCHAR NOT NULL,
+        node INTEGER NOT NULL,
+        time DOUBLE NOT NULL,
+        owner INTEGER
+      )`,
+      `CREATE TABLE identity_state (
+        workspace_id VARCHAR PRIMARY KEY,
+        resolved_seq BIGINT NOT NULL,
+        rules VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE identity_blocked (
+        workspace_id VARCHAR NOT NULL,
+        id_type VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        rule VARCHAR NOT NULL,
+        hits BIGINT NOT NULL
+      )`,
+      `CREATE TABLE identity_review (
+        id VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR NOT NULL,
+        a_type VARCHAR NOT NULL,
+        a_value VARCHAR NOT NULL,
+        b_type VARCHAR NOT NULL,
+        b_value VARCHAR NOT NULL,
+        score DOUBLE NOT NULL,
+        fields VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        decided_at TIMESTAMP,
+        decided_by VARCHAR
+      )`,
+    ],
+  },
 ];
 
 /** Brings the database to the newest schema; returns the versions applied now. */

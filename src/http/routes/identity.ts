@@ -1,0 +1,233 @@
+import { z } from 'zod';
+import type { IdentityResolver } from '../../identity/index.js';
+import { AppError } from '../../platform/errors.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const profileParams = z.strictObject({ id: z.string().min(1).max(128) });
+const identifier = z.strictObject({ type: z.string().min(1).max(64), value: z.string().min(1).max(512) });
+
+/**
+ * Profiles by identity (DESIGN.md fixed contract: lookup by any identifier, the profile by id) and
+ * the identity graph's own views: refusals, merges, unmerge, rebuild, statistics.
+ */
+export function identityRoutes(identity: IdentityResolver, settle: () => Promise<void>): RouteDef[] {
+  const live = (workspaceId: string, id: string): string => {
+    const profileId = identity.resolveProfileId(workspaceId, id);
+    if (!profileId) throw new AppError('not_found', `no profile ${id}`);
+    return profileId;
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/profiles/lookup',
+      role: 'analyst',
+      tag: 'profiles',
+      summary: 'Find the profile holding an identifier (the value is normalised as at ingestion)',
+      query: z.strictObject({ type: z.string().min(1).max(64), value: z.string().min(1).max(512) }),
+      success: { description: '{ profileId }; 404 when no profile has it' },
+      handler: async ({ query, caller }) => {
+        await settle();
+        const r = identity.lookup(caller.workspaceId, query.type, query.value);
+        switch (r.kind) {
+          case 'found':
+            return { profileId: r.profileId };
+          case 'not_found':
+            throw new AppError('not_found', r.reason);
+          case 'invalid':
+            throw new AppError('validation_failed', r.reason, [{ path: 'query.value', message: r.reason }]);
+        }
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/profiles/:id',
+      role: 'analyst',
+      tag: 'profiles',
+      summary:
+        'A profile: its identifiers (with source and first/last seen) and merge history; old ids resolve',
+      params: profileParams,
+      handler: async ({ params, caller }) => {
+        await settle();
+        const profileId = live(caller.workspaceId, params.id);
+        return {
+          profileId,
+          ...(profileId !== params.id ? { requestedId: params.id, mergedInto: profileId } : {}),
+          identifiers: identity.identifiers(caller.workspaceId, profileId),
+          merges: await identity.mergeHistory(caller.workspaceId, profileId),
+          refusals: identity.refusals(caller.workspaceId, { profileId, limit: 50 }),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/profiles/:id/identifiers',
+      role: 'analyst',
+      tag: 'profiles',
+      summary: "A profile's identifiers with their source and first/last seen",
+      params: profileParams,
+      handler: async ({ params, caller }) => {
+        await settle();
+        const profileId = live(caller.workspaceId, params.id);
+        return { profileId, identifiers: identity.identifiers(caller.workspaceId, profileId) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/profiles/:id/merges',
+      role: 'analyst',
+      tag: 'profiles',
+      summary:
+        'Merge history: every profile merged into this one (merged_from → merged_into), with the link that did it',
+      params: profileParams,
+      handler: async ({ params, caller }) => {
+        await settle();
+        const profileId = live(caller.workspaceId, params.id);
+        return { profileId, merges: await identity.mergeHistory(caller.workspaceId, profileId) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/profiles/:id/unmerge',
+      role: 'admin',
+      tag: 'profiles',
+      summary:
+        'Split a wrongly merged profile: the listed identifiers move to a new profile, history follows them, the split is audited',
+      params: profileParams,
+      body: z.strictObject({
+        move: z.array(identifier).min(1).max(10_000),
+        reason: z.string().max(1000).optional(),
+      }),
+      handler: async ({ params, body, caller }) => {
+        await settle();
+        const r = await identity.unmerge(caller.workspaceId, params.id, body.move, {
+          actor: caller.apiKeyId,
+          ...(body.reason !== undefined ? { reason: body.reason } : {}),
+        });
+        switch (r.kind) {
+          case 'ok': {
+            const { kind: _kind, ...rest } = r;
+            return rest;
+          }
+          case 'not_found':
+            throw new AppError('not_found', `no profile ${params.id}`);
+          case 'invalid':
+            throw new AppError('validation_failed', r.reason, [{ path: 'body.move', message: r.reason }]);
+        }
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/identity/refusals',
+      role: 'analyst',
+      tag: 'identity',
+      summary: 'Links refused because they would break a per-profile limit (or an unmerge), newest first',
+      query: z.strictObject({
+        profileId: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+      handler: async ({ query, caller }) => {
+        await settle();
+        return { refusals: identity.refusals(caller.workspaceId, query) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/identity/stats',
+      role: 'analyst',
+      tag: 'identity',
+      summary: 'Profiles, identifiers, links, refusals by reason, blocklist hits, claims dropped',
+      handler: async ({ caller }) => {
+        await settle();
+        return (
+          identity.stats(caller.workspaceId) ?? {
+            profiles: 0,
+            identifiers: 0,
+            links: 0,
+            refusals: 0,
+            refusalsByReason: {},
+            blocked: [],
+          }
+        );
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/identity/rules',
+      role: 'viewer',
+      tag: 'identity',
+      summary:
+        'Identifier types (priority, per-profile limit, normalisation), blocklist and fuzzy thresholds',
+      handler: async () => {
+        await Promise.resolve();
+        const r = identity.rules;
+        return {
+          types: r.types.map((t) => ({
+            type: t.name,
+            priority: t.priority,
+            limit: Number.isFinite(t.limit) ? t.limit : null,
+            normalise: t.normalise,
+            shareable: t.shareable,
+            successive: t.successive,
+          })),
+          blocklist: { values: [...r.blockedValues], patterns: r.blockedPatterns.map((p) => p.source) },
+          fuzzy: r.fuzzy,
+          fingerprint: identity.fingerprint,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/identity/review',
+      role: 'analyst',
+      tag: 'identity',
+      summary: 'Fuzzy matches between the review and auto-merge thresholds, with the evidence per field',
+      query: z.strictObject({
+        status: z.enum(['open', 'approved', 'rejected']).default('open'),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+      handler: async ({ query, caller }) => {
+        await settle();
+        return { reviews: await identity.reviews(caller.workspaceId, query.status, query.limit) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/identity/review/:id/:decision',
+      role: 'marketer',
+      tag: 'identity',
+      summary: 'Approve (link the two profiles) or reject a queued fuzzy match',
+      params: z.strictObject({ id: z.string().min(1).max(128), decision: z.enum(['approve', 'reject']) }),
+      handler: async ({ params, caller }) => {
+        await settle();
+        const r = await identity.decideReview(
+          caller.workspaceId,
+          params.id,
+          params.decision,
+          caller.apiKeyId,
+        );
+        switch (r.kind) {
+          case 'ok': {
+            const { kind: _kind, ...rest } = r;
+            return rest;
+          }
+          case 'not_found':
+            throw new AppError('not_found', `no review ${params.id}`);
+          case 'conflict':
+            throw new AppError('conflict', r.reason);
+        }
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/identity/rebuild',
+      role: 'admin',
+      tag: 'identity',
+      summary:
+        'Recompute the identity graph from every stored event under the current rules; reports what changed',
+      handler: async () => {
+        await settle();
+        return { workspaces: await identity.rebuild() };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,1086 @@
+/**
+ * The identity graph: identifiers (nodes) linked by the events and records that carry them
+ * together (edges), resolved into profiles under per-type limits. In memory, in typed arrays;
+ * no I/O (the resolver persists what the journal says changed).
+ *
+ * Semantics (order independent by construction):
+ * - An observation (one event or record) carries a set of identifiers. Its *anchor* is the
+ *   highest-priority one (ties: type, then value); it links to each other identifier by a star
+ *   edge (anchor, x). An edge remembers its earliest observation (time, then a tiebreak).
+ * - The resolved partition is what this greedy run gives: every edge in the order (time,
+ *   tiebreak, priority of x) joins the two profiles unless that would give the profile more
+ *   identifiers of some type than its limit allows (or join the two sides of an unmerge); then it
+ *   is refused, for x, the lower-priority identifier, and the refusal keeps its reason.
+ * - Running that over all edges at every event would be quadratic, so: a connected component
+ *   (over all edges, refused or not) that is within every limit resolves to one profile whatever
+ *   the order (nothing can be refused), which is the common case and costs a union. A component
+ *   over a limit ("conflicted") takes an observation that comes after all its edges by applying
+ *   the greedy step at the end, and re-runs the greedy over the component's edges only when an
+ *   observation arrives late. Rebuilding from scratch and resolving incrementally therefore give
+ *   the same partition (a property test checks it).
+ */
+
+export interface TypeRule {
+  name: string;
+  priority: number;
+  /** Most identifiers of this type one profile may hold; Infinity for no limit. */
+  limit: number;
+  /**
+   * Can be shared by people (a family tablet, a recycled number): refused for a profile because
+   * of a limit on a non-shareable type (two user ids), the identifier becomes *shared* and links
+   * nobody from then on.
+   */
+  shareable?: boolean;
+  /**
+   * A shared identifier of this type passes from one person to the next (a recycled phone
+   * number), rather than being used by several at once (a family tablet): events that carry only
+   * it go to whoever held it at their time.
+   */
+  successive?: boolean;
+}
+
+/** An identifier claim after normalisation and the blocklist. */
+export interface Claim {
+  type: number;
+  value: string;
+}
+
+export interface Observation {
+  /** Event time, epoch ms. */
+  time: number;
+  /** An order-independent tiebreak for equal times (e.g. a hash of the message id). */
+  tie: number;
+  /** Sequence number of the event (recorded with edges, for explanations). */
+  seq: number;
+  /** Interned source index, or -1. */
+  source: number;
+  /** False when the record had no time of its own (stamped on arrival). */
+  dated?: boolean;
+  claims: readonly Claim[];
+}
+
+export interface MergeRecord {
+  from: string;
+  into: string;
+  /** The edge whose link made the merge, or -1 when it came from re-resolving a component. */
+  edge: number;
+  seq: number;
+  time: number;
+}
+
+export interface SplitRecord {
+  /** The profile whose identifiers were divided. */
+  from: string;
+  /** The profile that now holds some of them. */
+  to: string;
+  split: number;
+}
+
+/** What changed since the journal was last drained: the resolver persists exactly this. */
+export class Journal {
+  readonly nodes = new Set<number>();
+  readonly edges = new Set<number>();
+  readonly profiles = new Set<number>();
+  merges: MergeRecord[] = [];
+  splits: SplitRecord[] = [];
+  clear(): void {
+    this.nodes.clear();
+    this.edges.clear();
+    this.profiles.clear();
+    this.merges = [];
+    this.splits = [];
+  }
+}
+
+/** Edge kinds: seen together in an event or record; matched by similarity; joined by a person. */
+export const EDGE_OBSERVED = 0;
+export const EDGE_FUZZY = 1;
+export const EDGE_MANUAL = 2;
+
+export const EDGE_LINKED = 0;
+export const EDGE_REFUSED = 1;
+/** `edgeReason` for a refusal because of an unmerge. */
+export const REASON_SPLIT = -2;
+/** `edgeReason` for a link refused because its weaker identifier is shared by several people. */
+export const REASON_SHARED = -3;
+const NO_REASON = -1;
+
+interface Token {
+  split: number;
+  side: number;
+}
+
+const mergeTokens = (a: Token[] | undefined, b: Token[] | undefined): Token[] | undefined => {
+  if (!a) return b;
+  if (!b) return a;
+  const out = [...a];
+  for (const t of b) if (!out.some((o) => o.split === t.split && o.side === t.side)) out.push(t);
+  return out;
+};
+
+const tokensConflict = (a: Token[] | undefined, b: Token[] | undefined): boolean => {
+  if (!a || !b) return false;
+  for (const x of a) for (const y of b) if (x.split === y.split && x.side !== y.side) return true;
+  return false;
+};
+
+const INITIAL = 1024;
+
+export class IdentityGraph {
+  readonly types: readonly TypeRule[];
+  /** For each type, its index among the limited types, or -1. */
+  private readonly limitedIndex: Int32Array;
+  private readonly limits: number[];
+  private readonly L: number;
+
+  private readonly index = new Map<string, number>();
+  nodeCount = 0;
+  private cap = 0;
+  nodeType = new Uint8Array(0);
+  readonly nodeValue: string[] = [];
+  nodeFirstSeen = new Float64Array(0);
+  nodeLastSeen = new Float64Array(0);
+  nodeEvents = new Float64Array(0);
+  nodeSource = new Int32Array(0);
+  /** 1 when the identifier is shared by people (see TypeRule.shareable). */
+  nodeShared = new Uint8Array(0);
+  /** Set by `link` when a refusal made an identifier shared (the component must be re-resolved). */
+  private newlyShared = false;
+  private rawParent = new Int32Array(0);
+  private rawSize = new Int32Array(0);
+  private rawNext = new Int32Array(0);
+  private rawMaxT = new Float64Array(0);
+  private rawConflicted = new Uint8Array(0);
+  /** The component holds (or held) a shared identifier: every change re-resolves it. */
+  private rawHasShared = new Uint8Array(0);
+  private rawCounts = new Uint8Array(0);
+  private resParent = new Int32Array(0);
+  private resSize = new Int32Array(0);
+  private resNext = new Int32Array(0);
+  private resProfile = new Int32Array(0);
+  private resCounts = new Uint8Array(0);
+  private firstEdge = new Int32Array(0);
+  private degree = new Int32Array(0);
+  private readonly nodeTokens = new Map<number, Token[]>();
+  private readonly rawTokens = new Map<number, Token[]>();
+  private readonly resTokens = new Map<number, Token[]>();
+
+  edgeCount = 0;
+  private ecap = 0;
+  edgeA = new Int32Array(0);
+  edgeB = new Int32Array(0);
+  edgeTime = new Float64Array(0);
+  edgeTie = new Float64Array(0);
+  edgeSeq = new Float64Array(0);
+  /**
+   * First and last time of the edge's *dated* observations (NaN when none): a record without its
+   * own time (a CRM export row, stamped on arrival) says nothing about when an identifier was whose.
+   */
+  edgeClaimFirst = new Float64Array(0);
+  edgeClaimLast = new Float64Array(0);
+  edgeState = new Uint8Array(0);
+  edgeReason = new Int16Array(0);
+  /** EDGE_OBSERVED, EDGE_FUZZY or EDGE_MANUAL. */
+  edgeKind = new Uint8Array(0);
+  private nextA = new Int32Array(0);
+  private nextB = new Int32Array(0);
+
+  readonly profileIds: string[] = [];
+  readonly profileMergedInto: number[] = [];
+  /** Live profile → a node in it (any), kept for lookups of a profile's members. */
+  readonly profileNode: number[] = [];
+  private readonly profileIndex = new Map<string, number>();
+  private splitCount = 0;
+
+  readonly journal = new Journal();
+
+  constructor(
+    types: readonly TypeRule[],
+    private readonly newProfileId: () => string,
+  ) {
+    if (types.length > 255) throw new Error('at most 255 identifier types');
+    this.types = types;
+    this.limitedIndex = new Int32Array(types.length).fill(-1);
+    this.limits = [];
+    types.forEach((t, i) => {
+      if (Number.isFinite(t.limit)) {
+        this.limitedIndex[i] = this.limits.length;
+        this.limits.push(Math.min(t.limit, 254));
+      }
+    });
+    this.L = Math.max(1, this.limits.length);
+    this.growNodes(INITIAL);
+    this.growEdges(INITIAL);
+  }
+
+  // ---------------------------------------------------------------- storage
+
+  private growNodes(min: number): void {
+    let cap = Math.max(this.cap * 2, INITIAL);
+    while (cap < min) cap *= 2;
+    const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T, per = 1): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap * per);
+      b.set(a);
+      return b;
+    };
+    this.nodeType = g(this.nodeType);
+    this.nodeFirstSeen = g(this.nodeFirstSeen);
+    this.nodeLastSeen = g(this.nodeLastSeen);
+    this.nodeEvents = g(this.nodeEvents);
+    this.nodeSource = g(this.nodeSource);
+    this.nodeShared = g(this.nodeShared);
+    this.rawParent = g(this.rawParent);
+    this.rawSize = g(this.rawSize);
+    this.rawNext = g(this.rawNext);
+    this.rawMaxT = g(this.rawMaxT);
+    this.rawConflicted = g(this.rawConflicted);
+    this.rawHasShared = g(this.rawHasShared);
+    this.rawCounts = g(this.rawCounts, this.L);
+    this.resParent = g(this.resParent);
+    this.resSize = g(this.resSize);
+    this.resNext = g(this.resNext);
+    this.resProfile = g(this.resProfile);
+    this.resCounts = g(this.resCounts, this.L);
+    this.firstEdge = g(this.firstEdge);
+    this.degree = g(this.degree);
+    this.cap = cap;
+  }
+
+  private growEdges(min: number): void {
+    let cap = Math.max(this.ecap * 2, INITIAL);
+    while (cap < min) cap *= 2;
+    const g = <T extends Int32Array | Uint8Array | Float64Array | Int16Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a);
+      return b;
+    };
+    this.edgeA = g(this.edgeA);
+    this.edgeB = g(this.edgeB);
+    this.edgeTime = g(this.edgeTime);
+    this.edgeTie = g(this.edgeTie);
+    this.edgeSeq = g(this.edgeSeq);
+    this.edgeClaimFirst = g(this.edgeClaimFirst);
+    this.edgeClaimLast = g(this.edgeClaimLast);
+    this.edgeState = g(this.edgeState);
+    this.edgeReason = g(this.edgeReason);
+    this.edgeKind = g(this.edgeKind);
+    this.nextA = g(this.nextA);
+    this.nextB = g(this.nextB);
+    this.ecap = cap;
+  }
+
+  private static key(type: number, value: string): string {
+    return `${type}\u0001${value}`;
+  }
+
+  /** The node of an identifier, or -1. */
+  find(type: number, value: string): number {
+    return this.index.get(IdentityGraph.key(type, value)) ?? -1;
+  }
+
+  /** The node of an identifier, created (alone, without a profile yet) when new. */
+  private node(type: number, value: string): number {
+    const k = IdentityGraph.key(type, value);
+    const found = this.index.get(k);
+    if (found !== undefined) return found;
+    const n = this.nodeCount++;
+    if (n >= this.cap) this.growNodes(n + 1);
+    this.index.set(k, n);
+    this.nodeType[n] = type;
+    this.nodeValue[n] = value;
+    this.nodeFirstSeen[n] = Infinity;
+    this.nodeLastSeen[n] = -Infinity;
+    this.nodeSource[n] = -1;
+    this.rawParent[n] = n;
+    this.rawSize[n] = 1;
+    this.rawNext[n] = n;
+    this.rawMaxT[n] = -Infinity;
+    this.resParent[n] = n;
+    this.resSize[n] = 1;
+    this.resNext[n] = n;
+    this.resProfile[n] = -1;
+    this.firstEdge[n] = -1;
+    const li = this.limitedIndex[type]!;
+    if (li >= 0) {
+      this.rawCounts[n * this.L + li] = 1;
+      this.resCounts[n * this.L + li] = 1;
+    }
+    this.journal.nodes.add(n);
+    return n;
+  }
+
+  /** Node order within an observation: priority (high first), then type, then value. */
+  private before(a: number, b: number): number {
+    const ta = this.nodeType[a]!;
+    const tb = this.nodeType[b]!;
+    if (ta !== tb) {
+      const d = this.types[tb]!.priority - this.types[ta]!.priority;
+      return d !== 0 ? d : ta - tb;
+    }
+    const va = this.nodeValue[a]!;
+    const vb = this.nodeValue[b]!;
+    return va < vb ? -1 : va > vb ? 1 : 0;
+  }
+
+  // ---------------------------------------------------------------- union-find
+
+  private rawFind(n: number): number {
+    let r = n;
+    while (this.rawParent[r] !== r) r = this.rawParent[r]!;
+    while (this.rawParent[n] !== r) {
+      const next = this.rawParent[n]!;
+      this.rawParent[n] = r;
+      n = next;
+    }
+    return r;
+  }
+
+  private resFind(n: number): number {
+    let r = n;
+    while (this.resParent[r] !== r) r = this.resParent[r]!;
+    while (this.resParent[n] !== r) {
+      const next = this.resParent[n]!;
+      this.resParent[n] = r;
+      n = next;
+    }
+    return r;
+  }
+
+  /** Joins two raw components; returns the root. */
+  private rawUnion(a: number, b: number): number {
+    let ra = this.rawFind(a);
+    let rb = this.rawFind(b);
+    if (ra === rb) return ra;
+    if (this.rawSize[ra]! < this.rawSize[rb]!) [ra, rb] = [rb, ra];
+    this.rawParent[rb] = ra;
+    this.rawSize[ra]! += this.rawSize[rb]!;
+    const next = this.rawNext[ra]!;
+    this.rawNext[ra] = this.rawNext[rb]!;
+    this.rawNext[rb] = next;
+    this.rawMaxT[ra] = Math.max(this.rawMaxT[ra]!, this.rawMaxT[rb]!);
+    let conflicted = this.rawConflicted[ra]! | this.rawConflicted[rb]!;
+    for (let i = 0; i < this.limits.length; i++) {
+      const sum = Math.min(255, this.rawCounts[ra * this.L + i]! + this.rawCounts[rb * this.L + i]!);
+      this.rawCounts[ra * this.L + i] = sum;
+      if (sum > this.limits[i]!) conflicted = 1;
+    }
+    const ta = this.rawTokens.get(ra);
+    const tb = this.rawTokens.get(rb);
+    if (tokensConflict(ta, tb)) conflicted = 1;
+    const merged = mergeTokens(ta, tb);
+    if (merged) this.rawTokens.set(ra, merged);
+    this.rawTokens.delete(rb);
+    this.rawConflicted[ra] = conflicted;
+    this.rawHasShared[ra] = this.rawHasShared[ra]! | this.rawHasShared[rb]!;
+    return ra;
+  }
+
+  /** Why the profiles of `a` and `b` may not be one: a limited type index, REASON_SPLIT, or NO_REASON. */
+  private conflict(ra: number, rb: number): number {
+    for (let i = 0; i < this.limits.length; i++) {
+      if (this.resCounts[ra * this.L + i]! + this.resCounts[rb * this.L + i]! > this.limits[i]!) {
+        return this.typeOfLimited(i);
+      }
+    }
+    if (tokensConflict(this.resTokens.get(ra), this.resTokens.get(rb))) return REASON_SPLIT;
+    return NO_REASON;
+  }
+
+  private typeOfLimited(i: number): number {
+    for (let t = 0; t < this.types.length; t++) if (this.limitedIndex[t] === i) return t;
+    return NO_REASON;
+  }
+
+  /**
+   * Joins two resolved sets. With `profiles`, the joined set keeps the older profile and the
+   * other is recorded as merged into it.
+   */
+  private resUnion(ra: number, rb: number, profiles: boolean, edge: number): number {
+    if (this.resSize[ra]! < this.resSize[rb]!) [ra, rb] = [rb, ra];
+    this.resParent[rb] = ra;
+    this.resSize[ra]! += this.resSize[rb]!;
+    const next = this.resNext[ra]!;
+    this.resNext[ra] = this.resNext[rb]!;
+    this.resNext[rb] = next;
+    for (let i = 0; i < this.limits.length; i++) {
+      this.resCounts[ra * this.L + i] = Math.min(
+        255,
+        this.resCounts[ra * this.L + i]! + this.resCounts[rb * this.L + i]!,
+      );
+    }
+    const tokens = mergeTokens(this.resTokens.get(ra), this.resTokens.get(rb));
+    if (tokens) this.resTokens.set(ra, tokens);
+    this.resTokens.delete(rb);
+    if (profiles) {
+      const pa = this.resProfile[ra]!;
+      const pb = this.resProfile[rb]!;
+      let keep = pa;
+      if (pa < 0) keep = pb;
+      else if (pb >= 0 && pb !== pa) {
+        keep = Math.min(pa, pb);
+        const lose = Math.max(pa, pb);
+        this.retire(lose, keep, edge);
+      }
+      this.resProfile[ra] = keep;
+      if (keep >= 0 && pa !== pb) this.markMembersDirty(ra);
+    }
+    return ra;
+  }
+
+  private markMembersDirty(root: number): void {
+    let n = root;
+    do {
+      this.journal.nodes.add(n);
+      n = this.resNext[n]!;
+    } while (n !== root);
+  }
+
+  private retire(lose: number, keep: number, edge: number): void {
+    this.profileMergedInto[lose] = keep;
+    this.journal.profiles.add(lose);
+    this.journal.merges.push({
+      from: this.profileIds[lose]!,
+      into: this.profileIds[keep]!,
+      edge,
+      seq: edge >= 0 ? this.edgeSeq[edge]! : -1,
+      time: edge >= 0 ? this.edgeTime[edge]! : NaN,
+    });
+  }
+
+  private newProfile(node: number): number {
+    const p = this.profileIds.length;
+    const id = this.newProfileId();
+    this.profileIds.push(id);
+    this.profileMergedInto.push(-1);
+    this.profileNode.push(node);
+    this.profileIndex.set(id, p);
+    this.journal.profiles.add(p);
+    return p;
+  }
+
+  // ---------------------------------------------------------------- edges
+
+  private findEdge(a: number, b: number): number {
+    const [from, other] = this.degree[a]! <= this.degree[b]! ? [a, b] : [b, a];
+    let e = this.firstEdge[from]!;
+    while (e >= 0) {
+      const isA = this.edgeA[e] === from;
+      if ((isA ? this.edgeB[e] : this.edgeA[e]) === other) return e;
+      e = isA ? this.nextA[e]! : this.nextB[e]!;
+    }
+    return -1;
+  }
+
+  private addEdge(a: number, b: number, o: Observation, kind = EDGE_OBSERVED): number {
+    const e = this.edgeCount++;
+    if (e >= this.ecap) this.growEdges(e + 1);
+    this.edgeKind[e] = kind;
+    this.edgeA[e] = a;
+    this.edgeB[e] = b;
+    this.edgeTime[e] = o.time;
+    this.edgeTie[e] = o.tie;
+    this.edgeSeq[e] = o.seq;
+    this.edgeClaimFirst[e] = o.dated === false ? NaN : o.time;
+    this.edgeClaimLast[e] = this.edgeClaimFirst[e]!;
+    this.edgeState[e] = EDGE_LINKED;
+    this.edgeReason[e] = NO_REASON;
+    this.nextA[e] = this.firstEdge[a]!;
+    this.firstEdge[a] = e;
+    this.nextB[e] = this.firstEdge[b]!;
+    this.firstEdge[b] = e;
+    this.degree[a]!++;
+    this.degree[b]!++;
+    this.journal.edges.add(e);
+    return e;
+  }
+
+  /** Edge order of the canonical greedy run. */
+  private edgeBefore = (x: number, y: number): number => {
+    const dt = this.edgeTime[x]! - this.edgeTime[y]!;
+    if (dt !== 0) return dt;
+    const dtie = this.edgeTie[x]! - this.edgeTie[y]!;
+    if (dtie !== 0) return dtie;
+    const da = this.before(this.edgeA[x]!, this.edgeA[y]!);
+    if (da !== 0) return da;
+    return this.before(this.edgeB[x]!, this.edgeB[y]!);
+  };
+
+  /** The greedy step for one edge: join, or refuse with the reason. */
+  private link(e: number, profiles: boolean): void {
+    const a = this.edgeA[e]!;
+    const b = this.edgeB[e]!;
+    const ra = this.resFind(a);
+    const rb = this.resFind(b);
+    let state = EDGE_LINKED;
+    let reason = NO_REASON;
+    if (this.nodeShared[b] && !this.nodeShared[a]) {
+      state = EDGE_REFUSED;
+      reason = REASON_SHARED;
+    } else if (ra !== rb) {
+      reason = this.conflict(ra, rb);
+      if (reason === NO_REASON) this.resUnion(ra, rb, profiles, e);
+      else {
+        state = EDGE_REFUSED;
+        if (reason >= 0 && this.types[this.nodeType[b]!]!.shareable && !this.types[reason]!.shareable) {
+          // Claimed by two people who cannot be one: the identifier is shared, it links nobody.
+          this.nodeShared[b] = 1;
+          this.journal.nodes.add(b);
+          this.newlyShared = true;
+        }
+      }
+    }
+    if (this.edgeState[e] !== state || this.edgeReason[e] !== reason) {
+      this.edgeState[e] = state;
+      this.edgeReason[e] = reason;
+      this.journal.edges.add(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- observe
+
+  private readonly scratch: number[] = [];
+
+  /** Resolves one event or record. Returns its anchor node (-1 when it carries no identifier). */
+  observe(o: Observation): number {
+    const nodes = this.scratch;
+    nodes.length = 0;
+    for (const c of o.claims) {
+      const n = this.node(c.type, c.value);
+      if (!nodes.includes(n)) nodes.push(n);
+    }
+    if (nodes.length === 0) return -1;
+    if (nodes.length > 1) nodes.sort((a, b) => this.before(a, b));
+    for (const n of nodes) this.touch(n, o);
+    const anchor = nodes[0]!;
+    this.connect(nodes, o, EDGE_OBSERVED);
+    return anchor;
+  }
+
+  /**
+   * Links two identifiers that no event carried together: a fuzzy match or a person's decision.
+   * The link obeys the limits like any other (it may be refused). Returns the edge.
+   */
+  addLink(a: number, b: number, kind: number, time: number, tie: number): number {
+    const nodes = a === b ? [a] : [a, b].sort((x, y) => this.before(x, y));
+    this.connect(nodes, { time, tie, seq: -1, source: -1, claims: [] }, kind);
+    return nodes.length > 1 ? this.findEdge(nodes[0]!, nodes[1]!) : -1;
+  }
+
+  /** Star edges from `nodes[0]` (sorted by priority) to the others, then resolution. */
+  private connect(nodes: readonly number[], o: Observation, kind: number): void {
+    const anchor = nodes[0]!;
+    if (nodes.length > 1) {
+      let maxT = -Infinity;
+      for (const n of nodes) maxT = Math.max(maxT, this.rawMaxT[this.rawFind(n)]!);
+      // Late: this observation's edges do not all sort after the component's existing edges.
+      let late = false;
+      const fresh: number[] = [];
+      const all: number[] = [];
+      for (let i = 1; i < nodes.length; i++) {
+        const x = nodes[i]!;
+        let e = this.findEdge(anchor, x);
+        if (e < 0) {
+          e = this.addEdge(anchor, x, o, kind);
+          fresh.push(e);
+          if (o.time <= maxT) late = true;
+        } else if (o.time < this.edgeTime[e]! || (o.time === this.edgeTime[e] && o.tie < this.edgeTie[e]!)) {
+          this.edgeTime[e] = o.time;
+          this.edgeTie[e] = o.tie;
+          this.edgeSeq[e] = o.seq;
+          this.journal.edges.add(e);
+          late = true;
+        }
+        if (o.dated !== false && !(o.time >= this.edgeClaimFirst[e]! && o.time <= this.edgeClaimLast[e]!)) {
+          const first = this.edgeClaimFirst[e]!;
+          this.edgeClaimFirst[e] = Number.isNaN(first) ? o.time : Math.min(first, o.time);
+          const last = this.edgeClaimLast[e]!;
+          this.edgeClaimLast[e] = Number.isNaN(last) ? o.time : Math.max(last, o.time);
+          this.journal.edges.add(e);
+        }
+        all.push(e);
+      }
+      let root = this.rawFind(anchor);
+      for (let i = 1; i < nodes.length; i++) root = this.rawUnion(root, nodes[i]!);
+      if (fresh.length > 0) this.rawMaxT[root] = Math.max(this.rawMaxT[root]!, o.time);
+      if (!this.rawConflicted[root]) {
+        for (const e of all) this.link(e, true);
+      } else if (!late && !this.rawHasShared[root]) {
+        // After every existing edge: the greedy step at the end of the canonical order.
+        this.newlyShared = false;
+        for (const e of fresh) this.link(e, true);
+        // A newly shared identifier gives up its earlier links too.
+        if (this.newlyShared) this.reResolve(root);
+      } else {
+        this.reResolve(root);
+      }
+    }
+    for (const n of nodes) {
+      const r = this.resFind(n);
+      if (this.resProfile[r]! < 0) {
+        this.resProfile[r] = this.newProfile(n);
+        this.markMembersDirty(r);
+      }
+    }
+  }
+
+  private touch(n: number, o: Observation): void {
+    if (o.time < this.nodeFirstSeen[n]!) {
+      this.nodeFirstSeen[n] = o.time;
+      this.nodeSource[n] = o.source;
+    }
+    if (o.time > this.nodeLastSeen[n]!) this.nodeLastSeen[n] = o.time;
+    this.nodeEvents[n]!++;
+    this.journal.nodes.add(n);
+  }
+
+  /** Members of a raw component. */
+  private rawMembers(root: number): number[] {
+    const out: number[] = [];
+    let n = root;
+    do {
+      out.push(n);
+      n = this.rawNext[n]!;
+    } while (n !== root);
+    return out;
+  }
+
+  /** Members of a resolved set (a profile's identifiers). */
+  members(node: number): number[] {
+    const root = this.resFind(node);
+    const out: number[] = [];
+    let n = root;
+    do {
+      out.push(n);
+      n = this.resNext[n]!;
+    } while (n !== root);
+    return out;
+  }
+
+  /**
+   * Re-runs the greedy over one component's edges in canonical order, then gives each resulting
+   * profile the old profile id most of its identifiers had (`prefer` first), recording merges and
+   * splits.
+   */
+  private reResolve(root: number, prefer?: { profile: number; node: number }): void {
+    const members = this.rawMembers(root);
+    const oldProfile = new Map<number, number>();
+    for (const m of members) oldProfile.set(m, this.resProfile[this.resFind(m)]!);
+    const edges: number[] = [];
+    for (const m of members) {
+      let e = this.firstEdge[m]!;
+      while (e >= 0) {
+        const isA = this.edgeA[e] === m;
+        if (isA) edges.push(e);
+        e = isA ? this.nextA[e]! : this.nextB[e]!;
+      }
+    }
+    edges.sort(this.edgeBefore);
+    // Which identifiers are shared is worked out again from the component's edges alone (as a
+    // rebuild would): passes start over, with the ones found so far, until no new one is found.
+    let hasShared = 0;
+    for (const m of members) {
+      if (this.nodeShared[m]) {
+        this.nodeShared[m] = 0;
+        this.journal.nodes.add(m);
+      }
+    }
+    do {
+      this.newlyShared = false;
+      this.resetResolved(members);
+      for (const e of edges) this.link(e, false);
+      if (this.newlyShared) hasShared = 1;
+    } while (this.newlyShared);
+    this.rawHasShared[this.rawFind(root)] = hasShared;
+
+    // Profile ids: largest groups choose first; each takes the old id most of its members had.
+    const groups = new Map<number, number[]>();
+    for (const m of members) {
+      const r = this.resFind(m);
+      const g = groups.get(r);
+      if (g) g.push(m);
+      else groups.set(r, [m]);
+    }
+    const ordered = [...groups.entries()].sort(
+      (x, y) => y[1].length - x[1].length || this.before(x[1][0]!, y[1][0]!),
+    );
+    const taken = new Map<number, number>(); // old profile → root that took it
+    if (prefer) {
+      const r = this.resFind(prefer.node);
+      this.resProfile[r] = prefer.profile;
+      taken.set(prefer.profile, r);
+    }
+    for (const [r, group] of ordered) {
+      if (this.resProfile[r]! >= 0) continue;
+      const votes = new Map<number, number>();
+      for (const m of group) {
+        const p = oldProfile.get(m)!;
+        if (p >= 0 && !taken.has(p)) votes.set(p, (votes.get(p) ?? 0) + 1);
+      }
+      let best = -1;
+      let bestVotes = 0;
+      for (const [p, v] of votes)
+        if (v > bestVotes || (v === bestVotes && p < best)) [best, bestVotes] = [p, v];
+      if (best >= 0) {
+        this.resProfile[r] = best;
+        taken.set(best, r);
+      }
+    }
+    // Old profiles no group took were merged into the group holding most of their identifiers;
+    // groups without an old id are new profiles split off the old one most of them came from.
+    const oldSeen = new Set<number>(oldProfile.values());
+    for (const p of oldSeen) {
+      if (p < 0 || taken.has(p)) continue;
+      const into = new Map<number, number>();
+      for (const m of members) {
+        if (oldProfile.get(m) !== p) continue;
+        const r = this.resFind(m);
+        into.set(r, (into.get(r) ?? 0) + 1);
+      }
+      let bestRoot = -1;
+      let most = 0;
+      for (const [r, v] of into) if (v > most) [bestRoot, most] = [r, v];
+      const keep = this.resProfile[bestRoot]!;
+      if (keep >= 0) this.retire(p, keep, -1);
+    }
+    for (const [r, group] of ordered) {
+      if (this.resProfile[r]! >= 0) continue;
+      const p = this.newProfile(group[0]!);
+      this.resProfile[r] = p;
+      const from = oldProfile.get(group[0]!)!;
+      if (from >= 0)
+        this.journal.splits.push({ from: this.profileIds[from]!, to: this.profileIds[p]!, split: -1 });
+    }
+    for (const m of members) {
+      const p = this.resProfile[this.resFind(m)]!;
+      if (p !== oldProfile.get(m)) this.journal.nodes.add(m);
+      this.profileNode[p] = m;
+    }
+  }
+
+  private resetResolved(members: readonly number[]): void {
+    for (const m of members) {
+      this.resParent[m] = m;
+      this.resSize[m] = 1;
+      this.resNext[m] = m;
+      this.resProfile[m] = -1;
+      this.resCounts.fill(0, m * this.L, (m + 1) * this.L);
+      const li = this.limitedIndex[this.nodeType[m]!]!;
+      if (li >= 0) this.resCounts[m * this.L + li] = 1;
+      const tokens = this.nodeTokens.get(m);
+      if (tokens) this.resTokens.set(m, tokens);
+      else this.resTokens.delete(m);
+    }
+  }
+
+  // ---------------------------------------------------------------- unmerge
+
+  /**
+   * Splits a profile: `move` (nodes of the profile) go to a new profile, the rest stay; from now
+   * on no link may join the two sides again. Returns the edges that had joined them.
+   */
+  unmerge(profileId: string, move: readonly number[]): { newProfiles: string[]; culprits: number[] } {
+    const p = this.liveProfile(profileId);
+    if (p < 0) throw new Error(`unknown profile ${profileId}`);
+    const members = this.members(this.profileNode[p]!);
+    const memberSet = new Set(members);
+    const moving = new Set(move);
+    for (const m of moving) {
+      if (!memberSet.has(m)) throw new Error(`identifier ${this.describe(m)} is not in profile ${profileId}`);
+    }
+    const staying = members.filter((m) => !moving.has(m));
+    if (moving.size === 0 || staying.length === 0) {
+      throw new Error('an unmerge must leave at least one identifier on each side');
+    }
+    const culprits: number[] = [];
+    for (const m of moving) {
+      let e = this.firstEdge[m]!;
+      while (e >= 0) {
+        const isA = this.edgeA[e] === m;
+        const other = isA ? this.edgeB[e]! : this.edgeA[e]!;
+        if (this.edgeState[e] === EDGE_LINKED && memberSet.has(other) && !moving.has(other)) culprits.push(e);
+        e = isA ? this.nextA[e]! : this.nextB[e]!;
+      }
+    }
+    const split = this.splitCount++;
+    for (const m of members) {
+      const token = { split, side: moving.has(m) ? 1 : 0 };
+      this.nodeTokens.set(m, [...(this.nodeTokens.get(m) ?? []), token]);
+    }
+    const root = this.rawFind(members[0]!);
+    this.rawTokens.set(
+      root,
+      mergeTokens(this.rawTokens.get(root), [
+        { split, side: 0 },
+        { split, side: 1 },
+      ])!,
+    );
+    this.rawConflicted[root] = 1;
+    const before = this.profileIds.length;
+    const stay = [...staying].sort((a, b) => this.before(a, b))[0]!;
+    this.reResolve(root, { profile: p, node: stay });
+    for (const s of this.journal.splits) if (s.split === -1) s.split = split;
+    return { newProfiles: this.profileIds.slice(before), culprits };
+  }
+
+  // ---------------------------------------------------------------- restore (from the store)
+
+  /** Adds a stored profile; `mergedInto` is set by `restoreMerge` once all are known. */
+  restoreProfile(id: string): number {
+    const p = this.profileIds.length;
+    this.profileIds.push(id);
+    this.profileMergedInto.push(-1);
+    this.profileNode.push(-1);
+    this.profileIndex.set(id, p);
+    return p;
+  }
+
+  restoreMerge(from: string, into: string): void {
+    const f = this.profileIndex.get(from);
+    const i = this.profileIndex.get(into);
+    if (f === undefined || i === undefined) throw new Error(`merge of unknown profiles ${from} → ${into}`);
+    this.profileMergedInto[f] = i;
+  }
+
+  restoreNode(
+    type: number,
+    value: string,
+    profileId: string,
+    stats: { firstSeen: number; lastSeen: number; events: number; source: number; shared: boolean },
+  ): number {
+    const n = this.node(type, value);
+    const p = this.profileIndex.get(profileId);
+    if (p === undefined) throw new Error(`node ${value} belongs to unknown profile ${profileId}`);
+    this.resProfile[n] = p;
+    this.nodeFirstSeen[n] = stats.firstSeen;
+    this.nodeLastSeen[n] = stats.lastSeen;
+    this.nodeEvents[n] = stats.events;
+    this.nodeSource[n] = stats.source;
+    this.nodeShared[n] = stats.shared ? 1 : 0;
+    return n;
+  }
+
+  restoreEdge(
+    a: number,
+    b: number,
+    kind: number,
+    time: number,
+    claim: { first: number; last: number },
+    tie: number,
+    seq: number,
+    state: number,
+    reason: number,
+  ): void {
+    const e = this.addEdge(a, b, { time, tie, seq, source: -1, claims: [] }, kind);
+    this.edgeClaimFirst[e] = claim.first;
+    this.edgeClaimLast[e] = claim.last;
+    this.edgeState[e] = state;
+    this.edgeReason[e] = reason;
+  }
+
+  /** Re-applies a stored unmerge: the nodes with their side. */
+  restoreSplit(sides: ReadonlyArray<{ node: number; side: number }>): void {
+    const split = this.splitCount++;
+    for (const { node, side } of sides) {
+      const token = [{ split, side }];
+      this.nodeTokens.set(node, mergeTokens(this.nodeTokens.get(node), token)!);
+      const raw = this.rawFind(node);
+      this.rawTokens.set(raw, mergeTokens(this.rawTokens.get(raw), token)!);
+      this.rawConflicted[raw] = 1;
+      const res = this.resFind(node);
+      this.resTokens.set(res, mergeTokens(this.resTokens.get(res), token)!);
+    }
+  }
+
+  /** A rebuild applies the stored unmerges to the freshly resolved graph. */
+  restoreSplitAndResolve(sides: ReadonlyArray<{ node: number; side: number }>): void {
+    this.restoreSplit(sides);
+    const roots = new Set(sides.map((s) => this.rawFind(s.node)));
+    for (const r of roots) this.reResolve(r);
+  }
+
+  /**
+   * Replaces the profile table after a rebuild: live profiles take the given ids (in that order),
+   * profiles merged away during the rebuild are dropped.
+   */
+  renameProfiles(names: ReadonlyMap<number, string>): void {
+    const remap = new Map<number, number>();
+    const ids: string[] = [];
+    const nodes: number[] = [];
+    for (let p = 0; p < this.profileIds.length; p++) {
+      if (this.profileMergedInto[p]! >= 0) continue;
+      const name = names.get(p);
+      if (name === undefined) continue;
+      remap.set(p, ids.length);
+      ids.push(name);
+      nodes.push(this.profileNode[p]!);
+    }
+    for (let n = 0; n < this.nodeCount; n++) {
+      if (this.resParent[n] === n) this.resProfile[n] = remap.get(this.resProfile[n]!) ?? -1;
+    }
+    this.profileIds.length = 0;
+    this.profileMergedInto.length = 0;
+    this.profileNode.length = 0;
+    this.profileIndex.clear();
+    ids.forEach((id, i) => {
+      this.profileIds.push(id);
+      this.profileMergedInto.push(-1);
+      this.profileNode.push(nodes[i]!);
+      this.profileIndex.set(id, i);
+    });
+  }
+
+  /** Keeps an old profile id resolving (to `into`) after a rebuild. */
+  keepMergedId(id: string, into: string): boolean {
+    const target = this.profileIndex.get(into);
+    if (target === undefined || this.profileIndex.has(id)) return false;
+    const p = this.profileIds.length;
+    this.profileIds.push(id);
+    this.profileMergedInto.push(target);
+    this.profileNode.push(-1);
+    this.profileIndex.set(id, p);
+    return true;
+  }
+
+  /** After restoring nodes and edges: rebuilds both union-finds; splits come after this. */
+  finishRestore(): void {
+    for (let e = 0; e < this.edgeCount; e++) {
+      const r = this.rawUnion(this.edgeA[e]!, this.edgeB[e]!);
+      this.rawMaxT[r] = Math.max(this.rawMaxT[r]!, this.edgeTime[e]!);
+    }
+    for (let n = 0; n < this.nodeCount; n++) if (this.nodeShared[n]) this.rawHasShared[this.rawFind(n)] = 1;
+    const rootOf = new Map<number, number>();
+    for (let n = 0; n < this.nodeCount; n++) {
+      const p = this.resProfile[n]!;
+      const r = rootOf.get(p);
+      if (r === undefined) rootOf.set(p, n);
+      else {
+        const joined = this.resUnion(this.resFind(r), this.resFind(n), false, -1);
+        this.resProfile[joined] = p;
+      }
+      this.profileNode[p] = n;
+    }
+    this.journal.clear();
+  }
+
+  // ---------------------------------------------------------------- shared identifiers
+
+  /**
+   * Who a shared identifier belonged to when: the people who claimed it (events carrying it with
+   * a stronger identifier of theirs), each over the span of their claims. When those spans do not
+   * overlap (a recycled number: one owner after the other), an event carrying only the shared
+   * identifier belongs to the owner of its time: from one claimant's first claim to their last
+   * (the first holder also before, the last one also after); in a gap between two holders it has
+   * no owner. When the spans overlap (used at once), nobody can tell: null.
+   */
+  ownership(n: number): Array<{ from: number; owner: number | null }> | null {
+    if (!this.nodeShared[n] || !this.types[this.nodeType[n]!]!.successive) return null;
+    const claims = new Map<number, { first: number; last: number; node: number }>();
+    let e = this.firstEdge[n]!;
+    while (e >= 0) {
+      const isA = this.edgeA[e] === n;
+      const first = this.edgeClaimFirst[e]!;
+      if (
+        !isA &&
+        this.edgeKind[e] === EDGE_OBSERVED &&
+        !this.nodeShared[this.edgeA[e]!] &&
+        !Number.isNaN(first)
+      ) {
+        const a = this.edgeA[e]!;
+        const p = this.profileOfNode(a);
+        const c = claims.get(p);
+        if (!c) claims.set(p, { first, last: this.edgeClaimLast[e]!, node: a });
+        else {
+          c.first = Math.min(c.first, first);
+          c.last = Math.max(c.last, this.edgeClaimLast[e]!);
+          if (this.before(a, c.node) < 0) c.node = a;
+        }
+      }
+      e = isA ? this.nextA[e]! : this.nextB[e]!;
+    }
+    const spans = [...claims.values()].sort((x, y) => x.first - y.first || this.before(x.node, y.node));
+    if (spans.length < 2) return null;
+    for (let i = 1; i < spans.length; i++) if (spans[i]!.first <= spans[i - 1]!.last) return null;
+    // Between one holder's last claim and the next one's first, nobody can tell: no owner.
+    const out: Array<{ from: number; owner: number | null }> = [];
+    spans.forEach((s, i) => {
+      out.push({ from: i === 0 ? -Infinity : s.first, owner: s.node });
+      if (i < spans.length - 1) out.push({ from: s.last + 1, owner: null });
+    });
+    return out;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Follows merges from any profile id, old or current; -1 if unknown. */
+  liveProfile(profileId: string): number {
+    let p = this.profileIndex.get(profileId) ?? -1;
+    for (let hops = 0; p >= 0 && this.profileMergedInto[p]! >= 0 && hops < 1_000_000; hops++) {
+      p = this.profileMergedInto[p]!;
+    }
+    return p;
+  }
+
+  profileOfNode(n: number): number {
+    return this.resProfile[this.resFind(n)]!;
+  }
+
+  describe(n: number): string {
+    return `${this.types[this.nodeType[n]!]!.name}:${this.nodeValue[n]!}`;
+  }
+
+  /** The partition as sorted lists of `type:value` (for tests and the rebuild report). */
+  partition(): string[][] {
+    const groups = new Map<number, string[]>();
+    for (let n = 0; n < this.nodeCount; n++) {
+      const r = this.resFind(n);
+      const g = groups.get(r);
+      if (g) g.push(this.describe(n));
+      else groups.set(r, [this.describe(n)]);
+    }
+    return [...groups.values()].map((g) => g.sort()).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  }
+
+  /**
+   * For each node, a group number under the linked edges of kinds `kinds` only (e.g. the
+   * deterministic partition, without fuzzy links), for evaluation.
+   */
+  groupsByKinds(kinds: ReadonlySet<number>): Int32Array {
+    const parent = new Int32Array(this.nodeCount);
+    for (let n = 0; n < this.nodeCount; n++) parent[n] = n;
+    const find = (n: number): number => {
+      while (parent[n] !== n) {
+        parent[n] = parent[parent[n]!]!;
+        n = parent[n]!;
+      }
+      return n;
+    };
+    for (let e = 0; e < this.edgeCount; e++) {
+      if (this.edgeState[e] !== EDGE_LINKED || !kinds.has(this.edgeKind[e]!)) continue;
+      const a = find(this.edgeA[e]!);
+      const b = find(this.edgeB[e]!);
+      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    }
+    for (let n = 0; n < this.nodeCount; n++) parent[n] = find(n);
+    return parent;
+  }
+
+  /** Edges refused, with the type whose limit they would have broken (or REASON_SPLIT). */
+  refusedEdges(): number[] {
+    const out: number[] = [];
+    for (let e = 0; e < this.edgeCount; e++) if (this.edgeState[e] === EDGE_REFUSED) out.push(e);
+    return out;
+  }
+
+  get profileCount(): number {
+    let n = 0;
+    for (const m of this.profileMergedInto) if (m < 0) n++;
+    return n;
+  }
+
+  /** Approximate bytes held by the typed arrays (for the benchmark's memory report). */
+  get typedBytes(): number {
+    let b = 0;
+    for (const v of Object.values(this)) if (ArrayBuffer.isView(v)) b += v.byteLength;
+    return b;
+  }
+}

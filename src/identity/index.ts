@@ -1,0 +1,19 @@
+/** Identity (OneID): identifier rules, the identity graph, merges, unmerges, rebuilds. */
+export {
+  IdentityResolver,
+  rulesFingerprint,
+  type IdentityStats,
+  type LookupResult,
+  type ProfileIdentifier,
+  type RebuildReport,
+  type Refusal,
+  type UnmergeResult,
+} from './resolver.js';
+export {
+  compileRules,
+  DEFAULT_TYPES,
+  DEFAULT_BLOCKED_PATTERNS,
+  DEFAULT_BLOCKED_VALUES,
+  type IdentityRules,
+} from './rules.js';
+export type { MergeRow } from './identity-store.js';

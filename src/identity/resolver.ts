@@ -1,0 +1,987 @@
+import { createHash } from 'node:crypto';
+import { DuckDBTimestampValue } from '@duckdb/node-api';
+import { scanEventsAfter, type LoadedEvent } from '../collect/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/duckdb.js';
+import { generateId } from '../platform/ids.js';
+import { EDGE_LINKED, EDGE_MANUAL, EDGE_REFUSED, REASON_SHARED, REASON_SPLIT } from './graph.js';
+import { FuzzyMatcher, type ReviewCandidate } from './fuzzy-matcher.js';
+import {
+  flushIdentity,
+  listMerges,
+  readState,
+  scanEdges,
+  scanNodes,
+  scanProfiles,
+  type FlushSet,
+  type MergeRow,
+} from './identity-store.js';
+import { normaliseClaim, type IdentityRules } from './rules.js';
+import {
+  EDGE_KIND_NAMES,
+  edgeKindOf,
+  fromPrepared,
+  WorkspaceGraph,
+  type BlockedHit,
+  type IdentityCounters,
+} from './workspace-graph.js';
+
+export type LookupResult =
+  | { kind: 'found'; profileId: string }
+  | { kind: 'not_found'; reason: string }
+  | { kind: 'invalid'; reason: string };
+
+export interface ProfileIdentifier {
+  type: string;
+  value: string;
+  sourceId: string | null;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  events: number;
+}
+
+export interface Refusal {
+  /** The identifier that was not linked (the lower-priority one). */
+  identifier: { type: string; value: string; profileId: string };
+  /** The identifier it came with, whose profile it would have joined. */
+  with: { type: string; value: string; profileId: string };
+  reason: string;
+  /** The first event that carried both. */
+  seq: number;
+  at: string;
+}
+
+export interface IdentityStats {
+  profiles: number;
+  identifiers: number;
+  links: number;
+  refusals: number;
+  refusalsByReason: Record<string, number>;
+  counters: IdentityCounters;
+  blocked: BlockedHit[];
+  resolvedSeq: number;
+}
+
+const iso = (ms: number): string | null => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
+
+/** A stable fingerprint of the rules, stored with the graph (a rebuild is due when it changes). */
+export function rulesFingerprint(rules: IdentityRules): string {
+  const text = JSON.stringify({
+    types: rules.types.map((t) => [
+      t.name,
+      t.priority,
+      t.limit === Infinity ? null : t.limit,
+      t.normalise,
+      t.shareable,
+      t.successive,
+    ]),
+    values: [...rules.blockedValues].sort(),
+    patterns: rules.blockedPatterns.map((p) => p.source),
+  });
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/**
+ * OneID: follows the event store (each load, in sequence order), keeps the identity graph of
+ * every workspace in memory, and persists it in batches with the position it has resolved up to,
+ * so a restart restores the graph and catches up from the store.
+ */
+export class IdentityResolver {
+  private readonly workspaces = new Map<string, WorkspaceGraph>();
+  private flushing: Promise<void> | null = null;
+  private flushScheduled = false;
+  private flushError: unknown = null;
+  private paused: LoadedEvent[][] | null = null;
+  private readonly matchers = new Map<string, FuzzyMatcher>();
+  private pendingReviews: Array<ReviewCandidate & { workspaceId: string }> = [];
+  readonly fingerprint: string;
+
+  private constructor(
+    private readonly db: Database,
+    readonly rules: IdentityRules,
+    private readonly clock: Clock,
+    private readonly newProfileId: () => string,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.fingerprint = rulesFingerprint(rules);
+  }
+
+  /** Restores every workspace's graph from the store and catches up on events stored since. */
+  static async open(
+    db: Database,
+    rules: IdentityRules,
+    clock: Clock,
+    options: { newProfileId?: () => string; onError?: (err: unknown) => void } = {},
+  ): Promise<IdentityResolver> {
+    const r = new IdentityResolver(
+      db,
+      rules,
+      clock,
+      options.newProfileId ?? (() => generateId('prof')),
+      options.onError ?? (() => undefined),
+    );
+    let from = Infinity;
+    const states = await readState(db);
+    for (const s of states) {
+      const ws = await r.restore(s.workspaceId);
+      ws.resolvedSeq = s.resolvedSeq;
+      from = Math.min(from, s.resolvedSeq);
+    }
+    await r.restoreReviews();
+    await r.catchUp(Number.isFinite(from) ? from : 0);
+    r.matchAll();
+    await r.settle();
+    return r;
+  }
+
+  private workspace(workspaceId: string): WorkspaceGraph {
+    let ws = this.workspaces.get(workspaceId);
+    if (!ws) {
+      ws = new WorkspaceGraph(workspaceId, this.rules, this.newProfileId, () => this.clock.now());
+      this.workspaces.set(workspaceId, ws);
+    }
+    return ws;
+  }
+
+  private async restore(workspaceId: string): Promise<WorkspaceGraph> {
+    const ws = this.workspace(workspaceId);
+    const g = ws.graph;
+    const merges: Array<[string, string]> = [];
+    await scanProfiles(this.db, workspaceId, (p) => {
+      g.restoreProfile(p.profileId);
+      ws.profileCreatedAt[p.ordinal] = p.createdAt;
+      if (p.mergedInto) merges.push([p.profileId, p.mergedInto]);
+    });
+    for (const [from, into] of merges) g.restoreMerge(from, into);
+    const missingType: string[] = [];
+    await scanNodes(this.db, workspaceId, (n) => {
+      const t = this.rules.typeIndex.get(n.type);
+      // A type removed from the rules: kept under a placeholder until a rebuild drops it.
+      if (t === undefined) missingType.push(n.type);
+      g.restoreNode(t ?? 0, t === undefined ? `${n.type}:${n.value}` : n.value, n.profileId, {
+        firstSeen: n.firstSeen ?? Infinity,
+        lastSeen: n.lastSeen ?? -Infinity,
+        events: n.events,
+        source: n.sourceId === null ? -1 : ws.source(n.sourceId),
+        shared: n.shared,
+      });
+    });
+    await scanEdges(this.db, workspaceId, (e) => {
+      const reason =
+        e.reason === null
+          ? -1
+          : e.reason === 'unmerged'
+            ? REASON_SPLIT
+            : e.reason === 'shared'
+              ? REASON_SHARED
+              : (this.rules.typeIndex.get(e.reason.replace(/^limit:/, '')) ?? -1);
+      g.restoreEdge(
+        e.a,
+        e.b,
+        edgeKindOf(e.kind),
+        e.time,
+        { first: e.claimFirst ?? NaN, last: e.claimLast ?? NaN },
+        e.tie,
+        e.seq,
+        e.state === 'linked' ? EDGE_LINKED : EDGE_REFUSED,
+        reason,
+      );
+    });
+    g.finishRestore();
+    for (const split of await this.db.query<{ sides: string }>(
+      'SELECT sides FROM identity_splits WHERE workspace_id = ? ORDER BY split_at',
+      [workspaceId],
+    )) {
+      const sides = JSON.parse(split.sides) as Array<{ type: string; value: string; side: number }>;
+      g.restoreSplit(
+        sides
+          .map((s) => ({ node: g.find(this.rules.typeIndex.get(s.type) ?? -1, s.value), side: s.side }))
+          .filter((s) => s.node >= 0),
+      );
+    }
+    for (const b of await this.db.query<{ id_type: string; value: string; rule: string; hits: number }>(
+      'SELECT id_type, value, rule, hits FROM identity_blocked WHERE workspace_id = ?',
+      [workspaceId],
+    )) {
+      ws.blocked.set(`${b.id_type}\u0000${b.value}`, {
+        type: b.id_type,
+        value: b.value,
+        rule: b.rule,
+        hits: b.hits,
+      });
+    }
+    ws.noteRestored();
+    ws.storedNodes = g.nodeCount;
+    ws.storedEdges = g.edgeCount;
+    ws.storedProfiles = g.profileIds.length;
+    return ws;
+  }
+
+  private async catchUp(afterSeq: number): Promise<void> {
+    await scanEventsAfter(this.db, afterSeq, (row) => {
+      const ws = this.workspace(row.workspaceId);
+      if (row.seq <= ws.resolvedSeq) return;
+      ws.observe(row);
+    });
+  }
+
+  /** The writer's load listener: resolves a loaded batch now, persists it soon. */
+  readonly onLoaded = (events: readonly LoadedEvent[]): void => {
+    if (this.paused) {
+      this.paused.push([...events]);
+      return;
+    }
+    try {
+      for (const { seq, event } of events) {
+        const ws = this.workspace(event.workspaceId);
+        if (seq <= ws.resolvedSeq) continue;
+        ws.observe(fromPrepared(seq, event));
+      }
+      this.matchAll();
+    } catch (err) {
+      this.onError(err);
+    }
+    this.scheduleFlush();
+  };
+
+  /** Pairs already queued or decided are not proposed again (identifiers, so rebuilds keep them). */
+  private async restoreReviews(
+    workspaces?: Map<string, WorkspaceGraph>,
+    matchers?: Map<string, FuzzyMatcher>,
+  ): Promise<void> {
+    for (const row of await this.db.query<{
+      workspace_id: string;
+      a_type: string;
+      a_value: string;
+      b_type: string;
+      b_value: string;
+      status: string;
+      decided: number | null;
+    }>(
+      `SELECT workspace_id, a_type, a_value, b_type, b_value, status, epoch_ms(decided_at)::DOUBLE AS decided
+         FROM identity_review ORDER BY decided_at NULLS LAST, id`,
+    )) {
+      const ws = workspaces ? workspaces.get(row.workspace_id) : this.workspace(row.workspace_id);
+      if (!ws) continue;
+      const a = this.nodeOf(ws, row.a_type, row.a_value);
+      const b = this.nodeOf(ws, row.b_type, row.b_value);
+      if (a < 0 || b < 0) continue;
+      (matchers?.get(ws.workspaceId) ?? this.matcher(ws)).markProposed(a, b);
+      // A rebuild keeps people's decisions: approved pairs are linked again.
+      if (workspaces && row.status === 'approved') ws.graph.addLink(a, b, EDGE_MANUAL, row.decided ?? 0, 0);
+    }
+  }
+
+  private nodeOf(ws: WorkspaceGraph, type: string, value: string): number {
+    const t = this.rules.typeIndex.get(type);
+    return t === undefined ? -1 : ws.graph.find(t, value);
+  }
+
+  private matcher(ws: WorkspaceGraph): FuzzyMatcher {
+    let m = this.matchers.get(ws.workspaceId);
+    if (!m) {
+      m = new FuzzyMatcher(ws, () => generateId('rev'));
+      this.matchers.set(ws.workspaceId, m);
+    }
+    return m;
+  }
+
+  /** Fuzzy matching of the profiles the records since the last run touched. */
+  private matchAll(): void {
+    if (!this.rules.fuzzy.enabled) return;
+    for (const ws of this.workspaces.values()) {
+      if (ws.samples.length === 0) continue;
+      const samples = ws.samples;
+      ws.samples = [];
+      let time = -Infinity;
+      for (const s of samples) time = Math.max(time, s.time);
+      const outcome = this.matcher(ws).run(samples, time);
+      ws.counters.fuzzyCompared += outcome.compared;
+      ws.counters.fuzzyMerged += outcome.merged;
+      ws.counters.fuzzyRefused += outcome.refused;
+      for (const q of outcome.queued) this.pendingReviews.push({ ...q, workspaceId: ws.workspaceId });
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush().catch((err: unknown) => this.onError(err));
+    });
+  }
+
+  /** Writes every workspace's pending changes; one flush at a time. */
+  private async flush(): Promise<void> {
+    while (this.flushing) await this.flushing;
+    const run = this.flushOnce();
+    this.flushing = run;
+    try {
+      await run;
+    } finally {
+      if (this.flushing === run) this.flushing = null;
+    }
+  }
+
+  private async flushOnce(): Promise<void> {
+    await Promise.resolve();
+    if (this.pendingReviews.length > 0) {
+      const reviews = this.pendingReviews;
+      this.pendingReviews = [];
+      try {
+        await this.db.transaction(async (tx) => {
+          const a = await tx.appender('identity_review');
+          for (const r of reviews) {
+            const g = this.workspace(r.workspaceId).graph;
+            a.appendVarchar(r.id);
+            a.appendVarchar(r.workspaceId);
+            a.appendVarchar(g.types[g.nodeType[r.nodeA]!]!.name);
+            a.appendVarchar(g.nodeValue[r.nodeA]!);
+            a.appendVarchar(g.types[g.nodeType[r.nodeB]!]!.name);
+            a.appendVarchar(g.nodeValue[r.nodeB]!);
+            a.appendDouble(r.score);
+            a.appendVarchar(JSON.stringify(r.fields));
+            a.appendVarchar('open');
+            a.appendTimestamp(new DuckDBTimestampValue(BigInt(this.clock.now()) * 1000n));
+            a.appendNull();
+            a.appendNull();
+            a.endRow();
+          }
+        });
+      } catch (err) {
+        this.pendingReviews = [...reviews, ...this.pendingReviews];
+        this.flushError = err;
+        throw err;
+      }
+    }
+    for (const ws of this.workspaces.values()) {
+      const f = ws.takeFlush(this.fingerprint);
+      if (!hasChanges(f)) continue;
+      try {
+        await flushIdentity(this.db, f);
+        await this.writeBlocked(ws);
+        this.flushError = null;
+      } catch (err) {
+        ws.flushFailed(f);
+        this.flushError = err;
+        throw err;
+      }
+    }
+  }
+
+  private async writeBlocked(ws: WorkspaceGraph): Promise<void> {
+    if (ws.blocked.size === 0) return;
+    await this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM identity_blocked WHERE workspace_id = ?', [ws.workspaceId]);
+      const a = await tx.appender('identity_blocked');
+      for (const b of ws.blocked.values()) {
+        a.appendVarchar(ws.workspaceId);
+        a.appendVarchar(b.type);
+        a.appendVarchar(b.value);
+        a.appendVarchar(b.rule);
+        a.appendBigInt(BigInt(b.hits));
+        a.endRow();
+      }
+    });
+  }
+
+  /** Resolves when everything resolved so far is in the store. */
+  async settle(): Promise<void> {
+    await this.flush();
+    if (this.flushError) throw new Error('persisting the identity graph failed', { cause: this.flushError });
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  lookup(workspaceId: string, type: string, rawValue: string): LookupResult {
+    const claim = normaliseClaim(this.rules, type, rawValue);
+    switch (claim.kind) {
+      case 'unknown_type':
+        return {
+          kind: 'invalid',
+          reason: `unknown identifier type "${type}"; configured types: ${this.rules.types.map((t) => t.name).join(', ')}`,
+        };
+      case 'invalid':
+        return { kind: 'invalid', reason: `"${rawValue}" is not a valid ${type}: ${claim.reason}` };
+      case 'blocked':
+        return {
+          kind: 'not_found',
+          reason: `"${rawValue}" is on the identifier blocklist (${claim.rule}) and never links a profile`,
+        };
+      case 'ok': {
+        const g = this.workspaces.get(workspaceId)?.graph;
+        const n = g ? g.find(claim.claim.type, claim.claim.value) : -1;
+        if (!g || n < 0) return { kind: 'not_found', reason: `no profile has ${type} ${claim.claim.value}` };
+        return { kind: 'found', profileId: g.profileIds[g.profileOfNode(n)]! };
+      }
+      default: {
+        const never: never = claim;
+        throw new Error(`unexpected claim ${JSON.stringify(never)}`);
+      }
+    }
+  }
+
+  /** The live profile an id (current or merged away) resolves to, or null. */
+  resolveProfileId(workspaceId: string, profileId: string): string | null {
+    const g = this.workspaces.get(workspaceId)?.graph;
+    if (!g) return null;
+    const p = g.liveProfile(profileId);
+    return p >= 0 ? g.profileIds[p]! : null;
+  }
+
+  identifiers(workspaceId: string, profileId: string): ProfileIdentifier[] | null {
+    const ws = this.workspaces.get(workspaceId);
+    const g = ws?.graph;
+    if (!ws || !g) return null;
+    const p = g.liveProfile(profileId);
+    if (p < 0) return null;
+    return g
+      .members(g.profileNode[p]!)
+      .sort(
+        (a, b) =>
+          g.types[g.nodeType[a]!]!.priority - g.types[g.nodeType[b]!]!.priority ||
+          g.nodeFirstSeen[a]! - g.nodeFirstSeen[b]!,
+      )
+      .reverse()
+      .map((n) => {
+        const row = ws.nodeRow(n);
+        return {
+          type: row.type,
+          value: row.value,
+          sourceId: row.sourceId,
+          firstSeen: iso(g.nodeFirstSeen[n]!),
+          lastSeen: iso(g.nodeLastSeen[n]!),
+          events: row.events,
+        };
+      });
+  }
+
+  /** Merge history of a profile: every profile merged into it (at any depth), and where it went. */
+  async mergeHistory(workspaceId: string, profileId: string): Promise<MergeRow[] | null> {
+    const g = this.workspaces.get(workspaceId)?.graph;
+    if (!g) return null;
+    const live = g.liveProfile(profileId);
+    if (live < 0) return null;
+    const ids: string[] = [];
+    for (let p = 0; p < g.profileIds.length; p++)
+      if (g.liveProfile(g.profileIds[p]!) === live) ids.push(g.profileIds[p]!);
+    await this.settle();
+    return listMerges(this.db, workspaceId, ids);
+  }
+
+  /** Links refused because of a limit or an unmerge, newest first (optionally for one profile). */
+  refusals(workspaceId: string, options: { profileId?: string; limit: number }): Refusal[] {
+    const g = this.workspaces.get(workspaceId)?.graph;
+    const ws = this.workspaces.get(workspaceId);
+    if (!g || !ws) return [];
+    let members: Set<number> | null = null;
+    if (options.profileId) {
+      const p = g.liveProfile(options.profileId);
+      if (p < 0) return [];
+      members = new Set(g.members(g.profileNode[p]!));
+    }
+    const out: Refusal[] = [];
+    for (let e = g.edgeCount - 1; e >= 0 && out.length < options.limit; e--) {
+      if (g.edgeState[e] !== EDGE_REFUSED) continue;
+      const a = g.edgeA[e]!;
+      const b = g.edgeB[e]!;
+      if (members && !members.has(a) && !members.has(b)) continue;
+      const side = (n: number): { type: string; value: string; profileId: string } => ({
+        type: g.types[g.nodeType[n]!]!.name,
+        value: g.nodeValue[n]!,
+        profileId: g.profileIds[g.profileOfNode(n)]!,
+      });
+      out.push({
+        identifier: side(b),
+        with: side(a),
+        reason: ws.reasonName(g.edgeReason[e]!) ?? 'unknown',
+        seq: g.edgeSeq[e]!,
+        at: iso(g.edgeTime[e]!) ?? '',
+      });
+    }
+    return out;
+  }
+
+  stats(workspaceId: string): IdentityStats | null {
+    const ws = this.workspaces.get(workspaceId);
+    if (!ws) return null;
+    const g = ws.graph;
+    const byReason: Record<string, number> = {};
+    let refusals = 0;
+    let links = 0;
+    for (let e = 0; e < g.edgeCount; e++) {
+      if (g.edgeState[e] === EDGE_REFUSED) {
+        refusals++;
+        const r = ws.reasonName(g.edgeReason[e]!) ?? 'unknown';
+        byReason[r] = (byReason[r] ?? 0) + 1;
+      } else links++;
+    }
+    return {
+      profiles: g.profileCount,
+      identifiers: g.nodeCount,
+      links,
+      refusals,
+      refusalsByReason: byReason,
+      counters: { ...ws.counters },
+      blocked: [...ws.blocked.values()].sort((a, b) => b.hits - a.hits).slice(0, 100),
+      resolvedSeq: ws.resolvedSeq,
+    };
+  }
+
+  /** The in-memory state of a workspace (evaluation, rebuild reports, fuzzy matching). */
+  graphOf(workspaceId: string): WorkspaceGraph | undefined {
+    return this.workspaces.get(workspaceId);
+  }
+
+  /** Event → profile for stored events, through their anchors (read side, for evaluation). */
+  async eventProfiles(
+    workspaceId: string,
+    onRow: (seq: number, profileId: string, node: number) => void,
+  ): Promise<void> {
+    await this.settle();
+    const g = this.workspaces.get(workspaceId)?.graph;
+    if (!g) return;
+    await this.db.scan(
+      'SELECT seq::DOUBLE, coalesce(owner, node) FROM identity_event_anchors WHERE workspace_id = ?',
+      [workspaceId],
+      (c) => {
+        for (let i = 0; i < c[0]!.length; i++) {
+          const node = c[1]![i] as number;
+          onRow(c[0]![i] as number, g.profileIds[g.profileOfNode(node)]!, node);
+        }
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ review queue
+
+  /** Pairs fuzzy matching was unsure of, with the evidence and both sides' current profiles. */
+  async reviews(
+    workspaceId: string,
+    status: 'open' | 'approved' | 'rejected',
+    limit: number,
+  ): Promise<ReviewItem[]> {
+    await this.settle();
+    const g = this.workspaces.get(workspaceId)?.graph;
+    if (!g) return [];
+    const ws = this.workspaces.get(workspaceId)!;
+    const rows = await this.db.query<{
+      id: string;
+      a_type: string;
+      a_value: string;
+      b_type: string;
+      b_value: string;
+      score: number;
+      fields: string;
+      status: string;
+      created_at: Date;
+    }>(
+      `SELECT id, a_type, a_value, b_type, b_value, score, fields, status, created_at FROM identity_review
+        WHERE workspace_id = ? AND status = ? ORDER BY score DESC, id LIMIT ?`,
+      [workspaceId, status, limit],
+    );
+    return rows.map((r) => {
+      const na = this.nodeOf(ws, r.a_type, r.a_value);
+      const nb = this.nodeOf(ws, r.b_type, r.b_value);
+      const side = (n: number, type: string, value: string): ReviewItem['a'] => ({
+        profileId: n >= 0 ? g.profileIds[g.profileOfNode(n)]! : null,
+        identifier: { type, value },
+      });
+      return {
+        id: r.id,
+        score: r.score,
+        fields: JSON.parse(r.fields) as ReviewItem['fields'],
+        status: r.status,
+        createdAt: r.created_at.toISOString(),
+        a: side(na, r.a_type, r.a_value),
+        b: side(nb, r.b_type, r.b_value),
+        sameProfileNow: na >= 0 && nb >= 0 && g.profileOfNode(na) === g.profileOfNode(nb),
+      };
+    });
+  }
+
+  /** Approve (link the two profiles, as a person's decision) or reject a queued pair. */
+  async decideReview(
+    workspaceId: string,
+    id: string,
+    decision: 'approve' | 'reject',
+    actor: string,
+  ): Promise<
+    | { kind: 'ok'; status: string; profileId?: string; refused?: string }
+    | { kind: 'not_found' }
+    | { kind: 'conflict'; reason: string }
+  > {
+    await this.settle();
+    const ws = this.workspaces.get(workspaceId);
+    const rows = await this.db.query<{
+      a_type: string;
+      a_value: string;
+      b_type: string;
+      b_value: string;
+      status: string;
+    }>(
+      'SELECT a_type, a_value, b_type, b_value, status FROM identity_review WHERE workspace_id = ? AND id = ?',
+      [workspaceId, id],
+    );
+    const found = rows[0];
+    if (!ws || !found) return { kind: 'not_found' };
+    const row = {
+      status: found.status,
+      node_a: this.nodeOf(ws, found.a_type, found.a_value),
+      node_b: this.nodeOf(ws, found.b_type, found.b_value),
+    };
+    if (row.node_a < 0 || row.node_b < 0) {
+      return { kind: 'conflict', reason: 'an identifier of this pair no longer exists (rules changed)' };
+    }
+    if (row.status !== 'open') return { kind: 'conflict', reason: `review ${id} was already ${row.status}` };
+    const status = decision === 'approve' ? 'approved' : 'rejected';
+    let refused: string | undefined;
+    if (decision === 'approve') {
+      const g = ws.graph;
+      const before = g.profileIds.length;
+      const e = g.addLink(row.node_a, row.node_b, EDGE_MANUAL, this.clock.now(), 0);
+      ws.noteNewProfiles(before);
+      if (e >= 0 && g.edgeState[e] === EDGE_REFUSED) refused = ws.reasonName(g.edgeReason[e]!) ?? 'refused';
+    }
+    await this.db.run('UPDATE identity_review SET status = ?, decided_at = ?, decided_by = ? WHERE id = ?', [
+      status,
+      new Date(this.clock.now()),
+      actor,
+      id,
+    ]);
+    await this.settle();
+    const g = ws.graph;
+    return {
+      kind: 'ok',
+      status,
+      profileId: g.profileIds[g.profileOfNode(row.node_a)]!,
+      ...(refused ? { refused } : {}),
+    };
+  }
+
+  // ------------------------------------------------------------------ unmerge
+
+  /**
+   * Splits a wrongly merged profile: the identifiers in `move` go to a new profile, the rest stay
+   * under the old id, and no later link may join the two sides again. Events follow their
+   * identifiers, so history is re-attributed. Reports the links that had joined the two sides.
+   */
+  async unmerge(
+    workspaceId: string,
+    profileId: string,
+    move: ReadonlyArray<{ type: string; value: string }>,
+    audit: { actor: string; reason?: string },
+  ): Promise<UnmergeResult> {
+    const ws = this.workspaces.get(workspaceId);
+    const g = ws?.graph;
+    if (!ws || !g || g.liveProfile(profileId) < 0) return { kind: 'not_found' };
+    const live = g.profileIds[g.liveProfile(profileId)]!;
+    const nodes: number[] = [];
+    for (const m of move) {
+      const c = normaliseClaim(this.rules, m.type, m.value);
+      const n = c.kind === 'ok' ? g.find(c.claim.type, c.claim.value) : -1;
+      if (n < 0 || g.profileIds[g.profileOfNode(n)] !== live) {
+        return { kind: 'invalid', reason: `${m.type} ${m.value} is not an identifier of profile ${live}` };
+      }
+      nodes.push(n);
+    }
+    const members = g.members(nodes[0]!);
+    if (new Set(nodes).size >= members.length) {
+      return { kind: 'invalid', reason: 'an unmerge must leave at least one identifier in the profile' };
+    }
+    const moving = new Set(nodes);
+    const sides = members.map((n) => ({
+      type: g.types[g.nodeType[n]!]!.name,
+      value: g.nodeValue[n]!,
+      side: moving.has(n) ? 1 : 0,
+    }));
+    const before = g.profileIds.length;
+    const { newProfiles, culprits } = g.unmerge(live, nodes);
+    ws.noteNewProfiles(before);
+    const links = culprits.map((e) => ({
+      from: { type: g.types[g.nodeType[g.edgeA[e]!]!]!.name, value: g.nodeValue[g.edgeA[e]!]! },
+      to: { type: g.types[g.nodeType[g.edgeB[e]!]!]!.name, value: g.nodeValue[g.edgeB[e]!]! },
+      kind: EDGE_KIND_NAMES[g.edgeKind[e]!]!,
+      seq: g.edgeSeq[e]! >= 0 ? g.edgeSeq[e]! : null,
+      at: iso(g.edgeTime[e]!),
+    }));
+    // The rule to look at: the identifier types whose links joined the two people.
+    const rules = [
+      ...new Set(links.map((l) => (l.kind === 'observed' ? `${l.to.type} links` : `${l.kind} match`))),
+    ];
+    const id = generateId('split');
+    await this.settle();
+    await this.db.run(
+      `INSERT INTO identity_splits (id, workspace_id, profile_id, new_profiles, sides, culprits, reason, actor, split_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        workspaceId,
+        live,
+        JSON.stringify(newProfiles),
+        JSON.stringify(sides),
+        JSON.stringify(links),
+        audit.reason ?? null,
+        audit.actor,
+        new Date(this.clock.now()),
+      ],
+    );
+    await this.settle();
+    return { kind: 'ok', splitId: id, profileId: live, newProfiles, links, rules };
+  }
+
+  // ------------------------------------------------------------------ rebuild
+
+  /**
+   * Recomputes every workspace's graph from the stored events under the current rules, keeping
+   * unmerges; profile ids carry over to the new profile holding most of an old profile's
+   * identifiers, and old profiles joined to another are recorded as merges.
+   */
+  async rebuild(): Promise<RebuildReport[]> {
+    await this.settle();
+    this.paused = [];
+    try {
+      const old = new Map(this.workspaces);
+      const splits = await this.db.query<{ workspace_id: string; sides: string }>(
+        'SELECT workspace_id, sides FROM identity_splits ORDER BY split_at',
+      );
+      const started = performance.now();
+      const fresh = new Map<string, WorkspaceGraph>();
+      // Profile ids are assigned after resolution (from the old graph), so temporary ids first.
+      let temp = 0;
+      const make = (workspaceId: string): WorkspaceGraph => {
+        let ws = fresh.get(workspaceId);
+        if (!ws) {
+          ws = new WorkspaceGraph(
+            workspaceId,
+            this.rules,
+            () => `tmp_${temp++}`,
+            () => this.clock.now(),
+          );
+          fresh.set(workspaceId, ws);
+        }
+        return ws;
+      };
+      await scanEventsAfter(this.db, 0, (row) => make(row.workspaceId).observe(row));
+      const freshMatchers = new Map<string, FuzzyMatcher>();
+      for (const ws of fresh.values())
+        freshMatchers.set(ws.workspaceId, new FuzzyMatcher(ws, () => generateId('rev')));
+      await this.restoreReviews(fresh, freshMatchers);
+      if (this.rules.fuzzy.enabled) {
+        for (const ws of fresh.values()) {
+          const m = freshMatchers.get(ws.workspaceId)!;
+          const samples = ws.samples;
+          ws.samples = [];
+          m.run(
+            samples,
+            samples.reduce((t, s) => Math.max(t, s.time), -Infinity),
+          );
+        }
+      }
+      for (const s of splits) {
+        const ws = fresh.get(s.workspace_id);
+        if (!ws) continue;
+        const sides = JSON.parse(s.sides) as Array<{ type: string; value: string; side: number }>;
+        ws.graph.restoreSplitAndResolve(
+          sides
+            .map((x) => ({
+              node: ws.graph.find(this.rules.typeIndex.get(x.type) ?? -1, x.value),
+              side: x.side,
+            }))
+            .filter((x) => x.node >= 0),
+        );
+      }
+      const reports: RebuildReport[] = [];
+      for (const [workspaceId, ws] of fresh) {
+        const before = old.get(workspaceId);
+        const report = carryOverIds(before, ws, this.newProfileId, this.clock.now());
+        report.seconds = (performance.now() - started) / 1000;
+        reports.push(report);
+        ws.rewriteAll = true;
+        ws.replaceAnchors = true;
+        ws.graph.journal.clear();
+        this.workspaces.set(workspaceId, ws);
+        const m = freshMatchers.get(workspaceId);
+        if (m) this.matchers.set(workspaceId, m);
+      }
+      await this.flush();
+      return reports;
+    } finally {
+      const queued = this.paused ?? [];
+      this.paused = null;
+      for (const batch of queued) this.onLoaded(batch);
+    }
+  }
+}
+
+export interface ReviewItem {
+  id: string;
+  score: number;
+  fields: Array<{ field: string; outcome: string; weight: number }>;
+  status: string;
+  createdAt: string;
+  a: { profileId: string | null; identifier: { type: string; value: string } };
+  b: { profileId: string | null; identifier: { type: string; value: string } };
+  /** Joined since (by a later link): nothing left to decide. */
+  sameProfileNow: boolean;
+}
+
+export type UnmergeResult =
+  | {
+      kind: 'ok';
+      splitId: string;
+      profileId: string;
+      newProfiles: string[];
+      /** The links that had joined the two sides (now refused as `unmerged`). */
+      links: Array<{
+        from: { type: string; value: string };
+        to: { type: string; value: string };
+        kind: string;
+        seq: number | null;
+        at: string | null;
+      }>;
+      /** The rules that caused the bad merge, e.g. `device_id links`. */
+      rules: string[];
+    }
+  | { kind: 'not_found' }
+  | { kind: 'invalid'; reason: string };
+
+export interface RebuildReport {
+  workspaceId: string;
+  events: number;
+  profilesBefore: number;
+  profilesAfter: number;
+  identifiersBefore: number;
+  identifiersAfter: number;
+  /** Old profiles now part of another profile. */
+  merged: number;
+  /** Old profiles whose identifiers now sit in more than one profile. */
+  split: number;
+  /** Identifiers whose profile id changed. */
+  moved: number;
+  refusalsBefore: number;
+  refusalsAfter: number;
+  blocked: number;
+  seconds: number;
+}
+
+function countRefused(ws: WorkspaceGraph | undefined): number {
+  if (!ws) return 0;
+  let n = 0;
+  for (let e = 0; e < ws.graph.edgeCount; e++) if (ws.graph.edgeState[e] === EDGE_REFUSED) n++;
+  return n;
+}
+
+/**
+ * Gives the rebuilt profiles the old ids: each old profile's id goes to the new profile holding
+ * most of its identifiers (largest first); the rest get new ids.
+ */
+function carryOverIds(
+  before: WorkspaceGraph | undefined,
+  after: WorkspaceGraph,
+  newId: () => string,
+  now: number,
+): RebuildReport {
+  const g = after.graph;
+  const liveNew = new Map<number, number[]>();
+  for (let n = 0; n < g.nodeCount; n++) {
+    const p = g.profileOfNode(n);
+    const list = liveNew.get(p);
+    if (list) list.push(n);
+    else liveNew.set(p, [n]);
+  }
+  const oldIdOf = (n: number): string | null => {
+    if (!before) return null;
+    const o = before.graph;
+    const t = o.types.findIndex((x) => x.name === g.types[g.nodeType[n]!]!.name);
+    const m = t >= 0 ? o.find(t, g.nodeValue[n]!) : -1;
+    return m >= 0 ? o.profileIds[o.profileOfNode(m)]! : null;
+  };
+  const ordered = [...liveNew.entries()].sort((a, b) => b[1].length - a[1].length);
+  const taken = new Set<string>();
+  const names = new Map<number, string>();
+  const oldSpread = new Map<string, Set<number>>();
+  let moved = 0;
+  for (const [p, nodes] of ordered) {
+    const votes = new Map<string, number>();
+    for (const n of nodes) {
+      const id = oldIdOf(n);
+      if (id === null) continue;
+      votes.set(id, (votes.get(id) ?? 0) + 1);
+      const spread = oldSpread.get(id) ?? new Set<number>();
+      spread.add(p);
+      oldSpread.set(id, spread);
+    }
+    let best: string | null = null;
+    let most = 0;
+    for (const [id, v] of votes)
+      if (!taken.has(id) && (v > most || (v === most && best !== null && id < best))) [best, most] = [id, v];
+    const name = best ?? newId();
+    taken.add(name);
+    names.set(p, name);
+    for (const n of nodes) if (oldIdOf(n) !== name) moved++;
+  }
+  g.renameProfiles(names);
+  after.noteNewProfiles(0);
+  // Old ids that no new profile kept: merged into where most of their identifiers went; ids
+  // merged away before keep resolving (through their old target).
+  let merged = 0;
+  if (before) {
+    const o = before.graph;
+    for (let p = 0; p < o.profileIds.length; p++) {
+      const id = o.profileIds[p]!;
+      if (o.profileMergedInto[p]! >= 0 || taken.has(id)) continue;
+      const spread = oldSpread.get(id);
+      if (!spread || spread.size === 0) continue;
+      merged++;
+      const into = names.get([...spread][0]!)!;
+      g.keepMergedId(id, into);
+      after.pendingMerges.push({
+        from: id,
+        into,
+        at: now,
+        kind: 'rebuild',
+        edge: null,
+        seq: null,
+        detail: null,
+      });
+    }
+    for (let p = 0; p < o.profileIds.length; p++) {
+      if (o.profileMergedInto[p]! < 0) continue;
+      const id = o.profileIds[p]!;
+      const live = o.liveProfile(id);
+      if (live >= 0) g.keepMergedId(id, o.profileIds[live]!);
+    }
+  }
+  let split = 0;
+  for (const spread of oldSpread.values()) if (spread.size > 1) split++;
+  return {
+    workspaceId: after.workspaceId,
+    events: after.counters.events,
+    profilesBefore: before?.graph.profileCount ?? 0,
+    profilesAfter: g.profileCount,
+    identifiersBefore: before?.graph.nodeCount ?? 0,
+    identifiersAfter: g.nodeCount,
+    merged,
+    split,
+    moved,
+    refusalsBefore: countRefused(before),
+    refusalsAfter: countRefused(after),
+    blocked: after.counters.blocked,
+    seconds: 0,
+  };
+}
+
+function hasChanges(f: FlushSet): boolean {
+  return (
+    f.rewrite ||
+    f.replaceAnchors ||
+    f.nodes.length > 0 ||
+    f.edges.length > 0 ||
+    f.profiles.length > 0 ||
+    f.merges.length > 0 ||
+    f.anchors.length > 0 ||
+    f.owners.length > 0
+  );
+}
