@@ -61,7 +61,7 @@ function referencePartition(observations: readonly Observation[]): string[][] {
   // Shared identifiers: refused for a limit on a non-shareable type, they link nobody (a link
   // whose stronger side is shared itself still counts). Passes start over until none is new.
   const shared = new Set<string>();
-  let group = new Map<string, Set<string>>();
+  let group: Map<string, Set<string>>;
   for (let pass = 0; ; pass++) {
     let marked = false;
     group = new Map();
@@ -215,7 +215,70 @@ describe('IdentityGraph', () => {
             .sort();
         expect(refusals(other)).toEqual(refusals(inOrder));
       }),
-      { numRuns: 500 },
+      {
+        numRuns: 2000,
+        // Once hung the resolver: two shared identifiers refused between each other re-marked
+        // one as newly shared on every pass, so re-resolution never settled.
+        examples: [
+          [
+            [
+              {
+                time: 0,
+                tie: 0,
+                claims: [
+                  [USER, 'c'],
+                  [DEVICE, 'b'],
+                  [ANON, 'a'],
+                ],
+              },
+              {
+                time: 0,
+                tie: 0,
+                claims: [
+                  [DEVICE, 'b'],
+                  [DEVICE, 'e'],
+                  [USER, 'a'],
+                ],
+              },
+              {
+                time: 0,
+                tie: 0,
+                claims: [
+                  [DEVICE, 'd'],
+                  [PHONE, 'a'],
+                  [ANON, 'b'],
+                ],
+              },
+              {
+                time: 0,
+                tie: 0,
+                claims: [
+                  [ANON, 'b'],
+                  [DEVICE, 'e'],
+                  [DEVICE, 'b'],
+                ],
+              },
+              {
+                time: 0,
+                tie: 0,
+                claims: [
+                  [DEVICE, 'd'],
+                  [USER, 'b'],
+                ],
+              },
+              {
+                time: 0,
+                tie: 1,
+                claims: [
+                  [USER, 'a'],
+                  [PHONE, 'a'],
+                ],
+              },
+            ],
+            0,
+          ],
+        ],
+      },
     );
   });
 

@@ -521,7 +521,12 @@ export class IdentityGraph {
       if (reason === NO_REASON) this.resUnion(ra, rb, profiles, e);
       else {
         state = EDGE_REFUSED;
-        if (reason >= 0 && this.types[this.nodeType[b]!]!.shareable && !this.types[reason]!.shareable) {
+        if (
+          reason >= 0 &&
+          !this.nodeShared[b] &&
+          this.types[this.nodeType[b]!]!.shareable &&
+          !this.types[reason]!.shareable
+        ) {
           // Claimed by two people who cannot be one: the identifier is shared, it links nobody.
           this.nodeShared[b] = 1;
           this.journal.nodes.add(b);
