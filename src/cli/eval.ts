@@ -64,6 +64,14 @@ function printReport(ctx: CliContext, r: IdentityEvalReport): void {
   line(ctx.t('evalDeterministic'), r.deterministic);
   line(ctx.t('evalWithFuzzy'), r.all);
   ctx.out('');
+  ctx.out(ctx.t('evalAttainableHeader', { ceiling: pct(r.recallCeiling) }));
+  const recallLine = (label: string, s: { recall: number; truePairs: number }): void =>
+    ctx.out(
+      `${label.padEnd(22)}${''.padStart(10)}${pct(s.recall).padStart(10)}${''.padStart(10)}${String(s.truePairs).padStart(12)}`,
+    );
+  recallLine(ctx.t('evalDeterministic'), r.attainable.deterministic);
+  recallLine(ctx.t('evalWithFuzzy'), r.attainable.all);
+  ctx.out('');
   ctx.out(ctx.t('evalHardHeader'));
   for (const h of r.hardCases) {
     ctx.out(

@@ -17,6 +17,10 @@ const MESSAGES = {
   },
   evalDeterministic: { en: 'deterministic links', 'zh-CN': '确定性关联' },
   evalWithFuzzy: { en: 'with fuzzy matching', 'zh-CN': '含模糊匹配' },
+  evalAttainableHeader: {
+    en: 'over the pairs the data connects (no exact link can join the others; recall ceiling {ceiling})',
+    'zh-CN': '仅计数据本身可关联的配对（其余配对无任何确定性证据；召回率上限 {ceiling}）',
+  },
   evalHardHeader: {
     en: 'hard case               people precision    recall        F1   merged  misattr.',
     'zh-CN': '疑难情形                 人数    精确率    召回率        F1  误合并人  错归记录',

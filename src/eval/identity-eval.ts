@@ -1,4 +1,10 @@
-import { scanEventKeys, type Importer, type SourceRegistry } from '../collect/index.js';
+import {
+  scanEventKeys,
+  scanEventsAfter,
+  storedEventIdentifiers,
+  type Importer,
+  type SourceRegistry,
+} from '../collect/index.js';
 import {
   loadDemo,
   scorePairwise,
@@ -7,7 +13,7 @@ import {
   type PairwiseScore,
 } from '../demo/index.js';
 import { EDGE_OBSERVED } from '../identity/graph.js';
-import type { IdentityResolver } from '../identity/index.js';
+import { normaliseClaim, type IdentityResolver } from '../identity/index.js';
 import type { Database } from '../platform/db/duckdb.js';
 
 /**
@@ -25,8 +31,17 @@ export interface ScoredRecord {
   profile: string;
   /** Group under deterministic links only. */
   deterministic: string;
-  /** The record's strongest identifier is a personal one (not only a cookie or device). */
+  /**
+   * The record's strongest identifier is a personal one (not only a cookie or device) that
+   * nobody else's records carry: where such records of two people share a profile, the resolver
+   * merged two people it had the evidence to keep apart.
+   */
   identified: boolean;
+  /**
+   * Which part of the person's records the data itself connects (by identifiers those records
+   * share): records of one person in different parts cannot be joined by any exact link.
+   */
+  evidence: string;
 }
 
 export interface HardCaseScore {
@@ -45,20 +60,16 @@ export interface HardCaseScore {
   misattributed: number;
 }
 
-export interface IdentityEvalReport {
+export interface IdentityEvalReport extends IdentityScores {
   people: number;
   seed: number;
   groundTruthRecords: number;
   scoredRecords: number;
   /** Records rejected at ingestion (the demo's invalid ones) or carrying no usable identifier. */
   notStored: number;
-  deterministic: PairwiseScore;
-  all: PairwiseScore;
-  /** Fuzzy matching's own contribution: links made, merges, pairs gained. */
+  /** Links fuzzy matching made (auto-merged or approved). */
   fuzzyMerges: number;
   profiles: number;
-  mergedPeople: number;
-  hardCases: HardCaseScore[];
   loadSeconds: number;
   /** Every scored record (only with `keepRecords`). */
   records?: ScoredRecord[];
@@ -97,14 +108,29 @@ function mergedPeoplePairs(
   return pairs;
 }
 
-export function scoreIdentity(records: readonly ScoredRecord[]): {
+export interface IdentityScores {
   deterministic: PairwiseScore;
   all: PairwiseScore;
+  /**
+   * The share of true pairs the data connects at all (both records in one evidence part of their
+   * person): the recall no exact resolver can exceed.
+   */
+  recallCeiling: number;
+  /** Recall over the pairs the data connects: how much of what was linkable got linked. */
+  attainable: { deterministic: PairwiseScore; all: PairwiseScore };
   mergedPeople: number;
   hardCases: HardCaseScore[];
-} {
+}
+
+export function scoreIdentity(records: readonly ScoredRecord[]): IdentityScores {
   const deterministic = scorePairwise(records.map((r) => ({ person: r.person, profile: r.deterministic })));
   const all = scorePairwise(records.map((r) => ({ person: r.person, profile: r.profile })));
+  const part = (r: ScoredRecord): string => `${r.person}\u0000${r.evidence}`;
+  const attainable = {
+    deterministic: scorePairwise(records.map((r) => ({ person: part(r), profile: r.deterministic }))),
+    all: scorePairwise(records.map((r) => ({ person: part(r), profile: r.profile }))),
+  };
+  const recallCeiling = all.truePairs === 0 ? 1 : attainable.all.truePairs / all.truePairs;
   const merged = mergedPeoplePairs(records, (r) => r.profile);
   // Who owns a profile: the person with most identified records in it.
   const owner = new Map<string, string>();
@@ -149,7 +175,7 @@ export function scoreIdentity(records: readonly ScoredRecord[]): {
       misattributed,
     });
   }
-  return { deterministic, all, mergedPeople: merged.size, hardCases };
+  return { deterministic, all, recallCeiling, attainable, mergedPeople: merged.size, hardCases };
 }
 
 export interface EvalTarget {
@@ -197,10 +223,23 @@ export async function evaluateIdentity(
   );
   const groups = ws ? ws.graph.groupsByKinds(new Set([EDGE_OBSERVED])) : new Int32Array(0);
   const personalPriority = ws?.rules.types.find((t) => t.name === 'email')?.priority ?? 60;
+  // Every stored record's identifiers as identity reads them (normalised, junk blocked).
+  const claimsBySeq = new Map<number, string[]>();
+  await scanEventsAfter(target.db, 0, (row) => {
+    if (row.workspaceId !== target.workspaceId) return;
+    const keys: string[] = [];
+    for (const c of storedEventIdentifiers(row)) {
+      const o = normaliseClaim(target.identity.rules, c.type, c.value);
+      if (o.kind === 'ok') keys.push(`${c.type}\u0000${o.claim.value}`);
+    }
+    claimsBySeq.set(row.seq, keys);
+  });
 
   const records: ScoredRecord[] = [];
+  const recordSeqs: number[] = [];
   let notStored = 0;
   const seen = new Set<string>();
+  const anchorOf: number[] = [];
   for (const row of truth) {
     const key =
       row.file === 'crm_members.csv'
@@ -224,12 +263,24 @@ export async function evaluateIdentity(
       hardCase: row.hard_case,
       profile: resolved.profile,
       deterministic: `g${groups[resolved.node]!}`,
-      // A shared identifier with no owner at the time says nothing about who it was.
-      identified:
-        g.types[g.nodeType[resolved.node]!]!.priority >= personalPriority &&
-        g.nodeShared[resolved.node] === 0,
+      identified: g.types[g.nodeType[resolved.node]!]!.priority >= personalPriority,
+      evidence: '',
     });
+    recordSeqs.push(seq!);
+    anchorOf.push(resolved.node);
   }
+  // An identifier that several people's records carry as their strongest one (a recycled number,
+  // a gift recipient's phone) tells nobody apart: records anchored on it are not "identified".
+  const peopleOfAnchor = new Map<number, Set<string>>();
+  records.forEach((r, i) => {
+    const set = peopleOfAnchor.get(anchorOf[i]!) ?? new Set<string>();
+    set.add(r.person);
+    peopleOfAnchor.set(anchorOf[i]!, set);
+  });
+  records.forEach((r, i) => {
+    if (peopleOfAnchor.get(anchorOf[i]!)!.size > 1) r.identified = false;
+  });
+  assignEvidenceParts(records, (i) => claimsBySeq.get(recordSeqs[i]!) ?? []);
   const scores = scoreIdentity(records);
   let fuzzyMerges = 0;
   if (ws) {
@@ -249,4 +300,39 @@ export async function evaluateIdentity(
     loadSeconds: loaded.seconds,
     ...(options.keepRecords ? { records } : {}),
   };
+}
+
+/**
+ * Splits each person's records into the parts their own identifiers connect (union-find over the
+ * identifiers each record carries), naming the part in `evidence`: no exact link can join records
+ * of two parts, so pairs across parts bound the recall any deterministic resolver can reach.
+ */
+function assignEvidenceParts(records: ScoredRecord[], claimsOf: (i: number) => readonly string[]): void {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    let r = x;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    while (x !== r) {
+      const next = parent.get(x)!;
+      parent.set(x, r);
+      x = next;
+    }
+    return r;
+  };
+  const key = (person: string, claim: string): string => `${person}\u0001${claim}`;
+  records.forEach((r, i) => {
+    const claims = claimsOf(i);
+    const first = key(r.person, claims[0] ?? `record:${i}`);
+    if (!parent.has(first)) parent.set(first, first);
+    for (const c of claims.slice(1)) {
+      const k = key(r.person, c);
+      if (!parent.has(k)) parent.set(k, k);
+      const a = find(first);
+      const b = find(k);
+      if (a !== b) parent.set(b, a);
+    }
+  });
+  records.forEach((r, i) => {
+    r.evidence = find(key(r.person, claimsOf(i)[0] ?? `record:${i}`));
+  });
 }

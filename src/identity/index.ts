@@ -14,6 +14,7 @@ export {
   DEFAULT_TYPES,
   DEFAULT_BLOCKED_PATTERNS,
   DEFAULT_BLOCKED_VALUES,
+  normaliseClaim,
   type IdentityRules,
 } from './rules.js';
 export type { MergeRow } from './identity-store.js';

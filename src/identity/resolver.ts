@@ -534,7 +534,10 @@ export class IdentityResolver {
     return this.workspaces.get(workspaceId);
   }
 
-  /** Event → profile for stored events, through their anchors (read side, for evaluation). */
+  /**
+   * Event → profile for stored events (read side, for evaluation): `node` is the event's own
+   * anchor; the profile is its owner's when the anchor is a shared identifier with an owner then.
+   */
   async eventProfiles(
     workspaceId: string,
     onRow: (seq: number, profileId: string, node: number) => void,
@@ -543,12 +546,12 @@ export class IdentityResolver {
     const g = this.workspaces.get(workspaceId)?.graph;
     if (!g) return;
     await this.db.scan(
-      'SELECT seq::DOUBLE, coalesce(owner, node) FROM identity_event_anchors WHERE workspace_id = ?',
+      'SELECT seq::DOUBLE, node, coalesce(owner, node) FROM identity_event_anchors WHERE workspace_id = ?',
       [workspaceId],
       (c) => {
         for (let i = 0; i < c[0]!.length; i++) {
-          const node = c[1]![i] as number;
-          onRow(c[0]![i] as number, g.profileIds[g.profileOfNode(node)]!, node);
+          const owner = c[2]![i] as number;
+          onRow(c[0]![i] as number, g.profileIds[g.profileOfNode(owner)]!, c[1]![i] as number);
         }
       },
     );
