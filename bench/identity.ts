@@ -368,7 +368,7 @@ const mib = (v: number): string => `${Math.round(v).toLocaleString('en-US')} MiB
 const percentile = (sorted: Float64Array, p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-function defaultRules(): IdentityRules {
+export function defaultRules(): IdentityRules {
   // The bench folder holds no tessera.config.json: these are the shipped defaults.
   return compileRules(loadConfig({ env: {}, cwd: fileURLToPath(new URL('.', import.meta.url)) }));
 }
@@ -384,18 +384,16 @@ interface ScratchResult {
   edges: number;
   profiles: number;
   refusals: number;
-  merges: number;
   splitPeople: number;
   mixedProfiles: number;
   before: Memory;
   after: Memory;
-  withoutJournal: Memory;
   typedBytes: number;
   peakRss: number;
   traffic: Pick<Traffic, 'people' | 'late' | 'sharedDevices' | 'recycledPhones'>;
 }
 
-function benchScratch(rules: IdentityRules): ScratchResult {
+export function benchScratch(rules: IdentityRules): ScratchResult {
   const g0 = performance.now();
   const traffic = generateTraffic(PEOPLE, 20_251_111, rules);
   const observations = traffic.time.length;
@@ -407,6 +405,8 @@ function benchScratch(rules: IdentityRules): ScratchResult {
   let temp = 0;
   // A rebuild's graph: temporary profile ids, renamed once resolution is done.
   const graph = new IdentityGraph(rules.types, () => `tmp_${temp++}`);
+  // As the resolver's rebuild: the whole graph is written afterwards, so no change journal.
+  graph.journal.recording = false;
   const { time, tie, source } = traffic;
   const started = performance.now();
   for (let o = 0; o < observations; o++) {
@@ -421,9 +421,6 @@ function benchScratch(rules: IdentityRules): ScratchResult {
   const seconds = (performance.now() - started) / 1000;
   const after = memory();
   const peakRss = process.resourceUsage().maxRSS / 1024;
-  const merges = graph.journal.merges.length;
-  graph.journal.clear();
-  const withoutJournal = memory();
 
   // Cheap correctness: how the profiles line up with the generated people.
   const profileOf = new Int32Array(identifiers);
@@ -453,12 +450,10 @@ function benchScratch(rules: IdentityRules): ScratchResult {
     edges: graph.edgeCount,
     profiles: graph.profileCount,
     refusals: graph.refusedEdges().length,
-    merges,
     splitPeople: split.reduce((s, v) => s + v, 0),
     mixedProfiles: mixed.reduce((s, v) => s + v, 0),
     before,
     after,
-    withoutJournal,
     typedBytes: graph.typedBytes,
     peakRss,
     traffic: {
@@ -621,10 +616,10 @@ export async function benchIdentity(): Promise<void> {
   const count = (v: number): string => v.toLocaleString('en-US');
   const ratio = s.profiles / s.traffic.people;
   console.log(
-    `identity (from scratch): ${s.seconds.toFixed(1)} s for ${count(s.identifiers)} identifiers, ${count(s.observations)} observations (${count(s.claims)} claims, ${(s.claims / s.identifiers).toFixed(2)} per identifier); ${count(s.edges)} edges, ${count(s.profiles)} profiles for ${count(s.traffic.people)} people (×${ratio.toFixed(3)}), ${count(s.refusals)} refusals, ${count(s.merges)} merges; people split over profiles ${count(s.splitPeople)}, profiles holding several people ${count(s.mixedProfiles)}`,
+    `identity (from scratch): ${s.seconds.toFixed(1)} s for ${count(s.identifiers)} identifiers, ${count(s.observations)} observations (${count(s.claims)} claims, ${(s.claims / s.identifiers).toFixed(2)} per identifier); ${count(s.edges)} edges, ${count(s.profiles)} profiles for ${count(s.traffic.people)} people (×${ratio.toFixed(3)}), ${count(s.refusals)} refusals; people split over profiles ${count(s.splitPeople)}, profiles holding several people ${count(s.mixedProfiles)}`,
   );
   console.log(
-    `identity (from scratch) memory: rss ${mib(s.before.rss)} → ${mib(s.after.rss)} (peak ${mib(s.peakRss)}), heapUsed ${mib(s.before.heapUsed)} → ${mib(s.after.heapUsed)} (${mib(s.withoutJournal.heapUsed)} once the journal is cleared), arrayBuffers ${mib(s.before.arrayBuffers)} → ${mib(s.after.arrayBuffers)}, graph.typedBytes ${mib(s.typedBytes / MIB)}`,
+    `identity (from scratch) memory: rss ${mib(s.before.rss)} → ${mib(s.after.rss)} (peak ${mib(s.peakRss)}), heapUsed ${mib(s.before.heapUsed)} → ${mib(s.after.heapUsed)}, arrayBuffers ${mib(s.before.arrayBuffers)} → ${mib(s.after.arrayBuffers)}, graph.typedBytes ${mib(s.typedBytes / MIB)}`,
   );
   const live = benchLive(rules);
   console.log(
@@ -656,7 +651,7 @@ export async function benchIdentity(): Promise<void> {
       value: s.after.heapUsed,
       unit: 'MiB',
       target: null,
-      note: `${memoryNote}; ${mib(s.withoutJournal.heapUsed)} once the graph's journal is cleared`,
+      note: memoryNote,
     },
     {
       name: 'identity.rebuild_rss',

@@ -83,6 +83,26 @@ export class Journal {
   readonly profiles = new Set<number>();
   merges: MergeRecord[] = [];
   splits: SplitRecord[] = [];
+  /**
+   * Off while a rebuild resolves from scratch: everything is written afterwards anyway, and
+   * tracking tens of millions of changes would cost more than the resolution itself.
+   */
+  recording = true;
+  node(n: number): void {
+    if (this.recording) this.nodes.add(n);
+  }
+  edge(e: number): void {
+    if (this.recording) this.edges.add(e);
+  }
+  profile(p: number): void {
+    if (this.recording) this.profiles.add(p);
+  }
+  merge(m: MergeRecord): void {
+    if (this.recording) this.merges.push(m);
+  }
+  split(s: SplitRecord): void {
+    if (this.recording) this.splits.push(s);
+  }
   clear(): void {
     this.nodes.clear();
     this.edges.clear();
@@ -133,7 +153,8 @@ export class IdentityGraph {
   private readonly limits: number[];
   private readonly L: number;
 
-  private readonly index = new Map<string, number>();
+  /** Per type: value → node. */
+  private readonly index: Array<Map<string, number>>;
   nodeCount = 0;
   private cap = 0;
   nodeType = new Uint8Array(0);
@@ -189,7 +210,9 @@ export class IdentityGraph {
   readonly profileMergedInto: number[] = [];
   /** Live profile → a node in it (any), kept for lookups of a profile's members. */
   readonly profileNode: number[] = [];
+  /** Profile id → ordinal, filled lazily (a rebuild creates millions it never looks up). */
   private readonly profileIndex = new Map<string, number>();
+  private indexedProfiles = 0;
   private splitCount = 0;
 
   readonly journal = new Journal();
@@ -200,6 +223,7 @@ export class IdentityGraph {
   ) {
     if (types.length > 255) throw new Error('at most 255 identifier types');
     this.types = types;
+    this.index = types.map(() => new Map<string, number>());
     this.limitedIndex = new Int32Array(types.length).fill(-1);
     this.limits = [];
     types.forEach((t, i) => {
@@ -269,23 +293,19 @@ export class IdentityGraph {
     this.ecap = cap;
   }
 
-  private static key(type: number, value: string): string {
-    return `${type}\u0001${value}`;
-  }
-
   /** The node of an identifier, or -1. */
   find(type: number, value: string): number {
-    return this.index.get(IdentityGraph.key(type, value)) ?? -1;
+    return this.index[type]?.get(value) ?? -1;
   }
 
   /** The node of an identifier, created (alone, without a profile yet) when new. */
   private node(type: number, value: string): number {
-    const k = IdentityGraph.key(type, value);
-    const found = this.index.get(k);
+    const index = this.index[type]!;
+    const found = index.get(value);
     if (found !== undefined) return found;
     const n = this.nodeCount++;
     if (n >= this.cap) this.growNodes(n + 1);
-    this.index.set(k, n);
+    index.set(value, n);
     this.nodeType[n] = type;
     this.nodeValue[n] = value;
     this.nodeFirstSeen[n] = Infinity;
@@ -305,7 +325,7 @@ export class IdentityGraph {
       this.rawCounts[n * this.L + li] = 1;
       this.resCounts[n * this.L + li] = 1;
     }
-    this.journal.nodes.add(n);
+    this.journal.node(n);
     return n;
   }
 
@@ -430,15 +450,15 @@ export class IdentityGraph {
   private markMembersDirty(root: number): void {
     let n = root;
     do {
-      this.journal.nodes.add(n);
+      this.journal.node(n);
       n = this.resNext[n]!;
     } while (n !== root);
   }
 
   private retire(lose: number, keep: number, edge: number): void {
     this.profileMergedInto[lose] = keep;
-    this.journal.profiles.add(lose);
-    this.journal.merges.push({
+    this.journal.profile(lose);
+    this.journal.merge({
       from: this.profileIds[lose]!,
       into: this.profileIds[keep]!,
       edge,
@@ -453,8 +473,7 @@ export class IdentityGraph {
     this.profileIds.push(id);
     this.profileMergedInto.push(-1);
     this.profileNode.push(node);
-    this.profileIndex.set(id, p);
-    this.journal.profiles.add(p);
+    this.journal.profile(p);
     return p;
   }
 
@@ -490,7 +509,7 @@ export class IdentityGraph {
     this.firstEdge[b] = e;
     this.degree[a]!++;
     this.degree[b]!++;
-    this.journal.edges.add(e);
+    this.journal.edge(e);
     return e;
   }
 
@@ -529,7 +548,7 @@ export class IdentityGraph {
         ) {
           // Claimed by two people who cannot be one: the identifier is shared, it links nobody.
           this.nodeShared[b] = 1;
-          this.journal.nodes.add(b);
+          this.journal.node(b);
           this.newlyShared = true;
         }
       }
@@ -537,13 +556,15 @@ export class IdentityGraph {
     if (this.edgeState[e] !== state || this.edgeReason[e] !== reason) {
       this.edgeState[e] = state;
       this.edgeReason[e] = reason;
-      this.journal.edges.add(e);
+      this.journal.edge(e);
     }
   }
 
   // ---------------------------------------------------------------- observe
 
   private readonly scratch: number[] = [];
+  private readonly freshEdges: number[] = [];
+  private readonly allEdges: number[] = [];
 
   /** Resolves one event or record. Returns its anchor node (-1 when it carries no identifier). */
   observe(o: Observation): number {
@@ -579,8 +600,10 @@ export class IdentityGraph {
       for (const n of nodes) maxT = Math.max(maxT, this.rawMaxT[this.rawFind(n)]!);
       // Late: this observation's edges do not all sort after the component's existing edges.
       let late = false;
-      const fresh: number[] = [];
-      const all: number[] = [];
+      const fresh = this.freshEdges;
+      const all = this.allEdges;
+      fresh.length = 0;
+      all.length = 0;
       for (let i = 1; i < nodes.length; i++) {
         const x = nodes[i]!;
         let e = this.findEdge(anchor, x);
@@ -592,7 +615,7 @@ export class IdentityGraph {
           this.edgeTime[e] = o.time;
           this.edgeTie[e] = o.tie;
           this.edgeSeq[e] = o.seq;
-          this.journal.edges.add(e);
+          this.journal.edge(e);
           late = true;
         }
         if (o.dated !== false && !(o.time >= this.edgeClaimFirst[e]! && o.time <= this.edgeClaimLast[e]!)) {
@@ -600,7 +623,7 @@ export class IdentityGraph {
           this.edgeClaimFirst[e] = Number.isNaN(first) ? o.time : Math.min(first, o.time);
           const last = this.edgeClaimLast[e]!;
           this.edgeClaimLast[e] = Number.isNaN(last) ? o.time : Math.max(last, o.time);
-          this.journal.edges.add(e);
+          this.journal.edge(e);
         }
         all.push(e);
       }
@@ -635,7 +658,7 @@ export class IdentityGraph {
     }
     if (o.time > this.nodeLastSeen[n]!) this.nodeLastSeen[n] = o.time;
     this.nodeEvents[n]!++;
-    this.journal.nodes.add(n);
+    this.journal.node(n);
   }
 
   /** Members of a raw component. */
@@ -686,7 +709,7 @@ export class IdentityGraph {
     for (const m of members) {
       if (this.nodeShared[m]) {
         this.nodeShared[m] = 0;
-        this.journal.nodes.add(m);
+        this.journal.node(m);
       }
     }
     do {
@@ -753,11 +776,11 @@ export class IdentityGraph {
       this.resProfile[r] = p;
       const from = oldProfile.get(group[0]!)!;
       if (from >= 0)
-        this.journal.splits.push({ from: this.profileIds[from]!, to: this.profileIds[p]!, split: -1 });
+        this.journal.split({ from: this.profileIds[from]!, to: this.profileIds[p]!, split: -1 });
     }
     for (const m of members) {
       const p = this.resProfile[this.resFind(m)]!;
-      if (p !== oldProfile.get(m)) this.journal.nodes.add(m);
+      if (p !== oldProfile.get(m)) this.journal.node(m);
       this.profileNode[p] = m;
     }
   }
@@ -835,13 +858,12 @@ export class IdentityGraph {
     this.profileIds.push(id);
     this.profileMergedInto.push(-1);
     this.profileNode.push(-1);
-    this.profileIndex.set(id, p);
     return p;
   }
 
   restoreMerge(from: string, into: string): void {
-    const f = this.profileIndex.get(from);
-    const i = this.profileIndex.get(into);
+    const f = this.profileOrdinal(from);
+    const i = this.profileOrdinal(into);
     if (f === undefined || i === undefined) throw new Error(`merge of unknown profiles ${from} → ${into}`);
     this.profileMergedInto[f] = i;
   }
@@ -853,7 +875,7 @@ export class IdentityGraph {
     stats: { firstSeen: number; lastSeen: number; events: number; source: number; shared: boolean },
   ): number {
     const n = this.node(type, value);
-    const p = this.profileIndex.get(profileId);
+    const p = this.profileOrdinal(profileId);
     if (p === undefined) throw new Error(`node ${value} belongs to unknown profile ${profileId}`);
     this.resProfile[n] = p;
     this.nodeFirstSeen[n] = stats.firstSeen;
@@ -926,23 +948,22 @@ export class IdentityGraph {
     this.profileMergedInto.length = 0;
     this.profileNode.length = 0;
     this.profileIndex.clear();
+    this.indexedProfiles = 0;
     ids.forEach((id, i) => {
       this.profileIds.push(id);
       this.profileMergedInto.push(-1);
       this.profileNode.push(nodes[i]!);
-      this.profileIndex.set(id, i);
     });
   }
 
   /** Keeps an old profile id resolving (to `into`) after a rebuild. */
   keepMergedId(id: string, into: string): boolean {
-    const target = this.profileIndex.get(into);
-    if (target === undefined || this.profileIndex.has(id)) return false;
+    const target = this.profileOrdinal(into);
+    if (target === undefined || this.profileOrdinal(id) !== undefined) return false;
     const p = this.profileIds.length;
     this.profileIds.push(id);
     this.profileMergedInto.push(target);
     this.profileNode.push(-1);
-    this.profileIndex.set(id, p);
     return true;
   }
 
@@ -1016,9 +1037,16 @@ export class IdentityGraph {
 
   // ---------------------------------------------------------------- reads
 
+  private profileOrdinal(id: string): number | undefined {
+    for (; this.indexedProfiles < this.profileIds.length; this.indexedProfiles++) {
+      this.profileIndex.set(this.profileIds[this.indexedProfiles]!, this.indexedProfiles);
+    }
+    return this.profileIndex.get(id);
+  }
+
   /** Follows merges from any profile id, old or current; -1 if unknown. */
   liveProfile(profileId: string): number {
-    let p = this.profileIndex.get(profileId) ?? -1;
+    let p = this.profileOrdinal(profileId) ?? -1;
     for (let hops = 0; p >= 0 && this.profileMergedInto[p]! >= 0 && hops < 1_000_000; hops++) {
       p = this.profileMergedInto[p]!;
     }

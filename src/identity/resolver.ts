@@ -762,6 +762,8 @@ export class IdentityResolver {
             () => `tmp_${temp++}`,
             () => this.clock.now(),
           );
+          // Everything is written after the rebuild: no change journal while resolving.
+          ws.graph.journal.recording = false;
           fresh.set(workspaceId, ws);
         }
         return ws;
@@ -804,6 +806,7 @@ export class IdentityResolver {
         ws.rewriteAll = true;
         ws.replaceAnchors = true;
         ws.graph.journal.clear();
+        ws.graph.journal.recording = true;
         this.workspaces.set(workspaceId, ws);
         const m = freshMatchers.get(workspaceId);
         if (m) this.matchers.set(workspaceId, m);
