@@ -147,7 +147,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       ...apiKeyRoutes(apiKeys),
       ...rejectedRoutes(rejected),
       ...importRoutes(importer, sources),
-      ...identityRoutes(identity, async () => {
+      ...identityRoutes(identity, db, async () => {
         await writer.settle();
         await identity.settle();
       }),

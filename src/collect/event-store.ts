@@ -177,6 +177,23 @@ export async function listEvents(db: Database, f: EventFilter): Promise<EventRow
   );
 }
 
+/** Stored events by sequence number, in the order asked for (a profile's timeline page). */
+export async function eventsBySeq(
+  db: Database,
+  workspaceId: string,
+  seqs: readonly number[],
+): Promise<EventRow[]> {
+  if (seqs.length === 0) return [];
+  const rows = await db.query<EventRow & Record<string, unknown>>(
+    `SELECT seq, source_id, message_id, type, event, name, user_id, anonymous_id, group_id, previous_id,
+            timestamp, original_timestamp, sent_at, received_at, properties, traits, context, integrations, extra
+       FROM events WHERE workspace_id = ? AND seq IN (${seqs.map(() => '?').join(', ')})`,
+    [workspaceId, ...seqs],
+  );
+  const bySeq = new Map(rows.map((r) => [Number(r.seq), r]));
+  return seqs.flatMap((s) => bySeq.get(s) ?? []);
+}
+
 export async function countEvents(db: Database, workspaceId: string): Promise<number> {
   const rows = await db.query<{ n: number }>('SELECT count(*) AS n FROM events WHERE workspace_id = ?', [
     workspaceId,

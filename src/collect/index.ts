@@ -7,6 +7,7 @@ export { SourceRegistry, SOURCE_KINDS, type Source } from './sources.js';
 /** Stored events, read side. */
 export {
   listEvents,
+  eventsBySeq,
   countEvents,
   scanEventsAfter,
   scanEventKeys,

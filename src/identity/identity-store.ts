@@ -1,5 +1,5 @@
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
-import type { Database, Tx } from '../platform/db/duckdb.js';
+import type { Database, SqlValue, Tx } from '../platform/db/duckdb.js';
 
 /** The storage layer of `identity`: every SQL statement on the identity tables. */
 
@@ -344,4 +344,29 @@ export async function clearIdentity(tx: Tx, workspaceId: string): Promise<void> 
   for (const table of ['identity_nodes', 'identity_edges', 'identity_profiles', 'identity_event_anchors']) {
     await tx.run(`DELETE FROM ${table} WHERE workspace_id = ?`, [workspaceId]);
   }
+}
+
+/** A page of a profile's events (newest first): the events anchored, or owned, by its identifiers. */
+export async function anchorPage(
+  db: Database,
+  workspaceId: string,
+  nodes: readonly number[],
+  before: { time: number; seq: number } | null,
+  limit: number,
+): Promise<Array<{ seq: number; time: number }>> {
+  if (nodes.length === 0) return [];
+  const params: SqlValue[] = [workspaceId, ...nodes];
+  let page = '';
+  if (before) {
+    page = 'AND (time < ? OR (time = ? AND seq < ?))';
+    params.push(before.time, before.time, before.seq);
+  }
+  params.push(limit);
+  const rows = await db.query<{ seq: number; time: number }>(
+    `SELECT seq::DOUBLE AS seq, time FROM identity_event_anchors
+      WHERE workspace_id = ? AND coalesce(owner, node) IN (${nodes.map(() => '?').join(', ')}) ${page}
+      ORDER BY time DESC, seq DESC LIMIT ?`,
+    params,
+  );
+  return rows;
 }

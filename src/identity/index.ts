@@ -5,10 +5,10 @@ export {
   type IdentityStats,
   type LookupResult,
   type ProfileIdentifier,
-  type RebuildReport,
   type Refusal,
   type UnmergeResult,
 } from './resolver.js';
+export type { RebuildReport } from './carry-over-ids.js';
 export {
   compileRules,
   DEFAULT_TYPES,

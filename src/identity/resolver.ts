@@ -7,6 +7,7 @@ import { generateId } from '../platform/ids.js';
 import { EDGE_LINKED, EDGE_MANUAL, EDGE_REFUSED, REASON_SHARED, REASON_SPLIT } from './graph.js';
 import { FuzzyMatcher, type ReviewCandidate } from './fuzzy-matcher.js';
 import {
+  anchorPage,
   flushIdentity,
   listMerges,
   readState,
@@ -16,6 +17,7 @@ import {
   type FlushSet,
   type MergeRow,
 } from './identity-store.js';
+import { carryOverIds, type RebuildReport } from './carry-over-ids.js';
 import { normaliseClaim, type IdentityRules } from './rules.js';
 import {
   EDGE_KIND_NAMES,
@@ -464,10 +466,43 @@ export class IdentityResolver {
     const live = g.liveProfile(profileId);
     if (live < 0) return null;
     const ids: string[] = [];
-    for (let p = 0; p < g.profileIds.length; p++)
-      if (g.liveProfile(g.profileIds[p]!) === live) ids.push(g.profileIds[p]!);
+    for (let p = 0; p < g.profileIds.length; p++) {
+      let q = p;
+      for (let hops = 0; g.profileMergedInto[q]! >= 0 && hops < 1_000_000; hops++)
+        q = g.profileMergedInto[q]!;
+      if (q === live) ids.push(g.profileIds[p]!);
+    }
     await this.settle();
     return listMerges(this.db, workspaceId, ids);
+  }
+
+  /**
+   * A page of the profile's events, newest first: every event whose identifiers resolved to it,
+   * anonymous history before a login included; an event on a shared identifier counts for the
+   * person who held it then. `before` is the cursor a previous page returned.
+   */
+  async timeline(
+    workspaceId: string,
+    profileId: string,
+    page: { limit: number; before?: string },
+  ): Promise<{ seqs: number[]; next: string | null } | null> {
+    await this.settle();
+    const g = this.workspaces.get(workspaceId)?.graph;
+    if (!g) return null;
+    const live = g.liveProfile(profileId);
+    if (live < 0 || g.profileNode[live]! < 0) return null;
+    let before: { time: number; seq: number } | null = null;
+    if (page.before !== undefined) {
+      const m = /^(-?\d+(?:\.\d+)?):(\d+)$/.exec(page.before);
+      if (!m) throw new RangeError(`cursor ${page.before} is not one this API returned`);
+      before = { time: Number(m[1]), seq: Number(m[2]) };
+    }
+    const rows = await anchorPage(this.db, workspaceId, g.members(g.profileNode[live]!), before, page.limit);
+    const last = rows[rows.length - 1];
+    return {
+      seqs: rows.map((r) => r.seq),
+      next: rows.length === page.limit && last ? `${last.time}:${last.seq}` : null,
+    };
   }
 
   /** Links refused because of a limit or an unmerge, newest first (optionally for one profile). */
@@ -852,132 +887,6 @@ export type UnmergeResult =
     }
   | { kind: 'not_found' }
   | { kind: 'invalid'; reason: string };
-
-export interface RebuildReport {
-  workspaceId: string;
-  events: number;
-  profilesBefore: number;
-  profilesAfter: number;
-  identifiersBefore: number;
-  identifiersAfter: number;
-  /** Old profiles now part of another profile. */
-  merged: number;
-  /** Old profiles whose identifiers now sit in more than one profile. */
-  split: number;
-  /** Identifiers whose profile id changed. */
-  moved: number;
-  refusalsBefore: number;
-  refusalsAfter: number;
-  blocked: number;
-  seconds: number;
-}
-
-function countRefused(ws: WorkspaceGraph | undefined): number {
-  if (!ws) return 0;
-  let n = 0;
-  for (let e = 0; e < ws.graph.edgeCount; e++) if (ws.graph.edgeState[e] === EDGE_REFUSED) n++;
-  return n;
-}
-
-/**
- * Gives the rebuilt profiles the old ids: each old profile's id goes to the new profile holding
- * most of its identifiers (largest first); the rest get new ids.
- */
-function carryOverIds(
-  before: WorkspaceGraph | undefined,
-  after: WorkspaceGraph,
-  newId: () => string,
-  now: number,
-): RebuildReport {
-  const g = after.graph;
-  const liveNew = new Map<number, number[]>();
-  for (let n = 0; n < g.nodeCount; n++) {
-    const p = g.profileOfNode(n);
-    const list = liveNew.get(p);
-    if (list) list.push(n);
-    else liveNew.set(p, [n]);
-  }
-  const oldIdOf = (n: number): string | null => {
-    if (!before) return null;
-    const o = before.graph;
-    const t = o.types.findIndex((x) => x.name === g.types[g.nodeType[n]!]!.name);
-    const m = t >= 0 ? o.find(t, g.nodeValue[n]!) : -1;
-    return m >= 0 ? o.profileIds[o.profileOfNode(m)]! : null;
-  };
-  const ordered = [...liveNew.entries()].sort((a, b) => b[1].length - a[1].length);
-  const taken = new Set<string>();
-  const names = new Map<number, string>();
-  const oldSpread = new Map<string, Set<number>>();
-  let moved = 0;
-  for (const [p, nodes] of ordered) {
-    const votes = new Map<string, number>();
-    for (const n of nodes) {
-      const id = oldIdOf(n);
-      if (id === null) continue;
-      votes.set(id, (votes.get(id) ?? 0) + 1);
-      const spread = oldSpread.get(id) ?? new Set<number>();
-      spread.add(p);
-      oldSpread.set(id, spread);
-    }
-    let best: string | null = null;
-    let most = 0;
-    for (const [id, v] of votes)
-      if (!taken.has(id) && (v > most || (v === most && best !== null && id < best))) [best, most] = [id, v];
-    const name = best ?? newId();
-    taken.add(name);
-    names.set(p, name);
-    for (const n of nodes) if (oldIdOf(n) !== name) moved++;
-  }
-  g.renameProfiles(names);
-  after.noteNewProfiles(0);
-  // Old ids that no new profile kept: merged into where most of their identifiers went; ids
-  // merged away before keep resolving (through their old target).
-  let merged = 0;
-  if (before) {
-    const o = before.graph;
-    for (let p = 0; p < o.profileIds.length; p++) {
-      const id = o.profileIds[p]!;
-      if (o.profileMergedInto[p]! >= 0 || taken.has(id)) continue;
-      const spread = oldSpread.get(id);
-      if (!spread || spread.size === 0) continue;
-      merged++;
-      const into = names.get([...spread][0]!)!;
-      g.keepMergedId(id, into);
-      after.pendingMerges.push({
-        from: id,
-        into,
-        at: now,
-        kind: 'rebuild',
-        edge: null,
-        seq: null,
-        detail: null,
-      });
-    }
-    for (let p = 0; p < o.profileIds.length; p++) {
-      if (o.profileMergedInto[p]! < 0) continue;
-      const id = o.profileIds[p]!;
-      const live = o.liveProfile(id);
-      if (live >= 0) g.keepMergedId(id, o.profileIds[live]!);
-    }
-  }
-  let split = 0;
-  for (const spread of oldSpread.values()) if (spread.size > 1) split++;
-  return {
-    workspaceId: after.workspaceId,
-    events: after.counters.events,
-    profilesBefore: before?.graph.profileCount ?? 0,
-    profilesAfter: g.profileCount,
-    identifiersBefore: before?.graph.nodeCount ?? 0,
-    identifiersAfter: g.nodeCount,
-    merged,
-    split,
-    moved,
-    refusalsBefore: countRefused(before),
-    refusalsAfter: countRefused(after),
-    blocked: after.counters.blocked,
-    seconds: 0,
-  };
-}
 
 function hasChanges(f: FlushSet): boolean {
   return (

@@ -139,7 +139,28 @@ describe('OneID over the HTTP API', () => {
     expect(merges.status).toBe(200);
     expect(merges.body.merges).toContainEqual(expect.objectContaining({ from: retired, into: live }));
 
+    // The timeline holds the anonymous browsing from before the login, newest first, in pages.
+    const first = await t.api('GET', `/api/v1/profiles/${retired}/events?limit=3`);
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.profileId).toBe(live);
+    expect(first.body.events.map((e: any) => [e.type, e.event ?? null, e.timestamp])).toEqual([
+      ['identify', null, at(70)],
+      ['track', 'Product Added', at(65)],
+      ['track', 'Product Viewed', at(60)],
+    ]);
+    expect(first.body.next).toEqual(expect.any(String));
+    const second = await t.api('GET', `/api/v1/profiles/${live}/events?limit=3&before=${first.body.next}`);
+    expect(second.status).toBe(200);
+    expect(second.body.events.map((e: any) => [e.type, e.anonymousId, e.timestamp])).toEqual([
+      ['identify', 'desk-anon', at(0)],
+    ]);
+    expect(second.body.next).toBeNull();
+    const badCursor = await t.api('GET', `/api/v1/profiles/${live}/events?before=yesterday`);
+    expect(badCursor.status).toBe(422);
+    expect(JSON.stringify(badCursor.body)).toContain('query.before');
+
     expect((await t.api('GET', '/api/v1/profiles/prof_does_not_exist')).status).toBe(404);
+    expect((await t.api('GET', '/api/v1/profiles/prof_does_not_exist/events')).status).toBe(404);
   });
 
   it('lookup errors: unknown type and invalid value are 422, blocklisted and unknown values 404', async () => {
@@ -358,6 +379,14 @@ describe('OneID over the HTTP API', () => {
       expect(await profileOf(t, 'email', 'bob.li@163.com')).toBe(bob);
     };
     await expectSplit();
+    // History follows the identifiers: each event sits on the timeline of the person it was.
+    const times = async (profileId: string): Promise<string[]> => {
+      const res = await t.api('GET', `/api/v1/profiles/${profileId}/events`);
+      expect(res.status).toBe(200);
+      return (res.body.events as any[]).map((e) => e.timestamp as string);
+    };
+    expect(await times(merged)).toEqual([at(0)]);
+    expect(await times(bob)).toEqual([at(20), at(10)]);
     const refusals = await t.api('GET', '/api/v1/identity/refusals');
     expect(refusals.body.refusals).toContainEqual(
       expect.objectContaining({

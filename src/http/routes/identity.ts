@@ -1,7 +1,10 @@
 import { z } from 'zod';
+import { eventsBySeq } from '../../collect/index.js';
 import type { IdentityResolver } from '../../identity/index.js';
+import type { Database } from '../../platform/db/duckdb.js';
 import { AppError } from '../../platform/errors.js';
 import { defineRoute, type RouteDef } from '../route.js';
+import { eventToMessage } from './events.js';
 
 const profileParams = z.strictObject({ id: z.string().min(1).max(128) });
 const identifier = z.strictObject({ type: z.string().min(1).max(64), value: z.string().min(1).max(512) });
@@ -10,7 +13,11 @@ const identifier = z.strictObject({ type: z.string().min(1).max(64), value: z.st
  * Profiles by identity (DESIGN.md fixed contract: lookup by any identifier, the profile by id) and
  * the identity graph's own views: refusals, merges, unmerge, rebuild, statistics.
  */
-export function identityRoutes(identity: IdentityResolver, settle: () => Promise<void>): RouteDef[] {
+export function identityRoutes(
+  identity: IdentityResolver,
+  db: Database,
+  settle: () => Promise<void>,
+): RouteDef[] {
   const live = (workspaceId: string, id: string): string => {
     const profileId = identity.resolveProfileId(workspaceId, id);
     if (!profileId) throw new AppError('not_found', `no profile ${id}`);
@@ -69,6 +76,37 @@ export function identityRoutes(identity: IdentityResolver, settle: () => Promise
         await settle();
         const profileId = live(caller.workspaceId, params.id);
         return { profileId, identifiers: identity.identifiers(caller.workspaceId, profileId) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/profiles/:id/events',
+      role: 'analyst',
+      tag: 'profiles',
+      summary:
+        "A profile's timeline, newest first: every event of every identifier it holds, anonymous history before a login included",
+      params: profileParams,
+      query: z.strictObject({
+        before: z.string().max(64).optional().describe('the "next" cursor of the previous page'),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+      success: { description: '{ profileId, events: [...], next: cursor for the next page, or null }' },
+      handler: async ({ params, query, caller }) => {
+        await settle();
+        const profileId = live(caller.workspaceId, params.id);
+        let page;
+        try {
+          page = await identity.timeline(caller.workspaceId, profileId, query);
+        } catch (err) {
+          if (err instanceof RangeError)
+            throw new AppError('validation_failed', err.message, [
+              { path: 'query.before', message: err.message },
+            ]);
+          throw err;
+        }
+        if (!page) throw new AppError('not_found', `no profile ${params.id}`);
+        const rows = await eventsBySeq(db, caller.workspaceId, page.seqs);
+        return { profileId, events: rows.map(eventToMessage), next: page.next };
       },
     }),
     defineRoute({
