@@ -214,6 +214,21 @@ describe('IdentityGraph', () => {
             .map((e) => `${g.describe(g.edgeA[e]!)}>${g.describe(g.edgeB[e]!)}`)
             .sort();
         expect(refusals(other)).toEqual(refusals(inOrder));
+        // A rebuild resolves in bulk: the same partition and refusals, and a graph that then goes
+        // on resolving incrementally as if it had seen everything one by one.
+        const cut = Math.abs(seed) % (shuffled.length + 1);
+        const bulk = newGraph();
+        bulk.beginBulk();
+        for (const o of shuffled.slice(0, cut)) bulk.observe(o);
+        bulk.finishBulk();
+        expect(bulk.partition()).toEqual(referencePartition(shuffled.slice(0, cut)));
+        for (const o of shuffled.slice(cut)) bulk.observe(o);
+        expect(bulk.partition()).toEqual(expected);
+        expect(refusals(bulk)).toEqual(refusals(inOrder));
+        const profiles = (g: IdentityGraph): number =>
+          new Set(Array.from({ length: g.nodeCount }, (_, n) => g.profileOfNode(n))).size;
+        expect(profiles(bulk)).toBe(expected.length);
+        expect(bulk.profileCount).toBe(expected.length);
       }),
       {
         numRuns: 2000,

@@ -52,6 +52,9 @@ export {
 } from './graph-model.js';
 
 const INITIAL = 1024;
+const UPSERT_SAME = 0;
+const UPSERT_NEW = 1;
+const UPSERT_EARLIER = 2;
 
 export class IdentityGraph {
   readonly types: readonly TypeRule[];
@@ -60,8 +63,14 @@ export class IdentityGraph {
   private readonly limits: number[];
   private readonly L: number;
 
-  /** Per type: value → node. */
-  private readonly index: Array<Map<string, number>>;
+  /**
+   * (type, value) → node: open addressing over typed arrays (slot = node + 1, 0 empty), keyed by
+   * an FNV-1a hash kept per node. Off the V8 heap, so ten million identifiers cost the garbage
+   * collector nothing, and a lookup touches two arrays.
+   */
+  private slots = new Int32Array(INITIAL * 2);
+  private slotMask = INITIAL * 2 - 1;
+  private nodeHash = new Int32Array(0);
   nodeCount = 0;
   private cap = 0;
   nodeType = new Uint8Array(0);
@@ -130,7 +139,6 @@ export class IdentityGraph {
   ) {
     if (types.length > 255) throw new Error('at most 255 identifier types');
     this.types = types;
-    this.index = types.map(() => new Map<string, number>());
     this.limitedIndex = new Int32Array(types.length).fill(-1);
     this.limits = [];
     types.forEach((t, i) => {
@@ -155,6 +163,7 @@ export class IdentityGraph {
       return b;
     };
     this.nodeType = g(this.nodeType);
+    this.nodeHash = g(this.nodeHash);
     this.nodeFirstSeen = g(this.nodeFirstSeen);
     this.nodeLastSeen = g(this.nodeLastSeen);
     this.nodeEvents = g(this.nodeEvents);
@@ -200,19 +209,63 @@ export class IdentityGraph {
     this.ecap = cap;
   }
 
+  private static hash(type: number, value: string): number {
+    let h = Math.imul(0x811c9dc5 ^ type, 0x01000193);
+    for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+    return h;
+  }
+
+  /** The slot holding the identifier, or the empty slot where it would go. */
+  private slotOf(type: number, value: string, h: number): number {
+    const slots = this.slots;
+    const mask = this.slotMask;
+    let slot = h & mask;
+    for (;;) {
+      const s = slots[slot]!;
+      if (s === 0) return slot;
+      const n = s - 1;
+      if (this.nodeHash[n] === h && this.nodeType[n] === type && this.nodeValue[n] === value) return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Doubles the slot table (at half full), re-placing every node by its kept hash. */
+  private growSlots(): void {
+    const size = this.slots.length * 2;
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    for (let n = 0; n < this.nodeCount; n++) {
+      let slot = this.nodeHash[n]! & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = n + 1;
+    }
+    this.slots = slots;
+    this.slotMask = mask;
+  }
+
   /** The node of an identifier, or -1. */
   find(type: number, value: string): number {
-    return this.index[type]?.get(value) ?? -1;
+    if (type < 0 || type >= this.types.length) return -1;
+    return this.slots[this.slotOf(type, value, IdentityGraph.hash(type, value))]! - 1;
   }
 
   /** The node of an identifier, created (alone, without a profile yet) when new. */
   private node(type: number, value: string): number {
-    const index = this.index[type]!;
-    const found = index.get(value);
-    if (found !== undefined) return found;
+    const h = IdentityGraph.hash(type, value);
+    let slot = this.slotOf(type, value, h);
+    const found = this.slots[slot]!;
+    if (found !== 0) return found - 1;
     const n = this.nodeCount++;
     if (n >= this.cap) this.growNodes(n + 1);
-    index.set(value, n);
+    if (this.nodeCount * 2 > this.slots.length) {
+      this.nodeHash[n] = h;
+      this.nodeType[n] = type;
+      this.nodeValue[n] = value;
+      this.growSlots();
+      slot = this.slotOf(type, value, h);
+    }
+    this.slots[slot] = n + 1;
+    this.nodeHash[n] = h;
     this.nodeType[n] = type;
     this.nodeValue[n] = value;
     this.nodeFirstSeen[n] = Infinity;
@@ -485,8 +538,55 @@ export class IdentityGraph {
     if (nodes.length > 1) nodes.sort((a, b) => this.before(a, b));
     for (const n of nodes) this.touch(n, o);
     const anchor = nodes[0]!;
-    this.connect(nodes, o, EDGE_OBSERVED);
+    if (this.bulk) {
+      for (let i = 1; i < nodes.length; i++) this.upsertEdge(anchor, nodes[i]!, o, EDGE_OBSERVED);
+    } else {
+      this.connect(nodes, o, EDGE_OBSERVED);
+    }
     return anchor;
+  }
+
+  private bulk = false;
+
+  /**
+   * Starts resolving from an empty graph in bulk (a rebuild): `observe` only records identifiers
+   * and edges, `finishBulk` resolves them all at once. The result is the one observing the same
+   * events one by one gives (the canonical greedy), without the per-event union and re-resolution.
+   */
+  beginBulk(): void {
+    if (this.nodeCount > 0 || this.profileIds.length > 0)
+      throw new Error('bulk resolution starts from an empty graph');
+    this.bulk = true;
+  }
+
+  /**
+   * Resolves what was observed since `beginBulk`: components within every limit are one profile
+   * each; the others run the canonical greedy over their edges.
+   */
+  finishBulk(): void {
+    if (!this.bulk) throw new Error('finishBulk without beginBulk');
+    this.bulk = false;
+    for (let e = 0; e < this.edgeCount; e++) {
+      const r = this.rawUnion(this.edgeA[e]!, this.edgeB[e]!);
+      if (this.edgeTime[e]! > this.rawMaxT[r]!) this.rawMaxT[r] = this.edgeTime[e]!;
+    }
+    for (let e = 0; e < this.edgeCount; e++) {
+      const a = this.edgeA[e]!;
+      if (this.rawConflicted[this.rawFind(a)]) continue;
+      const ra = this.resFind(a);
+      const rb = this.resFind(this.edgeB[e]!);
+      if (ra !== rb) this.resUnion(ra, rb, false, -1);
+    }
+    const conflicted: number[] = [];
+    for (let n = 0; n < this.nodeCount; n++) {
+      if (this.rawParent[n] === n && this.rawConflicted[n]) conflicted.push(n);
+    }
+    for (const root of conflicted) this.reResolve(root);
+    for (let n = 0; n < this.nodeCount; n++) {
+      const r = this.resFind(n);
+      if (this.resProfile[r]! < 0) this.resProfile[r] = this.newProfile(n);
+      this.journal.node(n);
+    }
   }
 
   /**
@@ -497,6 +597,33 @@ export class IdentityGraph {
     const nodes = a === b ? [a] : [a, b].sort((x, y) => this.before(x, y));
     this.connect(nodes, { time, tie, seq: -1, source: -1, claims: [] }, kind);
     return nodes.length > 1 ? this.findEdge(nodes[0]!, nodes[1]!) : -1;
+  }
+
+  /** What the last upsertEdge did. */
+  private upserted = UPSERT_SAME;
+
+  /** The edge (anchor, x), added, or moved to this observation when it is earlier; claim spans widened. */
+  private upsertEdge(anchor: number, x: number, o: Observation, kind: number): number {
+    this.upserted = UPSERT_SAME;
+    let e = this.findEdge(anchor, x);
+    if (e < 0) {
+      e = this.addEdge(anchor, x, o, kind);
+      this.upserted = UPSERT_NEW;
+    } else if (o.time < this.edgeTime[e]! || (o.time === this.edgeTime[e] && o.tie < this.edgeTie[e]!)) {
+      this.edgeTime[e] = o.time;
+      this.edgeTie[e] = o.tie;
+      this.edgeSeq[e] = o.seq;
+      this.journal.edge(e);
+      this.upserted = UPSERT_EARLIER;
+    }
+    if (o.dated !== false && !(o.time >= this.edgeClaimFirst[e]! && o.time <= this.edgeClaimLast[e]!)) {
+      const first = this.edgeClaimFirst[e]!;
+      this.edgeClaimFirst[e] = Number.isNaN(first) ? o.time : Math.min(first, o.time);
+      const last = this.edgeClaimLast[e]!;
+      this.edgeClaimLast[e] = Number.isNaN(last) ? o.time : Math.max(last, o.time);
+      this.journal.edge(e);
+    }
+    return e;
   }
 
   /** Star edges from `nodes[0]` (sorted by priority) to the others, then resolution. */
@@ -512,26 +639,11 @@ export class IdentityGraph {
       fresh.length = 0;
       all.length = 0;
       for (let i = 1; i < nodes.length; i++) {
-        const x = nodes[i]!;
-        let e = this.findEdge(anchor, x);
-        if (e < 0) {
-          e = this.addEdge(anchor, x, o, kind);
+        const e = this.upsertEdge(anchor, nodes[i]!, o, kind);
+        if (this.upserted === UPSERT_NEW) {
           fresh.push(e);
           if (o.time <= maxT) late = true;
-        } else if (o.time < this.edgeTime[e]! || (o.time === this.edgeTime[e] && o.tie < this.edgeTie[e]!)) {
-          this.edgeTime[e] = o.time;
-          this.edgeTie[e] = o.tie;
-          this.edgeSeq[e] = o.seq;
-          this.journal.edge(e);
-          late = true;
-        }
-        if (o.dated !== false && !(o.time >= this.edgeClaimFirst[e]! && o.time <= this.edgeClaimLast[e]!)) {
-          const first = this.edgeClaimFirst[e]!;
-          this.edgeClaimFirst[e] = Number.isNaN(first) ? o.time : Math.min(first, o.time);
-          const last = this.edgeClaimLast[e]!;
-          this.edgeClaimLast[e] = Number.isNaN(last) ? o.time : Math.max(last, o.time);
-          this.journal.edge(e);
-        }
+        } else if (this.upserted === UPSERT_EARLIER) late = true;
         all.push(e);
       }
       let root = this.rawFind(anchor);
