@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { messageIdentifiers, type PreparedEvent } from '../src/collect/index.js';
 import { IdentityGraph, type Claim } from '../src/identity/graph.js';
 import { compileRules, type IdentityRules } from '../src/identity/index.js';
+import { ValueStore } from '../src/identity/value-store.js';
 import { fromPrepared, WorkspaceGraph } from '../src/identity/workspace-graph.js';
 import { loadConfig } from '../src/platform/config.js';
 import { generateId } from '../src/platform/ids.js';
@@ -101,12 +102,13 @@ class Column<T extends Typed> {
 
 /**
  * Observations pre-generated into compact typed arrays (a few bytes per observation and claim,
- * plus one string per identifier, which the graph then holds by reference), stored in arrival
- * order so that replaying them reads the columns front to back, as a rebuild scans the event log.
+ * the identifier values as Latin-1 bytes), stored in arrival order so that replaying them reads
+ * the columns front to back, as a rebuild scans the event log: each claim's value is a fresh
+ * string, as a row read from the store gives.
  */
 interface Traffic {
   people: number;
-  values: string[];
+  values: ValueStore;
   /** Per identifier: its type index in the rules, and the person it was generated for. */
   types: Uint8Array;
   owner: Uint32Array;
@@ -140,7 +142,7 @@ export function generateTraffic(people: number, seed: number, rules: IdentityRul
   };
   const kinds = Object.keys(VALUE);
   const serial = new Map(kinds.map((k) => [k, 0]));
-  const values: string[] = [];
+  const values = new ValueStore();
   const types = new Column(new Uint8Array(1 << 20));
   const owner = new Column(new Uint32Array(1 << 20));
   const start = new Column(new Uint32Array(1 << 20));
@@ -156,17 +158,12 @@ export function generateTraffic(people: number, seed: number, rules: IdentityRul
   const recentPhones = new Uint32Array(4096);
   let phonesSeen = 0;
 
-  const scratch = Buffer.alloc(256);
   const id = (kind: string): number => {
     const k = serial.get(kind)!;
     serial.set(kind, k + 1);
-    // Concatenation leaves a tree of string pieces; values read from JSON or a database row are
-    // flat strings, so store a flat copy (also a third of the memory).
-    const length = scratch.write(VALUE[kind]!(k), 'latin1');
-    values.push(scratch.toString('latin1', 0, length));
     types.push(T(kind));
     owner.push(person);
-    return values.length - 1;
+    return values.append(VALUE[kind]!(k));
   };
   const observe = (t: number, src: number, claims: readonly number[]): void => {
     start.push(ids.length);
@@ -334,13 +331,26 @@ export function generateTraffic(people: number, seed: number, rules: IdentityRul
   };
 }
 
+const MAX_CLAIMS = 16;
+const claimSlots: Claim[] = Array.from({ length: MAX_CLAIMS }, () => ({ type: 0, value: '' }));
+const claimLists: Claim[][] = Array.from({ length: MAX_CLAIMS + 1 }, (_, n) => claimSlots.slice(0, n));
+
+/**
+ * An observation's claims, in objects reused from one observation to the next: the graph reads
+ * them and keeps nothing, so the rebuild's figure is the graph's, not the allocator's.
+ */
 function claimsOf(traffic: Traffic, o: number): Claim[] {
-  const claims: Claim[] = [];
-  for (let c = traffic.start[o]!; c < traffic.start[o + 1]!; c++) {
-    const i = traffic.ids[c]!;
-    claims.push({ type: traffic.types[i]!, value: traffic.values[i]! });
+  const from = traffic.start[o]!;
+  const n = traffic.start[o + 1]! - from;
+  if (n > MAX_CLAIMS) throw new Error(`observation ${o} has ${n} claims`);
+  const list = claimLists[n]!;
+  for (let k = 0; k < n; k++) {
+    const i = traffic.ids[from + k]!;
+    const claim = list[k]!;
+    claim.type = traffic.types[i]!;
+    claim.value = traffic.values.get(i);
   }
-  return claims;
+  return list;
 }
 
 // ------------------------------------------------------------------ measuring helpers
@@ -399,7 +409,7 @@ export function benchScratch(rules: IdentityRules): ScratchResult {
   const g0 = performance.now();
   const traffic = generateTraffic(PEOPLE, 20_251_111, rules);
   const observations = traffic.time.length;
-  const identifiers = traffic.values.length;
+  const identifiers = traffic.values.count;
   console.log(
     `identity: generated ${identifiers.toLocaleString('en-US')} identifiers of ${PEOPLE.toLocaleString('en-US')} people in ${observations.toLocaleString('en-US')} observations (${traffic.ids.length.toLocaleString('en-US')} claims) in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
   );
@@ -431,8 +441,8 @@ export function benchScratch(rules: IdentityRules): ScratchResult {
   // Cheap correctness: how the profiles line up with the generated people.
   const profileOf = new Int32Array(identifiers);
   for (let i = 0; i < identifiers; i++) {
-    const n = graph.find(traffic.types[i]!, traffic.values[i]!);
-    if (n < 0) throw new Error(`identifier ${traffic.values[i]} was never resolved`);
+    const n = graph.find(traffic.types[i]!, traffic.values.get(i));
+    if (n < 0) throw new Error(`identifier ${traffic.values.get(i)} was never resolved`);
     profileOf[i] = graph.profileOfNode(n);
   }
   const personOfProfile = new Int32Array(graph.profileIds.length).fill(-1);
@@ -494,7 +504,7 @@ function preparedEvent(traffic: Traffic, rules: IdentityRules, o: number, seq: n
   const externalIds: Array<{ id: string; type: string; encoding: string }> = [];
   for (let c = traffic.start[o]!; c < traffic.start[o + 1]!; c++) {
     const i = traffic.ids[c]!;
-    const value = traffic.values[i]!;
+    const value = traffic.values.get(i);
     const type = rules.types[traffic.types[i]!]!.name;
     switch (type) {
       case 'user_id':

@@ -49,7 +49,7 @@ export function carryOverIds(
     if (!before) return null;
     const o = before.graph;
     const t = o.types.findIndex((x) => x.name === g.types[g.nodeType[n]!]!.name);
-    const m = t >= 0 ? o.find(t, g.nodeValue[n]!) : -1;
+    const m = t >= 0 ? o.find(t, g.value(n)) : -1;
     return m >= 0 ? o.profileIds[o.profileOfNode(m)]! : null;
   };
   const ordered = [...liveNew.entries()].sort((a, b) => b[1].length - a[1].length);

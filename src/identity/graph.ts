@@ -20,6 +20,7 @@
  *   the same partition (a property test checks it).
  */
 
+import { ValueStore } from './value-store.js';
 import {
   EDGE_LINKED,
   EDGE_OBSERVED,
@@ -74,7 +75,7 @@ export class IdentityGraph {
   nodeCount = 0;
   private cap = 0;
   nodeType = new Uint8Array(0);
-  readonly nodeValue: string[] = [];
+  private readonly values = new ValueStore();
   nodeFirstSeen = new Float64Array(0);
   nodeLastSeen = new Float64Array(0);
   nodeEvents = new Float64Array(0);
@@ -224,7 +225,7 @@ export class IdentityGraph {
       const s = slots[slot]!;
       if (s === 0) return slot;
       const n = s - 1;
-      if (this.nodeHash[n] === h && this.nodeType[n] === type && this.nodeValue[n] === value) return slot;
+      if (this.nodeHash[n] === h && this.nodeType[n] === type && this.values.equals(n, value)) return slot;
       slot = (slot + 1) & mask;
     }
   }
@@ -257,17 +258,14 @@ export class IdentityGraph {
     if (found !== 0) return found - 1;
     const n = this.nodeCount++;
     if (n >= this.cap) this.growNodes(n + 1);
+    this.values.append(value);
+    this.nodeHash[n] = h;
+    this.nodeType[n] = type;
     if (this.nodeCount * 2 > this.slots.length) {
-      this.nodeHash[n] = h;
-      this.nodeType[n] = type;
-      this.nodeValue[n] = value;
       this.growSlots();
       slot = this.slotOf(type, value, h);
     }
     this.slots[slot] = n + 1;
-    this.nodeHash[n] = h;
-    this.nodeType[n] = type;
-    this.nodeValue[n] = value;
     this.nodeFirstSeen[n] = Infinity;
     this.nodeLastSeen[n] = -Infinity;
     this.nodeSource[n] = -1;
@@ -297,9 +295,12 @@ export class IdentityGraph {
       const d = this.types[tb]!.priority - this.types[ta]!.priority;
       return d !== 0 ? d : ta - tb;
     }
-    const va = this.nodeValue[a]!;
-    const vb = this.nodeValue[b]!;
-    return va < vb ? -1 : va > vb ? 1 : 0;
+    return this.values.compare(a, b);
+  }
+
+  /** The identifier's value. */
+  value(n: number): string {
+    return this.values.get(n);
   }
 
   // ---------------------------------------------------------------- union-find
@@ -1075,7 +1076,7 @@ export class IdentityGraph {
   }
 
   describe(n: number): string {
-    return `${this.types[this.nodeType[n]!]!.name}:${this.nodeValue[n]!}`;
+    return `${this.types[this.nodeType[n]!]!.name}:${this.values.get(n)}`;
   }
 
   /** The partition as sorted lists of `type:value` (for tests and the rebuild report). */
@@ -1131,6 +1132,6 @@ export class IdentityGraph {
   get typedBytes(): number {
     let b = 0;
     for (const v of Object.values(this)) if (ArrayBuffer.isView(v)) b += v.byteLength;
-    return b;
+    return b + this.values.byteLength;
   }
 }

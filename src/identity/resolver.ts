@@ -339,9 +339,9 @@ export class IdentityResolver {
             a.appendVarchar(r.id);
             a.appendVarchar(r.workspaceId);
             a.appendVarchar(g.types[g.nodeType[r.nodeA]!]!.name);
-            a.appendVarchar(g.nodeValue[r.nodeA]!);
+            a.appendVarchar(g.value(r.nodeA));
             a.appendVarchar(g.types[g.nodeType[r.nodeB]!]!.name);
-            a.appendVarchar(g.nodeValue[r.nodeB]!);
+            a.appendVarchar(g.value(r.nodeB));
             a.appendDouble(r.score);
             a.appendVarchar(JSON.stringify(r.fields));
             a.appendVarchar('open');
@@ -524,7 +524,7 @@ export class IdentityResolver {
       if (members && !members.has(a) && !members.has(b)) continue;
       const side = (n: number): { type: string; value: string; profileId: string } => ({
         type: g.types[g.nodeType[n]!]!.name,
-        value: g.nodeValue[n]!,
+        value: g.value(n),
         profileId: g.profileIds[g.profileOfNode(n)]!,
       });
       out.push({
@@ -731,15 +731,15 @@ export class IdentityResolver {
     const moving = new Set(nodes);
     const sides = members.map((n) => ({
       type: g.types[g.nodeType[n]!]!.name,
-      value: g.nodeValue[n]!,
+      value: g.value(n),
       side: moving.has(n) ? 1 : 0,
     }));
     const before = g.profileIds.length;
     const { newProfiles, culprits } = g.unmerge(live, nodes);
     ws.noteNewProfiles(before);
     const links = culprits.map((e) => ({
-      from: { type: g.types[g.nodeType[g.edgeA[e]!]!]!.name, value: g.nodeValue[g.edgeA[e]!]! },
-      to: { type: g.types[g.nodeType[g.edgeB[e]!]!]!.name, value: g.nodeValue[g.edgeB[e]!]! },
+      from: { type: g.types[g.nodeType[g.edgeA[e]!]!]!.name, value: g.value(g.edgeA[e]!) },
+      to: { type: g.types[g.nodeType[g.edgeB[e]!]!]!.name, value: g.value(g.edgeB[e]!) },
       kind: EDGE_KIND_NAMES[g.edgeKind[e]!]!,
       seq: g.edgeSeq[e]! >= 0 ? g.edgeSeq[e]! : null,
       at: iso(g.edgeTime[e]!),
@@ -797,13 +797,16 @@ export class IdentityResolver {
             () => `tmp_${temp++}`,
             () => this.clock.now(),
           );
-          // Everything is written after the rebuild: no change journal while resolving.
+          // Everything is written after the rebuild: no change journal while resolving, and
+          // the graph resolves in bulk once every event is recorded.
           ws.graph.journal.recording = false;
+          ws.graph.beginBulk();
           fresh.set(workspaceId, ws);
         }
         return ws;
       };
       await scanEventsAfter(this.db, 0, (row) => make(row.workspaceId).observe(row));
+      for (const ws of fresh.values()) ws.graph.finishBulk();
       const freshMatchers = new Map<string, FuzzyMatcher>();
       for (const ws of fresh.values())
         freshMatchers.set(ws.workspaceId, new FuzzyMatcher(ws, () => generateId('rev')));

@@ -316,7 +316,7 @@ export class WorkspaceGraph {
     return {
       node: n,
       type: g.types[g.nodeType[n]!]!.name,
-      value: g.nodeValue[n]!,
+      value: g.value(n),
       profileId: g.profileIds[p]!,
       firstSeen: Number.isFinite(g.nodeFirstSeen[n]) ? g.nodeFirstSeen[n]! : null,
       lastSeen: Number.isFinite(g.nodeLastSeen[n]) ? g.nodeLastSeen[n]! : null,
