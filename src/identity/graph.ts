@@ -53,6 +53,7 @@ export {
 } from './graph-model.js';
 
 const INITIAL = 1024;
+const STATS = 4;
 const UPSERT_SAME = 0;
 const UPSERT_NEW = 1;
 const UPSERT_EARLIER = 2;
@@ -69,17 +70,18 @@ export class IdentityGraph {
    * an FNV-1a hash kept per node. Off the V8 heap, so ten million identifiers cost the garbage
    * collector nothing, and a lookup touches two arrays.
    */
-  private slots = new Int32Array(INITIAL * 2);
+  private slots = new Int32Array(INITIAL * 4);
   private slotMask = INITIAL * 2 - 1;
   private nodeHash = new Int32Array(0);
   nodeCount = 0;
   private cap = 0;
   nodeType = new Uint8Array(0);
   private readonly values = new ValueStore();
-  nodeFirstSeen = new Float64Array(0);
-  nodeLastSeen = new Float64Array(0);
-  nodeEvents = new Float64Array(0);
-  nodeSource = new Int32Array(0);
+  /**
+   * Per node, side by side (one cache line for what every event updates): first seen, last seen,
+   * events, source of the first sighting (-1 none).
+   */
+  private nodeStats = new Float64Array(0);
   /** 1 when the identifier is shared by people (see TypeRule.shareable). */
   nodeShared = new Uint8Array(0);
   /** Set by `link` when a refusal made an identifier shared (the component must be re-resolved). */
@@ -165,10 +167,7 @@ export class IdentityGraph {
     };
     this.nodeType = g(this.nodeType);
     this.nodeHash = g(this.nodeHash);
-    this.nodeFirstSeen = g(this.nodeFirstSeen);
-    this.nodeLastSeen = g(this.nodeLastSeen);
-    this.nodeEvents = g(this.nodeEvents);
-    this.nodeSource = g(this.nodeSource);
+    this.nodeStats = g(this.nodeStats, STATS);
     this.nodeShared = g(this.nodeShared);
     this.rawParent = g(this.rawParent);
     this.rawSize = g(this.rawSize);
@@ -221,24 +220,28 @@ export class IdentityGraph {
     const slots = this.slots;
     const mask = this.slotMask;
     let slot = h & mask;
+    // Pairs (node + 1, hash): a probe rejects other hashes without touching the node.
     for (;;) {
-      const s = slots[slot]!;
+      const s = slots[2 * slot]!;
       if (s === 0) return slot;
-      const n = s - 1;
-      if (this.nodeHash[n] === h && this.nodeType[n] === type && this.values.equals(n, value)) return slot;
+      if (slots[2 * slot + 1] === h && this.nodeType[s - 1] === type && this.values.equals(s - 1, value)) {
+        return slot;
+      }
       slot = (slot + 1) & mask;
     }
   }
 
   /** Doubles the slot table (at half full), re-placing every node by its kept hash. */
   private growSlots(): void {
-    const size = this.slots.length * 2;
-    const slots = new Int32Array(size);
+    const size = this.slots.length;
+    const slots = new Int32Array(size * 2);
     const mask = size - 1;
     for (let n = 0; n < this.nodeCount; n++) {
-      let slot = this.nodeHash[n]! & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = n + 1;
+      const h = this.nodeHash[n]!;
+      let slot = h & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = n + 1;
+      slots[2 * slot + 1] = h;
     }
     this.slots = slots;
     this.slotMask = mask;
@@ -247,28 +250,30 @@ export class IdentityGraph {
   /** The node of an identifier, or -1. */
   find(type: number, value: string): number {
     if (type < 0 || type >= this.types.length) return -1;
-    return this.slots[this.slotOf(type, value, IdentityGraph.hash(type, value))]! - 1;
+    return this.slots[2 * this.slotOf(type, value, IdentityGraph.hash(type, value))]! - 1;
   }
 
   /** The node of an identifier, created (alone, without a profile yet) when new. */
   private node(type: number, value: string): number {
     const h = IdentityGraph.hash(type, value);
     let slot = this.slotOf(type, value, h);
-    const found = this.slots[slot]!;
+    const found = this.slots[2 * slot]!;
     if (found !== 0) return found - 1;
     const n = this.nodeCount++;
     if (n >= this.cap) this.growNodes(n + 1);
     this.values.append(value);
     this.nodeHash[n] = h;
     this.nodeType[n] = type;
-    if (this.nodeCount * 2 > this.slots.length) {
+    if (this.nodeCount * 4 > this.slots.length) {
       this.growSlots();
       slot = this.slotOf(type, value, h);
     }
-    this.slots[slot] = n + 1;
-    this.nodeFirstSeen[n] = Infinity;
-    this.nodeLastSeen[n] = -Infinity;
-    this.nodeSource[n] = -1;
+    this.slots[2 * slot] = n + 1;
+    this.slots[2 * slot + 1] = h;
+    const st = n * STATS;
+    this.nodeStats[st] = Infinity;
+    this.nodeStats[st + 1] = -Infinity;
+    this.nodeStats[st + 3] = -1;
     this.rawParent[n] = n;
     this.rawSize[n] = 1;
     this.rawNext[n] = n;
@@ -301,6 +306,26 @@ export class IdentityGraph {
   /** The identifier's value. */
   value(n: number): string {
     return this.values.get(n);
+  }
+
+  /** Time of the first event carrying the identifier (Infinity: none yet). */
+  firstSeen(n: number): number {
+    return this.nodeStats[n * STATS]!;
+  }
+
+  /** Time of the last event carrying the identifier (-Infinity: none yet). */
+  lastSeen(n: number): number {
+    return this.nodeStats[n * STATS + 1]!;
+  }
+
+  /** Events that carried the identifier. */
+  eventCount(n: number): number {
+    return this.nodeStats[n * STATS + 2]!;
+  }
+
+  /** Interned source of the first event that carried it, or -1. */
+  firstSource(n: number): number {
+    return this.nodeStats[n * STATS + 3]!;
   }
 
   // ---------------------------------------------------------------- union-find
@@ -536,7 +561,16 @@ export class IdentityGraph {
       if (!nodes.includes(n)) nodes.push(n);
     }
     if (nodes.length === 0) return -1;
-    if (nodes.length > 1) nodes.sort((a, b) => this.before(a, b));
+    // Insertion sort: an event carries a handful of identifiers.
+    for (let i = 1; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      let j = i - 1;
+      while (j >= 0 && this.before(nodes[j]!, n) > 0) {
+        nodes[j + 1] = nodes[j]!;
+        j--;
+      }
+      nodes[j + 1] = n;
+    }
     for (const n of nodes) this.touch(n, o);
     const anchor = nodes[0]!;
     if (this.bulk) {
@@ -672,12 +706,14 @@ export class IdentityGraph {
   }
 
   private touch(n: number, o: Observation): void {
-    if (o.time < this.nodeFirstSeen[n]!) {
-      this.nodeFirstSeen[n] = o.time;
-      this.nodeSource[n] = o.source;
+    const stats = this.nodeStats;
+    const st = n * STATS;
+    if (o.time < stats[st]!) {
+      stats[st] = o.time;
+      stats[st + 3] = o.source;
     }
-    if (o.time > this.nodeLastSeen[n]!) this.nodeLastSeen[n] = o.time;
-    this.nodeEvents[n]!++;
+    if (o.time > stats[st + 1]!) stats[st + 1] = o.time;
+    stats[st + 2]!++;
     this.journal.node(n);
   }
 
@@ -897,10 +933,11 @@ export class IdentityGraph {
     const p = this.profileOrdinal(profileId);
     if (p === undefined) throw new Error(`node ${value} belongs to unknown profile ${profileId}`);
     this.resProfile[n] = p;
-    this.nodeFirstSeen[n] = stats.firstSeen;
-    this.nodeLastSeen[n] = stats.lastSeen;
-    this.nodeEvents[n] = stats.events;
-    this.nodeSource[n] = stats.source;
+    const st = n * STATS;
+    this.nodeStats[st] = stats.firstSeen;
+    this.nodeStats[st + 1] = stats.lastSeen;
+    this.nodeStats[st + 2] = stats.events;
+    this.nodeStats[st + 3] = stats.source;
     this.nodeShared[n] = stats.shared ? 1 : 0;
     return n;
   }

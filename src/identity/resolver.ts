@@ -443,7 +443,7 @@ export class IdentityResolver {
       .sort(
         (a, b) =>
           g.types[g.nodeType[a]!]!.priority - g.types[g.nodeType[b]!]!.priority ||
-          g.nodeFirstSeen[a]! - g.nodeFirstSeen[b]!,
+          g.firstSeen(a) - g.firstSeen(b),
       )
       .reverse()
       .map((n) => {
@@ -452,8 +452,8 @@ export class IdentityResolver {
           type: row.type,
           value: row.value,
           sourceId: row.sourceId,
-          firstSeen: iso(g.nodeFirstSeen[n]!),
-          lastSeen: iso(g.nodeLastSeen[n]!),
+          firstSeen: iso(g.firstSeen(n)),
+          lastSeen: iso(g.lastSeen(n)),
           events: row.events,
         };
       });

@@ -312,15 +312,15 @@ export class WorkspaceGraph {
   nodeRow(n: number): NodeRow {
     const g = this.graph;
     const p = g.profileOfNode(n);
-    const source = g.nodeSource[n]!;
+    const source = g.firstSource(n);
     return {
       node: n,
       type: g.types[g.nodeType[n]!]!.name,
       value: g.value(n),
       profileId: g.profileIds[p]!,
-      firstSeen: Number.isFinite(g.nodeFirstSeen[n]) ? g.nodeFirstSeen[n]! : null,
-      lastSeen: Number.isFinite(g.nodeLastSeen[n]) ? g.nodeLastSeen[n]! : null,
-      events: g.nodeEvents[n]!,
+      firstSeen: Number.isFinite(g.firstSeen(n)) ? g.firstSeen(n) : null,
+      lastSeen: Number.isFinite(g.lastSeen(n)) ? g.lastSeen(n) : null,
+      events: g.eventCount(n),
       sourceId: source >= 0 ? (this.sources[source] ?? null) : null,
       shared: g.nodeShared[n] === 1,
     };
