@@ -155,7 +155,7 @@ describe('IdentityGraph', () => {
     for (const e of refused) {
       expect(g.edgeState[e]).toBe(EDGE_REFUSED);
       expect(g.edgeReason[e]).toBe(REASON_SHARED);
-      expect(g.describe(g.edgeB[e]!)).toBe('device_id:tablet');
+      expect(g.describe(g.edgeTo(e))).toBe('device_id:tablet');
     }
   });
 
@@ -211,7 +211,7 @@ describe('IdentityGraph', () => {
         const refusals = (g: IdentityGraph): string[] =>
           g
             .refusedEdges()
-            .map((e) => `${g.describe(g.edgeA[e]!)}>${g.describe(g.edgeB[e]!)}`)
+            .map((e) => `${g.describe(g.edgeFrom(e))}>${g.describe(g.edgeTo(e))}`)
             .sort();
         expect(refusals(other)).toEqual(refusals(inOrder));
         // A rebuild resolves in bulk: the same partition and refusals, and a graph that then goes
@@ -321,7 +321,7 @@ describe('IdentityGraph', () => {
     const id = g.profileIds[p]!;
     const { newProfiles, culprits } = g.unmerge(id, [g.find(PHONE, 'p'), g.find(ANON, 'y')]);
     expect(newProfiles).toHaveLength(1);
-    expect(culprits.map((e) => `${g.describe(g.edgeA[e]!)}>${g.describe(g.edgeB[e]!)}`)).toEqual([
+    expect(culprits.map((e) => `${g.describe(g.edgeFrom(e))}>${g.describe(g.edgeTo(e))}`)).toEqual([
       'phone:p>anonymous_id:x',
     ]);
     expect(g.profileIds[g.profileOfNode(g.find(USER, 'a'))]).toBe(id);

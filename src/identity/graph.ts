@@ -99,16 +99,19 @@ export class IdentityGraph {
   private resNext = new Int32Array(0);
   private resProfile = new Int32Array(0);
   private resCounts = new Uint8Array(0);
-  private firstEdge = new Int32Array(0);
-  private degree = new Int32Array(0);
+  /** Per node, side by side: its first edge (-1 none; the list goes on through `links`) and its degree. */
+  private adj = new Int32Array(0);
   private readonly nodeTokens = new Map<number, Token[]>();
   private readonly rawTokens = new Map<number, Token[]>();
   private readonly resTokens = new Map<number, Token[]>();
 
   edgeCount = 0;
   private ecap = 0;
-  edgeA = new Int32Array(0);
-  edgeB = new Int32Array(0);
+  /**
+   * Per edge, side by side (one cache line for a step along an adjacency list): its stronger
+   * identifier, its weaker one, and the next edge in each one's list.
+   */
+  private links = new Int32Array(0);
   edgeTime = new Float64Array(0);
   edgeTie = new Float64Array(0);
   edgeSeq = new Float64Array(0);
@@ -122,8 +125,6 @@ export class IdentityGraph {
   edgeReason = new Int16Array(0);
   /** EDGE_OBSERVED, EDGE_FUZZY or EDGE_MANUAL. */
   edgeKind = new Uint8Array(0);
-  private nextA = new Int32Array(0);
-  private nextB = new Int32Array(0);
 
   readonly profileIds: string[] = [];
   readonly profileMergedInto: number[] = [];
@@ -181,21 +182,19 @@ export class IdentityGraph {
     this.resNext = g(this.resNext);
     this.resProfile = g(this.resProfile);
     this.resCounts = g(this.resCounts, this.L);
-    this.firstEdge = g(this.firstEdge);
-    this.degree = g(this.degree);
+    this.adj = g(this.adj, 2);
     this.cap = cap;
   }
 
   private growEdges(min: number): void {
     let cap = Math.max(this.ecap * 2, INITIAL);
     while (cap < min) cap *= 2;
-    const g = <T extends Int32Array | Uint8Array | Float64Array | Int16Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(cap);
+    const g = <T extends Int32Array | Uint8Array | Float64Array | Int16Array>(a: T, per = 1): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap * per);
       b.set(a);
       return b;
     };
-    this.edgeA = g(this.edgeA);
-    this.edgeB = g(this.edgeB);
+    this.links = g(this.links, 4);
     this.edgeTime = g(this.edgeTime);
     this.edgeTie = g(this.edgeTie);
     this.edgeSeq = g(this.edgeSeq);
@@ -204,8 +203,6 @@ export class IdentityGraph {
     this.edgeState = g(this.edgeState);
     this.edgeReason = g(this.edgeReason);
     this.edgeKind = g(this.edgeKind);
-    this.nextA = g(this.nextA);
-    this.nextB = g(this.nextB);
     this.ecap = cap;
   }
 
@@ -282,7 +279,7 @@ export class IdentityGraph {
     this.resSize[n] = 1;
     this.resNext[n] = n;
     this.resProfile[n] = -1;
-    this.firstEdge[n] = -1;
+    this.adj[2 * n] = -1;
     const li = this.limitedIndex[type]!;
     if (li >= 0) {
       this.rawCounts[n * this.L + li] = 1;
@@ -301,6 +298,16 @@ export class IdentityGraph {
       return d !== 0 ? d : ta - tb;
     }
     return this.values.compare(a, b);
+  }
+
+  /** An edge's stronger identifier (the event's anchor). */
+  edgeFrom(e: number): number {
+    return this.links[4 * e]!;
+  }
+
+  /** An edge's weaker identifier. */
+  edgeTo(e: number): number {
+    return this.links[4 * e + 1]!;
   }
 
   /** The identifier's value. */
@@ -466,12 +473,14 @@ export class IdentityGraph {
   // ---------------------------------------------------------------- edges
 
   private findEdge(a: number, b: number): number {
-    const [from, other] = this.degree[a]! <= this.degree[b]! ? [a, b] : [b, a];
-    let e = this.firstEdge[from]!;
+    const aFirst = this.adj[2 * a + 1]! <= this.adj[2 * b + 1]!;
+    const from = aFirst ? a : b;
+    const other = aFirst ? b : a;
+    let e = this.adj[2 * from]!;
     while (e >= 0) {
-      const isA = this.edgeA[e] === from;
-      if ((isA ? this.edgeB[e] : this.edgeA[e]) === other) return e;
-      e = isA ? this.nextA[e]! : this.nextB[e]!;
+      const isA = this.links[4 * e] === from;
+      if ((isA ? this.links[4 * e + 1] : this.links[4 * e]) === other) return e;
+      e = isA ? this.links[4 * e + 2]! : this.links[4 * e + 3]!;
     }
     return -1;
   }
@@ -480,8 +489,8 @@ export class IdentityGraph {
     const e = this.edgeCount++;
     if (e >= this.ecap) this.growEdges(e + 1);
     this.edgeKind[e] = kind;
-    this.edgeA[e] = a;
-    this.edgeB[e] = b;
+    this.links[4 * e] = a;
+    this.links[4 * e + 1] = b;
     this.edgeTime[e] = o.time;
     this.edgeTie[e] = o.tie;
     this.edgeSeq[e] = o.seq;
@@ -489,12 +498,12 @@ export class IdentityGraph {
     this.edgeClaimLast[e] = this.edgeClaimFirst[e]!;
     this.edgeState[e] = EDGE_LINKED;
     this.edgeReason[e] = NO_REASON;
-    this.nextA[e] = this.firstEdge[a]!;
-    this.firstEdge[a] = e;
-    this.nextB[e] = this.firstEdge[b]!;
-    this.firstEdge[b] = e;
-    this.degree[a]!++;
-    this.degree[b]!++;
+    this.links[4 * e + 2] = this.adj[2 * a]!;
+    this.adj[2 * a] = e;
+    this.links[4 * e + 3] = this.adj[2 * b]!;
+    this.adj[2 * b] = e;
+    this.adj[2 * a + 1]!++;
+    this.adj[2 * b + 1]!++;
     this.journal.edge(e);
     return e;
   }
@@ -505,15 +514,15 @@ export class IdentityGraph {
     if (dt !== 0) return dt;
     const dtie = this.edgeTie[x]! - this.edgeTie[y]!;
     if (dtie !== 0) return dtie;
-    const da = this.before(this.edgeA[x]!, this.edgeA[y]!);
+    const da = this.before(this.links[4 * x]!, this.links[4 * y]!);
     if (da !== 0) return da;
-    return this.before(this.edgeB[x]!, this.edgeB[y]!);
+    return this.before(this.links[4 * x + 1]!, this.links[4 * y + 1]!);
   };
 
   /** The greedy step for one edge: join, or refuse with the reason. */
   private link(e: number, profiles: boolean): void {
-    const a = this.edgeA[e]!;
-    const b = this.edgeB[e]!;
+    const a = this.links[4 * e]!;
+    const b = this.links[4 * e + 1]!;
     const ra = this.resFind(a);
     const rb = this.resFind(b);
     let state = EDGE_LINKED;
@@ -602,14 +611,14 @@ export class IdentityGraph {
     if (!this.bulk) throw new Error('finishBulk without beginBulk');
     this.bulk = false;
     for (let e = 0; e < this.edgeCount; e++) {
-      const r = this.rawUnion(this.edgeA[e]!, this.edgeB[e]!);
+      const r = this.rawUnion(this.links[4 * e]!, this.links[4 * e + 1]!);
       if (this.edgeTime[e]! > this.rawMaxT[r]!) this.rawMaxT[r] = this.edgeTime[e]!;
     }
     for (let e = 0; e < this.edgeCount; e++) {
-      const a = this.edgeA[e]!;
+      const a = this.links[4 * e]!;
       if (this.rawConflicted[this.rawFind(a)]) continue;
       const ra = this.resFind(a);
-      const rb = this.resFind(this.edgeB[e]!);
+      const rb = this.resFind(this.links[4 * e + 1]!);
       if (ra !== rb) this.resUnion(ra, rb, false, -1);
     }
     const conflicted: number[] = [];
@@ -751,11 +760,11 @@ export class IdentityGraph {
     for (const m of members) oldProfile.set(m, this.resProfile[this.resFind(m)]!);
     const edges: number[] = [];
     for (const m of members) {
-      let e = this.firstEdge[m]!;
+      let e = this.adj[2 * m]!;
       while (e >= 0) {
-        const isA = this.edgeA[e] === m;
+        const isA = this.links[4 * e] === m;
         if (isA) edges.push(e);
-        e = isA ? this.nextA[e]! : this.nextB[e]!;
+        e = isA ? this.links[4 * e + 2]! : this.links[4 * e + 3]!;
       }
     }
     edges.sort(this.edgeBefore);
@@ -876,12 +885,12 @@ export class IdentityGraph {
     }
     const culprits: number[] = [];
     for (const m of moving) {
-      let e = this.firstEdge[m]!;
+      let e = this.adj[2 * m]!;
       while (e >= 0) {
-        const isA = this.edgeA[e] === m;
-        const other = isA ? this.edgeB[e]! : this.edgeA[e]!;
+        const isA = this.links[4 * e] === m;
+        const other = isA ? this.links[4 * e + 1]! : this.links[4 * e]!;
         if (this.edgeState[e] === EDGE_LINKED && memberSet.has(other) && !moving.has(other)) culprits.push(e);
-        e = isA ? this.nextA[e]! : this.nextB[e]!;
+        e = isA ? this.links[4 * e + 2]! : this.links[4 * e + 3]!;
       }
     }
     const split = this.splitCount++;
@@ -1025,7 +1034,7 @@ export class IdentityGraph {
   /** After restoring nodes and edges: rebuilds both union-finds; splits come after this. */
   finishRestore(): void {
     for (let e = 0; e < this.edgeCount; e++) {
-      const r = this.rawUnion(this.edgeA[e]!, this.edgeB[e]!);
+      const r = this.rawUnion(this.links[4 * e]!, this.links[4 * e + 1]!);
       this.rawMaxT[r] = Math.max(this.rawMaxT[r]!, this.edgeTime[e]!);
     }
     for (let n = 0; n < this.nodeCount; n++) if (this.nodeShared[n]) this.rawHasShared[this.rawFind(n)] = 1;
@@ -1056,17 +1065,17 @@ export class IdentityGraph {
   ownership(n: number): Array<{ from: number; owner: number | null }> | null {
     if (!this.nodeShared[n] || !this.types[this.nodeType[n]!]!.successive) return null;
     const claims = new Map<number, { first: number; last: number; node: number }>();
-    let e = this.firstEdge[n]!;
+    let e = this.adj[2 * n]!;
     while (e >= 0) {
-      const isA = this.edgeA[e] === n;
+      const isA = this.links[4 * e] === n;
       const first = this.edgeClaimFirst[e]!;
       if (
         !isA &&
         this.edgeKind[e] === EDGE_OBSERVED &&
-        !this.nodeShared[this.edgeA[e]!] &&
+        !this.nodeShared[this.links[4 * e]!] &&
         !Number.isNaN(first)
       ) {
-        const a = this.edgeA[e]!;
+        const a = this.links[4 * e]!;
         const p = this.profileOfNode(a);
         const c = claims.get(p);
         if (!c) claims.set(p, { first, last: this.edgeClaimLast[e]!, node: a });
@@ -1076,7 +1085,7 @@ export class IdentityGraph {
           if (this.before(a, c.node) < 0) c.node = a;
         }
       }
-      e = isA ? this.nextA[e]! : this.nextB[e]!;
+      e = isA ? this.links[4 * e + 2]! : this.links[4 * e + 3]!;
     }
     const spans = [...claims.values()].sort((x, y) => x.first - y.first || this.before(x.node, y.node));
     if (spans.length < 2) return null;
@@ -1144,8 +1153,8 @@ export class IdentityGraph {
     };
     for (let e = 0; e < this.edgeCount; e++) {
       if (this.edgeState[e] !== EDGE_LINKED || !kinds.has(this.edgeKind[e]!)) continue;
-      const a = find(this.edgeA[e]!);
-      const b = find(this.edgeB[e]!);
+      const a = find(this.links[4 * e]!);
+      const b = find(this.links[4 * e + 1]!);
       if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
     }
     for (let n = 0; n < this.nodeCount; n++) parent[n] = find(n);

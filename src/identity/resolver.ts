@@ -519,8 +519,8 @@ export class IdentityResolver {
     const out: Refusal[] = [];
     for (let e = g.edgeCount - 1; e >= 0 && out.length < options.limit; e--) {
       if (g.edgeState[e] !== EDGE_REFUSED) continue;
-      const a = g.edgeA[e]!;
-      const b = g.edgeB[e]!;
+      const a = g.edgeFrom(e);
+      const b = g.edgeTo(e);
       if (members && !members.has(a) && !members.has(b)) continue;
       const side = (n: number): { type: string; value: string; profileId: string } => ({
         type: g.types[g.nodeType[n]!]!.name,
@@ -738,8 +738,8 @@ export class IdentityResolver {
     const { newProfiles, culprits } = g.unmerge(live, nodes);
     ws.noteNewProfiles(before);
     const links = culprits.map((e) => ({
-      from: { type: g.types[g.nodeType[g.edgeA[e]!]!]!.name, value: g.value(g.edgeA[e]!) },
-      to: { type: g.types[g.nodeType[g.edgeB[e]!]!]!.name, value: g.value(g.edgeB[e]!) },
+      from: { type: g.types[g.nodeType[g.edgeFrom(e)]!]!.name, value: g.value(g.edgeFrom(e)) },
+      to: { type: g.types[g.nodeType[g.edgeTo(e)]!]!.name, value: g.value(g.edgeTo(e)) },
       kind: EDGE_KIND_NAMES[g.edgeKind[e]!]!,
       seq: g.edgeSeq[e]! >= 0 ? g.edgeSeq[e]! : null,
       at: iso(g.edgeTime[e]!),

@@ -268,7 +268,7 @@ export class WorkspaceGraph {
       for (let n = 0; n < g.nodeCount; n++) if (g.nodeShared[n]) candidates.add(n);
     } else {
       for (const n of j.nodes) if (g.nodeShared[n] || this.owned.has(n)) candidates.add(n);
-      for (const e of j.edges) if (g.nodeShared[g.edgeB[e]!]) candidates.add(g.edgeB[e]!);
+      for (const e of j.edges) if (g.nodeShared[g.edgeTo(e)]) candidates.add(g.edgeTo(e));
     }
     const out: FlushSet['owners'] = [];
     for (const n of [...candidates].sort((a, b) => a - b)) {
@@ -294,7 +294,7 @@ export class WorkspaceGraph {
     const detail =
       m.edge >= 0
         ? JSON.stringify({
-            link: [g.describe(g.edgeA[m.edge]!), g.describe(g.edgeB[m.edge]!)],
+            link: [g.describe(g.edgeFrom(m.edge)), g.describe(g.edgeTo(m.edge))],
             by: EDGE_KIND_NAMES[g.edgeKind[m.edge]!],
           })
         : null;
@@ -330,8 +330,8 @@ export class WorkspaceGraph {
     const g = this.graph;
     return {
       edge: e,
-      a: g.edgeA[e]!,
-      b: g.edgeB[e]!,
+      a: g.edgeFrom(e),
+      b: g.edgeTo(e),
       kind: EDGE_KIND_NAMES[g.edgeKind[e]!]!,
       time: g.edgeTime[e]!,
       claimFirst: Number.isNaN(g.edgeClaimFirst[e]) ? null : g.edgeClaimFirst[e]!,
