@@ -221,7 +221,7 @@ export class IdentityGraph {
     for (;;) {
       const s = slots[2 * slot]!;
       if (s === 0) return slot;
-      if (slots[2 * slot + 1] === h && this.nodeType[s - 1] === type && this.values.equals(s - 1, value)) {
+      if (slots[2 * slot + 1] === h && this.values.equals(s - 1, value, type)) {
         return slot;
       }
       slot = (slot + 1) & mask;
@@ -258,7 +258,7 @@ export class IdentityGraph {
     if (found !== 0) return found - 1;
     const n = this.nodeCount++;
     if (n >= this.cap) this.growNodes(n + 1);
-    this.values.append(value);
+    this.values.append(value, type);
     this.nodeHash[n] = h;
     this.nodeType[n] = type;
     if (this.nodeCount * 4 > this.slots.length) {

@@ -12,12 +12,14 @@ describe('ValueStore', () => {
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 300 }), (values) => {
         const store = new ValueStore();
-        values.forEach((v, i) => expect(store.append(v)).toBe(i));
+        values.forEach((v, i) => expect(store.append(v, i % 3)).toBe(i));
         values.forEach((v, i) => {
           expect(store.get(i)).toBe(v);
-          expect(store.equals(i, v)).toBe(true);
+          expect(store.tag(i)).toBe(i % 3);
+          expect(store.equals(i, v, i % 3)).toBe(true);
+          expect(store.equals(i, v, (i % 3) + 1)).toBe(false);
           const j = (i * 7 + 3) % values.length;
-          expect(store.equals(i, values[j]!)).toBe(v === values[j]);
+          expect(store.equals(i, values[j]!, i % 3)).toBe(v === values[j]);
           const sign = Math.sign(store.compare(i, j));
           expect(sign).toBe(v < values[j]! ? -1 : v > values[j]! ? 1 : 0);
         });

@@ -2,7 +2,8 @@
  * The identifier values of a graph, append-only and off the V8 heap: one Latin-1 byte buffer
  * with an end offset per value (nearly every identifier is ASCII), and a side map for the rare
  * value with a character beyond U+00FF. Ten million values then cost the garbage collector
- * nothing to keep, and a lookup compares bytes in place.
+ * nothing to keep, and a lookup compares bytes in place. Each value carries a one-byte tag (the
+ * identifier type) in front, so one comparison checks both.
  */
 export class ValueStore {
   private bytes = Buffer.alloc(1 << 16);
@@ -11,8 +12,8 @@ export class ValueStore {
   private readonly wide = new Map<number, string>();
   count = 0;
 
-  /** Stores the next value; returns its index. */
-  append(value: string): number {
+  /** Stores the next value with its tag (0–255); returns its index. */
+  append(value: string, tag = 0): number {
     const i = this.count++;
     if (i >= this.ends.length) {
       const ends = new Float64Array(this.ends.length * 2);
@@ -26,18 +27,17 @@ export class ValueStore {
         break;
       }
     }
-    if (latin1) {
-      if (this.used + value.length > this.bytes.length) {
-        let size = this.bytes.length * 2;
-        while (size < this.used + value.length) size *= 2;
-        const bytes = Buffer.alloc(size);
-        this.bytes.copy(bytes, 0, 0, this.used);
-        this.bytes = bytes;
-      }
-      this.used += this.bytes.write(value, this.used, 'latin1');
-    } else {
-      this.wide.set(i, value);
+    const need = this.used + 1 + (latin1 ? value.length : 0);
+    if (need > this.bytes.length) {
+      let size = this.bytes.length * 2;
+      while (size < need) size *= 2;
+      const bytes = Buffer.alloc(size);
+      this.bytes.copy(bytes, 0, 0, this.used);
+      this.bytes = bytes;
     }
+    this.bytes[this.used++] = tag;
+    if (latin1) this.used += this.bytes.write(value, this.used, 'latin1');
+    else this.wide.set(i, value);
     this.ends[i] = this.used;
     return i;
   }
@@ -49,20 +49,26 @@ export class ValueStore {
   get(i: number): string {
     const wide = this.wide.get(i);
     if (wide !== undefined) return wide;
-    return this.bytes.toString('latin1', this.start(i), this.ends[i]);
+    return this.bytes.toString('latin1', this.start(i) + 1, this.ends[i]);
   }
 
-  /** Whether value `i` is `value`, without making a string of it. */
-  equals(i: number, value: string): boolean {
+  tag(i: number): number {
+    return this.bytes[this.start(i)]!;
+  }
+
+  /** Whether value `i` is `value` with `tag`, without making a string of it. */
+  equals(i: number, value: string, tag = 0): boolean {
+    const bytes = this.bytes;
     const start = this.start(i);
+    if (bytes[start] !== tag) return false;
     const end = this.ends[i]!;
-    if (start === end && this.wide.size > 0) {
+    if (end - start === 1 && this.wide.size > 0) {
       const wide = this.wide.get(i);
       if (wide !== undefined) return wide === value;
     }
-    if (end - start !== value.length) return false;
-    const bytes = this.bytes;
-    for (let k = 0; k < value.length; k++) if (bytes[start + k] !== value.charCodeAt(k)) return false;
+    if (end - start - 1 !== value.length) return false;
+    for (let k = 0, at = start + 1; k < value.length; k++, at++)
+      if (bytes[at] !== value.charCodeAt(k)) return false;
     return true;
   }
 
@@ -73,8 +79,8 @@ export class ValueStore {
       const vb = this.get(b);
       return va < vb ? -1 : va > vb ? 1 : 0;
     }
-    const sa = this.start(a);
-    const sb = this.start(b);
+    const sa = this.start(a) + 1;
+    const sb = this.start(b) + 1;
     const la = this.ends[a]! - sa;
     const lb = this.ends[b]! - sb;
     const bytes = this.bytes;
