@@ -633,7 +633,7 @@ export async function benchIdentity(): Promise<void> {
   const count = (v: number): string => v.toLocaleString('en-US');
   const ratio = s.profiles / s.traffic.people;
   console.log(
-    `identity (from scratch): ${s.seconds.toFixed(1)} s for ${count(s.identifiers)} identifiers, ${count(s.observations)} observations (${count(s.claims)} claims, ${(s.claims / s.identifiers).toFixed(2)} per identifier); ${count(s.edges)} edges, ${count(s.profiles)} profiles for ${count(s.traffic.people)} people (×${ratio.toFixed(3)}), ${count(s.refusals)} refusals; people split over profiles ${count(s.splitPeople)}, profiles holding several people ${count(s.mixedProfiles)}`,
+    `identity (from scratch): ${s.seconds.toFixed(1)} s (resolving ${s.resolveSeconds.toFixed(1)} s) for ${count(s.identifiers)} identifiers, ${count(s.observations)} observations (${count(s.claims)} claims, ${(s.claims / s.identifiers).toFixed(2)} per identifier); ${count(s.edges)} edges, ${count(s.profiles)} profiles for ${count(s.traffic.people)} people (×${ratio.toFixed(3)}), ${count(s.refusals)} refusals; people split over profiles ${count(s.splitPeople)}, profiles holding several people ${count(s.mixedProfiles)}`,
   );
   console.log(
     `identity (from scratch) memory: rss ${mib(s.before.rss)} → ${mib(s.after.rss)} (peak ${mib(s.peakRss)}), heapUsed ${mib(s.before.heapUsed)} → ${mib(s.after.heapUsed)}, arrayBuffers ${mib(s.before.arrayBuffers)} → ${mib(s.after.arrayBuffers)}, graph.typedBytes ${mib(s.typedBytes / MIB)}`,
@@ -643,7 +643,7 @@ export async function benchIdentity(): Promise<void> {
     `identity (one event): p50 ${live.p50.toFixed(2)} µs, p90 ${live.p90.toFixed(2)} µs, p99 ${live.p99.toFixed(2)} µs, max ${live.max.toFixed(0)} µs, mean ${live.mean.toFixed(2)} µs over ${count(live.events)} events on a graph of ${count(live.warmNodes)} identifiers / ${count(live.warmProfiles)} profiles (timer overhead ${live.timerOverhead.toFixed(3)} µs)`,
   );
 
-  const scratchNote = `${count(s.identifiers)} identifiers of ${count(s.traffic.people)} synthetic people, ${count(s.observations)} observations (${count(s.claims)} claims, ${((s.traffic.late / s.observations) * 100).toFixed(1)}% late, ${count(s.traffic.sharedDevices)} shared devices, ${count(s.traffic.recycledPhones)} recycled phones), default identifier rules, IdentityGraph.observe from an empty graph; traffic pre-generated into typed arrays (not timed)`;
+  const scratchNote = `${count(s.identifiers)} identifiers of ${count(s.traffic.people)} synthetic people, ${count(s.observations)} observations (${count(s.claims)} claims, ${((s.traffic.late / s.observations) * 100).toFixed(1)}% late, ${count(s.traffic.sharedDevices)} shared devices, ${count(s.traffic.recycledPhones)} recycled phones), default identifier rules; IdentityGraph in bulk mode from an empty graph as a rebuild runs it (beginBulk, observe per observation, finishBulk: ${s.resolveSeconds.toFixed(1)} s of it resolving); traffic pre-generated into typed arrays and Latin-1 bytes (not timed), each claim read as a fresh string`;
   const heapLimit = getHeapStatistics().heap_size_limit / MIB;
   const memoryNote = `after a full GC, V8 heap limit ${mib(heapLimit)}; before resolving, with the pre-generated traffic loaded: ${mib(s.before.heapUsed)} heap, ${mib(s.before.rss)} RSS`;
   const liveNote = `WorkspaceGraph.observe(fromPrepared(event)) per collector-shaped event (identifiers set; normalisation, blocklist, graph, anchors), each timed alone with process.hrtime.bigint (overhead ${live.timerOverhead.toFixed(2)} µs); ${count(live.events)} events on a graph of ${count(live.warmNodes)} identifiers / ${count(live.warmProfiles)} profiles; journal drained every ${count(LIVE_FLUSH_EVERY)} events (not timed)`;
@@ -682,7 +682,7 @@ export async function benchIdentity(): Promise<void> {
       value: s.typedBytes / MIB,
       unit: 'MiB',
       target: null,
-      note: 'graph.typedBytes: the node and edge columns (off the V8 heap)',
+      note: 'graph.typedBytes: the node and edge columns, the identifier index and values (off the V8 heap)',
     },
     {
       name: 'identity.event_latency_p50',
