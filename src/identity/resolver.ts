@@ -9,6 +9,7 @@ import { FuzzyMatcher, type ReviewCandidate } from './fuzzy-matcher.js';
 import {
   anchorPage,
   flushIdentity,
+  listSplits,
   listMerges,
   readState,
   scanEdges,
@@ -16,6 +17,7 @@ import {
   scanProfiles,
   type FlushSet,
   type MergeRow,
+  type SplitRow,
 } from './identity-store.js';
 import { carryOverIds, type RebuildReport } from './carry-over-ids.js';
 import { normaliseClaim, type IdentityRules } from './rules.js';
@@ -474,6 +476,23 @@ export class IdentityResolver {
     }
     await this.settle();
     return listMerges(this.db, workspaceId, ids);
+  }
+
+  /**
+   * The unmerges done so far, newest first (the audit trail): who split which profile, why, into
+   * which sides, and the links that had joined them. With `profileId`, those that split it (or any
+   * profile merged into it) or made it.
+   */
+  async splits(workspaceId: string, options: { profileId?: string; limit: number }): Promise<SplitRow[]> {
+    await this.settle();
+    let ids: string[] | null = null;
+    if (options.profileId !== undefined) {
+      const history = await this.mergeHistory(workspaceId, options.profileId);
+      if (history === null) return [];
+      const live = this.resolveProfileId(workspaceId, options.profileId)!;
+      ids = [live, ...history.map((m) => m.from)];
+    }
+    return listSplits(this.db, workspaceId, ids, options.limit);
   }
 
   /**

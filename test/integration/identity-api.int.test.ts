@@ -387,6 +387,25 @@ describe('OneID over the HTTP API', () => {
     };
     expect(await times(merged)).toEqual([at(0)]);
     expect(await times(bob)).toEqual([at(20), at(10)]);
+    // The split is audited: who, why, the two sides and the link that had joined them.
+    const audit = await t.api('GET', `/api/v1/identity/splits?profileId=${bob}`);
+    expect(audit.status).toBe(200);
+    expect(audit.body.splits).toHaveLength(1);
+    expect(audit.body.splits[0]).toMatchObject({
+      id: split.body.splitId,
+      profileId: merged,
+      newProfiles: [bob],
+      reason: 'two people, one browser',
+      actor: expect.any(String),
+      culprits: split.body.links,
+    });
+    expect(audit.body.splits[0].sides).toEqual(
+      expect.arrayContaining([
+        { type: 'phone', value: '+8613700137001', side: 0 },
+        { type: 'email', value: 'bob.li@163.com', side: 1 },
+      ]),
+    );
+    expect((await t.api('GET', '/api/v1/identity/splits?profileId=prof_unknown')).body.splits).toEqual([]);
     const refusals = await t.api('GET', '/api/v1/identity/refusals');
     expect(refusals.body.refusals).toContainEqual(
       expect.objectContaining({

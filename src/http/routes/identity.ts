@@ -155,6 +155,22 @@ export function identityRoutes(
     }),
     defineRoute({
       method: 'GET',
+      url: '/api/v1/identity/splits',
+      role: 'analyst',
+      tag: 'identity',
+      summary:
+        'The unmerge audit trail, newest first: who split which profile, why, the two sides and the links that had joined them',
+      query: z.strictObject({
+        profileId: z.string().optional(),
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+      }),
+      handler: async ({ query, caller }) => {
+        await settle();
+        return { splits: await identity.splits(caller.workspaceId, query) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
       url: '/api/v1/identity/refusals',
       role: 'analyst',
       tag: 'identity',
