@@ -1,22 +1,7 @@
 import type { Command } from 'commander';
+import type { RebuildReport } from '../identity/index.js';
 import { addTargetOptions, callApi, resolveTarget, type TargetOptions } from './client.js';
 import type { CliContext } from './index.js';
-
-interface RebuildReport {
-  workspaceId: string;
-  events: number;
-  profilesBefore: number;
-  profilesAfter: number;
-  identifiersBefore: number;
-  identifiersAfter: number;
-  merged: number;
-  split: number;
-  moved: number;
-  refusalsBefore: number;
-  refusalsAfter: number;
-  blocked: number;
-  seconds: number;
-}
 
 /** `tessera rebuild identities` and `tessera profiles lookup`, against the running server. */
 export function registerIdentity(program: Command, ctx: CliContext): void {
