@@ -232,11 +232,15 @@ export class IdentityGraph extends GraphStore {
   observe(o: Observation): number {
     const nodes = this.scratch;
     nodes.length = 0;
+    this.newSince = this.nodeCount;
     for (const c of o.claims) {
       const n = this.node(c.type, c.value);
       if (!nodes.includes(n)) nodes.push(n);
     }
-    if (nodes.length === 0) return -1;
+    if (nodes.length === 0) {
+      this.newSince = Infinity;
+      return -1;
+    }
     // Insertion sort: an event carries a handful of identifiers.
     for (let i = 1; i < nodes.length; i++) {
       const n = nodes[i]!;
@@ -254,8 +258,12 @@ export class IdentityGraph extends GraphStore {
     } else {
       this.connect(nodes, o, EDGE_OBSERVED);
     }
+    this.newSince = Infinity;
     return anchor;
   }
+
+  /** Nodes from this index on were created by the observation being resolved: they have no edges yet. */
+  private newSince = Infinity;
 
   /**
    * Starts resolving from an empty graph in bulk (a rebuild): `observe` only records identifiers
@@ -311,7 +319,7 @@ export class IdentityGraph extends GraphStore {
   /** The edge (anchor, x), added, or moved to this observation when it is earlier; claim spans widened. */
   private upsertEdge(anchor: number, x: number, o: Observation, kind: number): number {
     this.upserted = UPSERT_SAME;
-    let e = this.findEdge(anchor, x);
+    let e = anchor >= this.newSince || x >= this.newSince ? -1 : this.findEdge(anchor, x);
     if (e < 0) {
       e = this.addEdge(anchor, x, o, kind);
       this.upserted = UPSERT_NEW;
