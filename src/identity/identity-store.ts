@@ -371,57 +371,18 @@ export async function anchorPage(
   return rows;
 }
 
-export interface SplitRow {
-  id: string;
-  profileId: string;
-  newProfiles: string[];
-  sides: Array<{ type: string; value: string; side: number }>;
-  culprits: unknown[];
-  reason: string | null;
-  actor: string | null;
-  at: string;
-}
-
-/**
- * The audit trail of unmerges, newest first; with `profileIds`, those that split one of them or
- * made one of them (unmerges are rare: the filter runs here, not in SQL).
- */
-export async function listSplits(
+/** Every event's anchor node and the node it belongs to (its owner's, for a shared identifier). */
+export async function scanAnchors(
   db: Database,
   workspaceId: string,
-  profileIds: readonly string[] | null,
-  limit: number,
-): Promise<SplitRow[]> {
-  const rows = await db.query<{
-    id: string;
-    profile_id: string;
-    new_profiles: string;
-    sides: string;
-    culprits: string;
-    reason: string | null;
-    actor: string | null;
-    split_at: Date;
-  }>(
-    `SELECT id, profile_id, new_profiles, sides, culprits, reason, actor, split_at FROM identity_splits
-      WHERE workspace_id = ? ORDER BY split_at DESC, id DESC`,
+  onRow: (seq: number, node: number, owner: number) => void,
+): Promise<void> {
+  await db.scan(
+    'SELECT seq::DOUBLE, node, coalesce(owner, node) FROM identity_event_anchors WHERE workspace_id = ?',
     [workspaceId],
+    (c) => {
+      for (let i = 0; i < c[0]!.length; i++)
+        onRow(c[0]![i] as number, c[1]![i] as number, c[2]![i] as number);
+    },
   );
-  const wanted = profileIds ? new Set(profileIds) : null;
-  const out: SplitRow[] = [];
-  for (const r of rows) {
-    const newProfiles = JSON.parse(r.new_profiles) as string[];
-    if (wanted && !wanted.has(r.profile_id) && !newProfiles.some((p) => wanted.has(p))) continue;
-    out.push({
-      id: r.id,
-      profileId: r.profile_id,
-      newProfiles,
-      sides: JSON.parse(r.sides) as SplitRow['sides'],
-      culprits: JSON.parse(r.culprits) as unknown[],
-      reason: r.reason,
-      actor: r.actor,
-      at: r.split_at.toISOString(),
-    });
-    if (out.length >= limit) break;
-  }
-  return out;
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DuckDBTimestampValue } from '@duckdb/node-api';
 import { scanEventsAfter, type LoadedEvent } from '../collect/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/duckdb.js';
@@ -8,8 +7,8 @@ import { EDGE_LINKED, EDGE_MANUAL, EDGE_REFUSED, REASON_SHARED, REASON_SPLIT } f
 import { FuzzyMatcher, type ReviewCandidate } from './fuzzy-matcher.js';
 import {
   anchorPage,
+  scanAnchors,
   flushIdentity,
-  listSplits,
   listMerges,
   readState,
   scanEdges,
@@ -17,9 +16,21 @@ import {
   scanProfiles,
   type FlushSet,
   type MergeRow,
-  type SplitRow,
 } from './identity-store.js';
 import { carryOverIds, type RebuildReport } from './carry-over-ids.js';
+import {
+  allReviews,
+  decideReviewRow,
+  getReview,
+  insertReviews,
+  insertSplit,
+  listReviews,
+  listSplits,
+  readBlocked,
+  splitSides,
+  writeBlocked,
+  type SplitRow,
+} from './decision-store.js';
 import { normaliseClaim, type IdentityRules } from './rules.js';
 import {
   EDGE_KIND_NAMES,
@@ -192,28 +203,14 @@ export class IdentityResolver {
       );
     });
     g.finishRestore();
-    for (const split of await this.db.query<{ sides: string }>(
-      'SELECT sides FROM identity_splits WHERE workspace_id = ? ORDER BY split_at',
-      [workspaceId],
-    )) {
-      const sides = JSON.parse(split.sides) as Array<{ type: string; value: string; side: number }>;
+    for (const { sides } of await splitSides(this.db, workspaceId)) {
       g.restoreSplit(
         sides
           .map((s) => ({ node: g.find(this.rules.typeIndex.get(s.type) ?? -1, s.value), side: s.side }))
           .filter((s) => s.node >= 0),
       );
     }
-    for (const b of await this.db.query<{ id_type: string; value: string; rule: string; hits: number }>(
-      'SELECT id_type, value, rule, hits FROM identity_blocked WHERE workspace_id = ?',
-      [workspaceId],
-    )) {
-      ws.blocked.set(`${b.id_type}\u0000${b.value}`, {
-        type: b.id_type,
-        value: b.value,
-        rule: b.rule,
-        hits: b.hits,
-      });
-    }
+    for (const b of await readBlocked(this.db, workspaceId)) ws.blocked.set(`${b.type}\u0000${b.value}`, b);
     ws.noteRestored();
     ws.storedNodes = g.nodeCount;
     ws.storedEdges = g.edgeCount;
@@ -253,26 +250,15 @@ export class IdentityResolver {
     workspaces?: Map<string, WorkspaceGraph>,
     matchers?: Map<string, FuzzyMatcher>,
   ): Promise<void> {
-    for (const row of await this.db.query<{
-      workspace_id: string;
-      a_type: string;
-      a_value: string;
-      b_type: string;
-      b_value: string;
-      status: string;
-      decided: number | null;
-    }>(
-      `SELECT workspace_id, a_type, a_value, b_type, b_value, status, epoch_ms(decided_at)::DOUBLE AS decided
-         FROM identity_review ORDER BY decided_at NULLS LAST, id`,
-    )) {
-      const ws = workspaces ? workspaces.get(row.workspace_id) : this.workspace(row.workspace_id);
+    for (const row of await allReviews(this.db)) {
+      const ws = workspaces ? workspaces.get(row.workspaceId) : this.workspace(row.workspaceId);
       if (!ws) continue;
-      const a = this.nodeOf(ws, row.a_type, row.a_value);
-      const b = this.nodeOf(ws, row.b_type, row.b_value);
+      const a = this.nodeOf(ws, row.a.type, row.a.value);
+      const b = this.nodeOf(ws, row.b.type, row.b.value);
       if (a < 0 || b < 0) continue;
       (matchers?.get(ws.workspaceId) ?? this.matcher(ws)).markProposed(a, b);
       // A rebuild keeps people's decisions: approved pairs are linked again.
-      if (workspaces && row.status === 'approved') ws.graph.addLink(a, b, EDGE_MANUAL, row.decided ?? 0, 0);
+      if (workspaces && row.status === 'approved') ws.graph.addLink(a, b, EDGE_MANUAL, row.decidedAt ?? 0, 0);
     }
   }
 
@@ -334,25 +320,25 @@ export class IdentityResolver {
       const reviews = this.pendingReviews;
       this.pendingReviews = [];
       try {
-        await this.db.transaction(async (tx) => {
-          const a = await tx.appender('identity_review');
-          for (const r of reviews) {
-            const g = this.workspace(r.workspaceId).graph;
-            a.appendVarchar(r.id);
-            a.appendVarchar(r.workspaceId);
-            a.appendVarchar(g.types[g.nodeType[r.nodeA]!]!.name);
-            a.appendVarchar(g.value(r.nodeA));
-            a.appendVarchar(g.types[g.nodeType[r.nodeB]!]!.name);
-            a.appendVarchar(g.value(r.nodeB));
-            a.appendDouble(r.score);
-            a.appendVarchar(JSON.stringify(r.fields));
-            a.appendVarchar('open');
-            a.appendTimestamp(new DuckDBTimestampValue(BigInt(this.clock.now()) * 1000n));
-            a.appendNull();
-            a.appendNull();
-            a.endRow();
-          }
+        const identifier = (g: WorkspaceGraph['graph'], n: number): { type: string; value: string } => ({
+          type: g.types[g.nodeType[n]!]!.name,
+          value: g.value(n),
         });
+        await insertReviews(
+          this.db,
+          reviews.map((r) => {
+            const g = this.workspace(r.workspaceId).graph;
+            return {
+              id: r.id,
+              workspaceId: r.workspaceId,
+              a: identifier(g, r.nodeA),
+              b: identifier(g, r.nodeB),
+              score: r.score,
+              fields: r.fields,
+            };
+          }),
+          this.clock.now(),
+        );
       } catch (err) {
         this.pendingReviews = [...reviews, ...this.pendingReviews];
         this.flushError = err;
@@ -375,19 +361,7 @@ export class IdentityResolver {
   }
 
   private async writeBlocked(ws: WorkspaceGraph): Promise<void> {
-    if (ws.blocked.size === 0) return;
-    await this.db.transaction(async (tx) => {
-      await tx.run('DELETE FROM identity_blocked WHERE workspace_id = ?', [ws.workspaceId]);
-      const a = await tx.appender('identity_blocked');
-      for (const b of ws.blocked.values()) {
-        a.appendVarchar(ws.workspaceId);
-        a.appendVarchar(b.type);
-        a.appendVarchar(b.value);
-        a.appendVarchar(b.rule);
-        a.appendBigInt(BigInt(b.hits));
-        a.endRow();
-      }
-    });
+    if (ws.blocked.size > 0) await writeBlocked(this.db, ws.workspaceId, ws.blocked.values());
   }
 
   /** Resolves when everything resolved so far is in the store. */
@@ -599,15 +573,8 @@ export class IdentityResolver {
     await this.settle();
     const g = this.workspaces.get(workspaceId)?.graph;
     if (!g) return;
-    await this.db.scan(
-      'SELECT seq::DOUBLE, node, coalesce(owner, node) FROM identity_event_anchors WHERE workspace_id = ?',
-      [workspaceId],
-      (c) => {
-        for (let i = 0; i < c[0]!.length; i++) {
-          const owner = c[2]![i] as number;
-          onRow(c[0]![i] as number, g.profileIds[g.profileOfNode(owner)]!, c[1]![i] as number);
-        }
-      },
+    await scanAnchors(this.db, workspaceId, (seq, node, owner) =>
+      onRow(seq, g.profileIds[g.profileOfNode(owner)]!, node),
     );
   }
 
@@ -623,24 +590,10 @@ export class IdentityResolver {
     const g = this.workspaces.get(workspaceId)?.graph;
     if (!g) return [];
     const ws = this.workspaces.get(workspaceId)!;
-    const rows = await this.db.query<{
-      id: string;
-      a_type: string;
-      a_value: string;
-      b_type: string;
-      b_value: string;
-      score: number;
-      fields: string;
-      status: string;
-      created_at: Date;
-    }>(
-      `SELECT id, a_type, a_value, b_type, b_value, score, fields, status, created_at FROM identity_review
-        WHERE workspace_id = ? AND status = ? ORDER BY score DESC, id LIMIT ?`,
-      [workspaceId, status, limit],
-    );
+    const rows = await listReviews(this.db, workspaceId, status, limit);
     return rows.map((r) => {
-      const na = this.nodeOf(ws, r.a_type, r.a_value);
-      const nb = this.nodeOf(ws, r.b_type, r.b_value);
+      const na = this.nodeOf(ws, r.a.type, r.a.value);
+      const nb = this.nodeOf(ws, r.b.type, r.b.value);
       const side = (n: number, type: string, value: string): ReviewItem['a'] => ({
         profileId: n >= 0 ? g.profileIds[g.profileOfNode(n)]! : null,
         identifier: { type, value },
@@ -650,9 +603,9 @@ export class IdentityResolver {
         score: r.score,
         fields: JSON.parse(r.fields) as ReviewItem['fields'],
         status: r.status,
-        createdAt: r.created_at.toISOString(),
-        a: side(na, r.a_type, r.a_value),
-        b: side(nb, r.b_type, r.b_value),
+        createdAt: r.createdAt.toISOString(),
+        a: side(na, r.a.type, r.a.value),
+        b: side(nb, r.b.type, r.b.value),
         sameProfileNow: na >= 0 && nb >= 0 && g.profileOfNode(na) === g.profileOfNode(nb),
       };
     });
@@ -671,22 +624,12 @@ export class IdentityResolver {
   > {
     await this.settle();
     const ws = this.workspaces.get(workspaceId);
-    const rows = await this.db.query<{
-      a_type: string;
-      a_value: string;
-      b_type: string;
-      b_value: string;
-      status: string;
-    }>(
-      'SELECT a_type, a_value, b_type, b_value, status FROM identity_review WHERE workspace_id = ? AND id = ?',
-      [workspaceId, id],
-    );
-    const found = rows[0];
+    const found = await getReview(this.db, workspaceId, id);
     if (!ws || !found) return { kind: 'not_found' };
     const row = {
       status: found.status,
-      node_a: this.nodeOf(ws, found.a_type, found.a_value),
-      node_b: this.nodeOf(ws, found.b_type, found.b_value),
+      node_a: this.nodeOf(ws, found.a.type, found.a.value),
+      node_b: this.nodeOf(ws, found.b.type, found.b.value),
     };
     if (row.node_a < 0 || row.node_b < 0) {
       return { kind: 'conflict', reason: 'an identifier of this pair no longer exists (rules changed)' };
@@ -701,12 +644,7 @@ export class IdentityResolver {
       ws.noteNewProfiles(before);
       if (e >= 0 && g.edgeState[e] === EDGE_REFUSED) refused = ws.reasonName(g.edgeReason[e]!) ?? 'refused';
     }
-    await this.db.run('UPDATE identity_review SET status = ?, decided_at = ?, decided_by = ? WHERE id = ?', [
-      status,
-      new Date(this.clock.now()),
-      actor,
-      id,
-    ]);
+    await decideReviewRow(this.db, id, status, this.clock.now(), actor);
     await this.settle();
     const g = ws.graph;
     return {
@@ -769,20 +707,19 @@ export class IdentityResolver {
     ];
     const id = generateId('split');
     await this.settle();
-    await this.db.run(
-      `INSERT INTO identity_splits (id, workspace_id, profile_id, new_profiles, sides, culprits, reason, actor, split_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
+    await insertSplit(
+      this.db,
+      workspaceId,
+      {
         id,
-        workspaceId,
-        live,
-        JSON.stringify(newProfiles),
-        JSON.stringify(sides),
-        JSON.stringify(links),
-        audit.reason ?? null,
-        audit.actor,
-        new Date(this.clock.now()),
-      ],
+        profileId: live,
+        newProfiles,
+        sides,
+        culprits: links,
+        reason: audit.reason ?? null,
+        actor: audit.actor,
+      },
+      this.clock.now(),
     );
     await this.settle();
     return { kind: 'ok', splitId: id, profileId: live, newProfiles, links, rules };
@@ -800,9 +737,7 @@ export class IdentityResolver {
     this.paused = [];
     try {
       const old = new Map(this.workspaces);
-      const splits = await this.db.query<{ workspace_id: string; sides: string }>(
-        'SELECT workspace_id, sides FROM identity_splits ORDER BY split_at',
-      );
+      const splits = await splitSides(this.db, null);
       const started = performance.now();
       const fresh = new Map<string, WorkspaceGraph>();
       // Profile ids are assigned after resolution (from the old graph), so temporary ids first.
@@ -841,10 +776,9 @@ export class IdentityResolver {
           );
         }
       }
-      for (const s of splits) {
-        const ws = fresh.get(s.workspace_id);
+      for (const { workspaceId, sides } of splits) {
+        const ws = fresh.get(workspaceId);
         if (!ws) continue;
-        const sides = JSON.parse(s.sides) as Array<{ type: string; value: string; side: number }>;
         ws.graph.restoreSplitAndResolve(
           sides
             .map((x) => ({
