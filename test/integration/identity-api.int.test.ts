@@ -300,6 +300,9 @@ describe('OneID over the HTTP API', () => {
       ]),
     );
     expect(s.blocked).toHaveLength(3);
+    // The hit counts are kept across a restart.
+    const again = await restart(t);
+    expect((await stats(again)).blocked).toEqual(expect.arrayContaining(s.blocked));
   });
 
   it('unmerge splits a wrong merge, names the culprit link, holds against new evidence and a restart', async () => {
