@@ -61,6 +61,9 @@ export class Journal {
   readonly nodes = new Set<number>();
   readonly edges = new Set<number>();
   readonly profiles = new Set<number>();
+  /** Nodes whose statistics (seen, events) changed, and edges whose claim span changed, only. */
+  readonly nodeStats = new Set<number>();
+  readonly edgeStats = new Set<number>();
   merges: MergeRecord[] = [];
   splits: SplitRecord[] = [];
   /**
@@ -73,6 +76,12 @@ export class Journal {
   }
   edge(e: number): void {
     if (this.recording) this.edges.add(e);
+  }
+  nodeStat(n: number): void {
+    if (this.recording) this.nodeStats.add(n);
+  }
+  edgeStat(e: number): void {
+    if (this.recording) this.edgeStats.add(e);
   }
   profile(p: number): void {
     if (this.recording) this.profiles.add(p);
@@ -87,6 +96,8 @@ export class Journal {
     this.nodes.clear();
     this.edges.clear();
     this.profiles.clear();
+    this.nodeStats.clear();
+    this.edgeStats.clear();
     this.merges = [];
     this.splits = [];
   }

@@ -368,7 +368,7 @@ export class GraphStore {
     }
     if (o.time > stats[st + 1]!) stats[st + 1] = o.time;
     stats[st + 2]!++;
-    this.journal.node(n);
+    this.journal.nodeStat(n);
   }
 
   /** Members of a raw component. */

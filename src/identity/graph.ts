@@ -335,7 +335,7 @@ export class IdentityGraph extends GraphStore {
       this.edgeClaimFirst[e] = Number.isNaN(first) ? o.time : Math.min(first, o.time);
       const last = this.edgeClaimLast[e]!;
       this.edgeClaimLast[e] = Number.isNaN(last) ? o.time : Math.max(last, o.time);
-      this.journal.edge(e);
+      this.journal.edgeStat(e);
     }
     return e;
   }

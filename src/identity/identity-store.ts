@@ -62,6 +62,22 @@ export interface MergeRow {
   detail: string | null;
 }
 
+/** An identifier's statistics alone (appended to identity_node_stats, folded later). */
+export interface NodeStatsRow {
+  node: number;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  events: number;
+  sourceId: string | null;
+}
+
+/** A link's span of dated claims alone (appended to identity_edge_stats, folded later). */
+export interface EdgeStatsRow {
+  edge: number;
+  claimFirst: number | null;
+  claimLast: number | null;
+}
+
 export interface FlushSet {
   workspaceId: string;
   /** Replace the workspace's whole graph (nodes, edges, profiles) with these rows. */
@@ -74,6 +90,9 @@ export interface FlushSet {
   storedProfiles: number;
   nodes: NodeRow[];
   edges: EdgeRow[];
+  /** Stored identifiers and links whose statistics alone changed. */
+  nodeStats: NodeStatsRow[];
+  edgeStats: EdgeStatsRow[];
   profiles: ProfileRow[];
   merges: MergeRow[];
   anchors: Array<{ seq: number; node: number; time: number }>;
@@ -109,7 +128,13 @@ export async function flushIdentity(db: Database, f: FlushSet): Promise<void> {
       await tx.run('DELETE FROM identity_event_anchors WHERE workspace_id = ?', [f.workspaceId]);
     }
     if (f.rewrite) {
-      for (const table of ['identity_nodes', 'identity_edges', 'identity_profiles']) {
+      for (const table of [
+        'identity_nodes',
+        'identity_edges',
+        'identity_profiles',
+        'identity_node_stats',
+        'identity_edge_stats',
+      ]) {
         await tx.run(`DELETE FROM ${table} WHERE workspace_id = ?`, [f.workspaceId]);
       }
     }
@@ -165,6 +190,30 @@ export async function flushIdentity(db: Database, f: FlushSet): Promise<void> {
       edges.appendVarchar(e.state);
       appendText(edges, e.reason);
       edges.endRow();
+    }
+    if (f.nodeStats.length > 0) {
+      const stats = await tx.appender('identity_node_stats');
+      for (const n of f.nodeStats) {
+        stats.appendVarchar(f.workspaceId);
+        stats.appendInteger(n.node);
+        appendTime(stats, n.firstSeen);
+        appendTime(stats, n.lastSeen);
+        stats.appendBigInt(BigInt(n.events));
+        appendText(stats, n.sourceId);
+        stats.endRow();
+      }
+    }
+    if (f.edgeStats.length > 0) {
+      const stats = await tx.appender('identity_edge_stats');
+      for (const e of f.edgeStats) {
+        stats.appendVarchar(f.workspaceId);
+        stats.appendInteger(e.edge);
+        if (e.claimFirst === null) stats.appendNull();
+        else stats.appendDouble(e.claimFirst);
+        if (e.claimLast === null) stats.appendNull();
+        else stats.appendDouble(e.claimLast);
+        stats.endRow();
+      }
     }
     const profiles = await tx.appender('identity_profiles');
     for (const p of f.profiles) {
@@ -341,7 +390,14 @@ export async function listMerges(
 
 /** Removes the whole graph of a workspace (before a rebuild writes it anew). */
 export async function clearIdentity(tx: Tx, workspaceId: string): Promise<void> {
-  for (const table of ['identity_nodes', 'identity_edges', 'identity_profiles', 'identity_event_anchors']) {
+  for (const table of [
+    'identity_nodes',
+    'identity_edges',
+    'identity_node_stats',
+    'identity_edge_stats',
+    'identity_profiles',
+    'identity_event_anchors',
+  ]) {
     await tx.run(`DELETE FROM ${table} WHERE workspace_id = ?`, [workspaceId]);
   }
 }
@@ -385,4 +441,36 @@ export async function scanAnchors(
         onRow(c[0]![i] as number, c[1]![i] as number, c[2]![i] as number);
     },
   );
+}
+
+/**
+ * Folds the appended statistics into the identifier and link rows, and empties them. Each column
+ * only grows one way (first seen and claim start down, the rest up), so the fold takes min and max.
+ */
+export async function foldStats(db: Database, workspaceId: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run(
+      `UPDATE identity_nodes AS n SET
+          first_seen = CASE WHEN n.first_seen IS NULL OR s.first_seen < n.first_seen THEN s.first_seen ELSE n.first_seen END,
+          source_id = CASE WHEN n.first_seen IS NULL OR s.first_seen < n.first_seen THEN s.source_id ELSE n.source_id END,
+          last_seen = CASE WHEN n.last_seen IS NULL OR s.last_seen > n.last_seen THEN s.last_seen ELSE n.last_seen END,
+          events = CASE WHEN s.events > n.events THEN s.events ELSE n.events END
+        FROM (SELECT node, min(first_seen) AS first_seen, arg_min(source_id, first_seen) AS source_id,
+                     max(last_seen) AS last_seen, max(events) AS events
+                FROM identity_node_stats WHERE workspace_id = ? GROUP BY node) AS s
+       WHERE n.workspace_id = ? AND n.node = s.node`,
+      [workspaceId, workspaceId],
+    );
+    await tx.run(
+      `UPDATE identity_edges AS e SET
+          claim_first = CASE WHEN e.claim_first IS NULL OR s.claim_first < e.claim_first THEN s.claim_first ELSE e.claim_first END,
+          claim_last = CASE WHEN e.claim_last IS NULL OR s.claim_last > e.claim_last THEN s.claim_last ELSE e.claim_last END
+        FROM (SELECT edge, min(claim_first) AS claim_first, max(claim_last) AS claim_last
+                FROM identity_edge_stats WHERE workspace_id = ? GROUP BY edge) AS s
+       WHERE e.workspace_id = ? AND e.edge = s.edge`,
+      [workspaceId, workspaceId],
+    );
+    await tx.run('DELETE FROM identity_node_stats WHERE workspace_id = ?', [workspaceId]);
+    await tx.run('DELETE FROM identity_edge_stats WHERE workspace_id = ?', [workspaceId]);
+  });
 }

@@ -7,6 +7,7 @@ import { EDGE_LINKED, EDGE_MANUAL, EDGE_REFUSED, REASON_SHARED, REASON_SPLIT } f
 import { FuzzyMatcher, type ReviewCandidate } from './fuzzy-matcher.js';
 import {
   anchorPage,
+  foldStats,
   scanAnchors,
   flushIdentity,
   listMerges,
@@ -76,6 +77,9 @@ export interface IdentityStats {
   blocked: BlockedHit[];
   resolvedSeq: number;
 }
+
+/** Appended statistics rows a workspace collects before they are folded into its rows. */
+const FOLD_STATS_EVERY = 500_000;
 
 const iso = (ms: number): string | null => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
 
@@ -159,6 +163,8 @@ export class IdentityResolver {
   }
 
   private async restore(workspaceId: string): Promise<WorkspaceGraph> {
+    // Statistics appended since the last fold go into the rows the graph is restored from.
+    await foldStats(this.db, workspaceId);
     const ws = this.workspace(workspaceId);
     const g = ws.graph;
     const merges: Array<[string, string]> = [];
@@ -351,6 +357,11 @@ export class IdentityResolver {
       try {
         await flushIdentity(this.db, f);
         await this.writeBlocked(ws);
+        ws.unfoldedStats = f.rewrite ? 0 : ws.unfoldedStats + f.nodeStats.length + f.edgeStats.length;
+        if (ws.unfoldedStats >= FOLD_STATS_EVERY) {
+          await foldStats(this.db, ws.workspaceId);
+          ws.unfoldedStats = 0;
+        }
         this.flushError = null;
       } catch (err) {
         ws.flushFailed(f);
@@ -850,6 +861,8 @@ function hasChanges(f: FlushSet): boolean {
     f.replaceAnchors ||
     f.nodes.length > 0 ||
     f.edges.length > 0 ||
+    f.nodeStats.length > 0 ||
+    f.edgeStats.length > 0 ||
     f.profiles.length > 0 ||
     f.merges.length > 0 ||
     f.anchors.length > 0 ||

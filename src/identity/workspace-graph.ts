@@ -15,7 +15,15 @@ import {
   type Claim,
   type MergeRecord,
 } from './graph.js';
-import type { EdgeRow, FlushSet, MergeRow, NodeRow, ProfileRow } from './identity-store.js';
+import type {
+  EdgeRow,
+  EdgeStatsRow,
+  FlushSet,
+  MergeRow,
+  NodeRow,
+  NodeStatsRow,
+  ProfileRow,
+} from './identity-store.js';
 import { normaliseClaim, type IdentityRules } from './rules.js';
 
 export const EDGE_KIND_NAMES = ['observed', 'fuzzy', 'manual'] as const;
@@ -104,6 +112,8 @@ export class WorkspaceGraph {
   private readonly owned = new Set<number>();
   pendingMerges: MergeRow[] = [];
   resolvedSeq = 0;
+  /** Statistics rows appended since they were last folded into the node and edge rows. */
+  unfoldedStats = 0;
   readonly blocked = new Map<string, BlockedHit>();
   readonly counters: IdentityCounters = {
     events: 0,
@@ -235,6 +245,13 @@ export class WorkspaceGraph {
       storedProfiles: all ? 0 : this.storedProfiles,
       nodes: nodeIds.map((n) => this.nodeRow(n)),
       edges: edgeIds.map((e) => this.edgeRow(e)),
+      // Stored rows whose statistics alone changed: appended, not rewritten.
+      nodeStats: all
+        ? []
+        : statsOnly(j.nodeStats, j.nodes, this.storedNodes).map((n) => this.nodeStatsRow(n)),
+      edgeStats: all
+        ? []
+        : statsOnly(j.edgeStats, j.edges, this.storedEdges).map((e) => this.edgeStatsRow(e)),
       profiles: profileIds.map((p) => this.profileRow(p)),
       merges,
       anchors: this.anchors,
@@ -267,8 +284,10 @@ export class WorkspaceGraph {
       this.owned.clear();
       for (let n = 0; n < g.nodeCount; n++) if (g.nodeShared[n]) candidates.add(n);
     } else {
-      for (const n of j.nodes) if (g.nodeShared[n] || this.owned.has(n)) candidates.add(n);
-      for (const e of j.edges) if (g.nodeShared[g.edgeTo(e)]) candidates.add(g.edgeTo(e));
+      for (const set of [j.nodes, j.nodeStats])
+        for (const n of set) if (g.nodeShared[n] || this.owned.has(n)) candidates.add(n);
+      for (const set of [j.edges, j.edgeStats])
+        for (const e of set) if (g.nodeShared[g.edgeTo(e)]) candidates.add(g.edgeTo(e));
     }
     const out: FlushSet['owners'] = [];
     for (const n of [...candidates].sort((a, b) => a - b)) {
@@ -326,6 +345,27 @@ export class WorkspaceGraph {
     };
   }
 
+  nodeStatsRow(n: number): NodeStatsRow {
+    const g = this.graph;
+    const source = g.firstSource(n);
+    return {
+      node: n,
+      firstSeen: Number.isFinite(g.firstSeen(n)) ? g.firstSeen(n) : null,
+      lastSeen: Number.isFinite(g.lastSeen(n)) ? g.lastSeen(n) : null,
+      events: g.eventCount(n),
+      sourceId: source >= 0 ? (this.sources[source] ?? null) : null,
+    };
+  }
+
+  edgeStatsRow(e: number): EdgeStatsRow {
+    const g = this.graph;
+    return {
+      edge: e,
+      claimFirst: Number.isNaN(g.edgeClaimFirst[e]) ? null : g.edgeClaimFirst[e]!,
+      claimLast: Number.isNaN(g.edgeClaimLast[e]) ? null : g.edgeClaimLast[e]!,
+    };
+  }
+
   edgeRow(e: number): EdgeRow {
     const g = this.graph;
     return {
@@ -368,6 +408,13 @@ export const edgeKindOf = (name: string): number => {
 };
 
 export { EDGE_FUZZY, EDGE_MANUAL };
+
+/** Members of `changed` not in `rewritten` and already stored (below `stored`), ascending. */
+function statsOnly(changed: ReadonlySet<number>, rewritten: ReadonlySet<number>, stored: number): number[] {
+  const out: number[] = [];
+  for (const x of changed) if (x < stored && !rewritten.has(x)) out.push(x);
+  return out.sort((a, b) => a - b);
+}
 
 function range(n: number): number[] {
   const out = new Array<number>(n);

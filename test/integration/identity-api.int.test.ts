@@ -497,6 +497,40 @@ describe('OneID over the HTTP API', () => {
     expect(await profileOf(t, 'anonymous_id', 'p-anon-2b')).toBe(ben);
     expect(await profileOf(t, 'anonymous_id', 'p-anon-3')).toBe(annNow);
     expect(await profileOf(t, 'user_id', 'p-1')).toBe(annNow);
+    expect((await t.api('GET', `/api/v1/profiles/${annNow}`)).body.identifiers).toEqual(
+      annProfile.identifiers,
+    );
+
+    // Events that only add sightings (no new link) are stored as appended statistics, folded in
+    // at the next start: counts and last-seen times come back as they were.
+    await send(t, writeKey, [
+      {
+        type: 'track',
+        anonymousId: 'p-anon-2b',
+        event: 'Product Viewed',
+        timestamp: '2030-01-01T00:00:00.000Z',
+      },
+      {
+        type: 'track',
+        anonymousId: 'p-anon-2b',
+        event: 'Product Viewed',
+        timestamp: '2030-01-02T00:00:00.000Z',
+      },
+      { type: 'identify', userId: 'p-2', anonymousId: 'p-anon-2b', timestamp: '2030-01-03T00:00:00.000Z' },
+    ]);
+    const benNow = (await t.api('GET', `/api/v1/profiles/${ben}`)).body.identifiers;
+    expect(benNow).toContainEqual(
+      expect.objectContaining({
+        type: 'anonymous_id',
+        value: 'p-anon-2b',
+        events: 4,
+        lastSeen: '2030-01-03T00:00:00.000Z',
+      }),
+    );
+    t = await restart(t);
+    expect((await t.api('GET', `/api/v1/profiles/${ben}`)).body.identifiers).toEqual(benNow);
+    t = await restart(t);
+    expect((await t.api('GET', `/api/v1/profiles/${ben}`)).body.identifiers).toEqual(benNow);
   });
 
   it('rebuild: a no-op under the same rules; under changed rules it re-partitions and old ids resolve', async () => {

@@ -197,6 +197,30 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'identity statistics as appended rows',
+    sql: [
+      // What every event changes of an identifier (last seen, event count) or of a link (the span
+      // of its dated claims) is appended here rather than rewriting the row; folded into
+      // identity_nodes / identity_edges at start and every so often. Each column only ever grows
+      // one way (min or max), so the fold needs no order.
+      `CREATE TABLE identity_node_stats (
+        workspace_id VARCHAR NOT NULL,
+        node INTEGER NOT NULL,
+        first_seen TIMESTAMP,
+        last_seen TIMESTAMP,
+        events BIGINT NOT NULL,
+        source_id VARCHAR
+      )`,
+      `CREATE TABLE identity_edge_stats (
+        workspace_id VARCHAR NOT NULL,
+        edge INTEGER NOT NULL,
+        claim_first DOUBLE,
+        claim_last DOUBLE
+      )`,
+    ],
+  },
 ];
 
 /** Brings the database to the newest schema; returns the versions applied now. */
