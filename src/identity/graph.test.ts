@@ -188,6 +188,28 @@ describe('IdentityGraph', () => {
     );
   });
 
+  it('keeps values of any script: finds, orders and describes them, one node per (type, value)', () => {
+    const g = newGraph();
+    const values = ['会员-张三', 'café', 'abc', 'ＡＢＣ', '😀-emoji', 'abc '];
+    for (const v of values) g.observe(obs(1, [[USER, v]]));
+    g.observe(obs(2, [[PHONE, 'abc']]));
+    expect(g.nodeCount).toBe(values.length + 1);
+    values.forEach((v) => expect(g.describe(g.find(USER, v))).toBe(`user_id:${v}`));
+    expect(g.find(PHONE, 'abc')).not.toBe(g.find(USER, 'abc'));
+    expect(g.find(USER, '会员-李四')).toBe(-1);
+    expect(g.find(ANON, 'abc')).toBe(-1);
+    // Two values of one type in one event: the anchor is the smaller one, as strings compare.
+    const both = newGraph();
+    const anchor = both.observe(
+      obs(1, [
+        [ANON, 'ｚ'],
+        [ANON, '😀'],
+        [ANON, 'é'],
+      ]),
+    );
+    expect(both.describe(anchor)).toBe(`anonymous_id:${['ｚ', '😀', 'é'].sort()[0]}`);
+  });
+
   it('matches the reference and does not depend on arrival order (property)', () => {
     fc.assert(
       fc.property(fc.array(observationArb, { minLength: 1, maxLength: 30 }), fc.integer(), (raw, seed) => {
