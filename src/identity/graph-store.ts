@@ -204,7 +204,11 @@ export class GraphStore {
 
   /** The node of an identifier, created (alone, without a profile yet) when new. */
   protected node(type: number, value: string): number {
-    const h = GraphStore.hash(type, value);
+    return this.nodeHashed(type, value, GraphStore.hash(type, value));
+  }
+
+  /** `node` with the hash already computed. */
+  protected nodeHashed(type: number, value: string, h: number): number {
     let slot = this.slotOf(type, value, h);
     const found = this.slots[2 * slot]!;
     if (found !== 0) return found - 1;
@@ -265,6 +269,11 @@ export class GraphStore {
   /** The identifier's value. */
   value(n: number): string {
     return this.values.get(n);
+  }
+
+  /** Reads what an event touches of a node (its statistics and adjacency head), for warming. */
+  protected warmNode(n: number): number {
+    return this.adj[2 * n]! ^ (this.nodeStats[n * STATS + 2]! | 0);
   }
 
   /** Restores a node's statistics (from the store). */

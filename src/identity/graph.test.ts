@@ -241,7 +241,16 @@ describe('IdentityGraph', () => {
         const cut = Math.abs(seed) % (shuffled.length + 1);
         const bulk = newGraph();
         bulk.beginBulk();
-        for (const o of shuffled.slice(0, cut)) bulk.observe(o);
+        // In batches (as a rebuild feeds it), with the anchors one-by-one observation gives.
+        const single = newGraph();
+        single.beginBulk();
+        const size = (Math.abs(seed) % 4) + 1;
+        for (let from = 0; from < cut; from += size) {
+          const batch = shuffled.slice(from, Math.min(cut, from + size));
+          const anchors = new Int32Array(batch.length);
+          bulk.observeBatch(batch, anchors);
+          expect([...anchors]).toEqual(batch.map((o) => single.observe(o)));
+        }
         bulk.finishBulk();
         expect(bulk.partition()).toEqual(referencePartition(shuffled.slice(0, cut)));
         for (const o of shuffled.slice(cut)) bulk.observe(o);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { scanEventsAfter, type LoadedEvent } from '../collect/index.js';
+import { scanEventsAfter, type LoadedEvent, type StoredEventIdentity } from '../collect/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/duckdb.js';
 import { generateId } from '../platform/ids.js';
@@ -77,6 +77,9 @@ export interface IdentityStats {
   blocked: BlockedHit[];
   resolvedSeq: number;
 }
+
+/** Events a rebuild hands the graph at a time. */
+const REBUILD_BATCH = 4096;
 
 /** Appended statistics rows a workspace collects before they are folded into its rows. */
 const FOLD_STATS_EVERY = 500_000;
@@ -770,7 +773,19 @@ export class IdentityResolver {
         }
         return ws;
       };
-      await scanEventsAfter(this.db, 0, (row) => make(row.workspaceId).observe(row));
+      // Events reach the graph in batches (per workspace, in sequence order), as bulk resolution wants.
+      const pending = new Map<string, StoredEventIdentity[]>();
+      const drain = (workspaceId: string, rows: StoredEventIdentity[]): void => {
+        make(workspaceId).observeBatch(rows);
+        pending.set(workspaceId, []);
+      };
+      await scanEventsAfter(this.db, 0, (row) => {
+        const rows = pending.get(row.workspaceId) ?? [];
+        rows.push(row);
+        pending.set(row.workspaceId, rows);
+        if (rows.length >= REBUILD_BATCH) drain(row.workspaceId, rows);
+      });
+      for (const [workspaceId, rows] of pending) if (rows.length > 0) drain(workspaceId, rows);
       for (const ws of fresh.values()) ws.graph.finishBulk();
       const freshMatchers = new Map<string, FuzzyMatcher>();
       for (const ws of fresh.values())

@@ -14,6 +14,7 @@ import {
   REASON_SPLIT,
   type Claim,
   type MergeRecord,
+  type Observation,
 } from './graph.js';
 import type {
   EdgeRow,
@@ -183,6 +184,28 @@ export class WorkspaceGraph {
 
   /** Resolves one event; returns its anchor node or -1. */
   observe(e: IdentityInput): number {
+    const o = this.observation(e);
+    const before = this.graph.profileIds.length;
+    const anchor = this.graph.observe(o);
+    this.noteNewProfiles(before);
+    return this.observed(e, anchor);
+  }
+
+  /**
+   * A rebuild's events, many at a time, while the graph resolves in bulk (see
+   * `IdentityGraph.observeBatch`); the same as observing them one by one.
+   */
+  observeBatch(events: readonly IdentityInput[]): void {
+    const batch = events.map((e) => this.observation(e));
+    if (this.batchAnchors.length < batch.length) this.batchAnchors = new Int32Array(batch.length * 2);
+    this.graph.observeBatch(batch, this.batchAnchors);
+    events.forEach((e, i) => this.observed(e, this.batchAnchors[i]!));
+  }
+
+  private batchAnchors = new Int32Array(0);
+
+  /** The graph's view of an event: its normalised claims, time and source. */
+  private observation(e: IdentityInput): Observation {
     this.counters.events++;
     const raw =
       e.identifiers ??
@@ -194,17 +217,18 @@ export class WorkspaceGraph {
         traits: e.traits,
         context: e.context,
       });
-    const claims = this.claims(raw);
-    const before = this.graph.profileIds.length;
-    const anchor = this.graph.observe({
+    return {
       time: e.timestamp,
       tie: e.fpHi,
       seq: e.seq,
       source: this.source(e.sourceId),
       dated: e.dated,
-      claims,
-    });
-    this.noteNewProfiles(before);
+      claims: this.claims(raw),
+    };
+  }
+
+  /** After the graph took an event: its anchor, position, and traits for fuzzy matching. */
+  private observed(e: IdentityInput, anchor: number): number {
     if (e.seq > this.resolvedSeq) this.resolvedSeq = e.seq;
     if (anchor < 0) {
       this.counters.unattributed++;
