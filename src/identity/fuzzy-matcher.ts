@@ -1,6 +1,7 @@
 import { EDGE_FUZZY, EDGE_LINKED } from './graph.js';
 import {
   blockingKeys,
+  matchFeatures,
   prepareFeatures,
   scoreMatch,
   type FieldEvidence,
@@ -113,14 +114,7 @@ export class FuzzyMatcher {
 
   private addSample(s: TraitSample): void {
     const t = s.traits;
-    const f = this.features.get(s.node) ?? {
-      names: [],
-      phones: [],
-      maskedPhones: [],
-      emails: [],
-      addresses: [],
-      cities: [],
-    };
+    const f = this.features.get(s.node) ?? matchFeatures();
     const push = (list: string[], v: unknown): void => {
       const x = text(v);
       if (x !== null && !list.includes(x) && list.length < 8) list.push(x);

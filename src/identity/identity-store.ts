@@ -138,26 +138,37 @@ export async function flushIdentity(db: Database, f: FlushSet): Promise<void> {
         await tx.run(`DELETE FROM ${table} WHERE workspace_id = ?`, [f.workspaceId]);
       }
     }
+    // Rows already stored that changed: deleted here, appended again below.
+    const stored = (ids: number[], below: number): number[] => ids.filter((id) => id < below);
     await replaceRows(
       tx,
       'identity_nodes',
       'node',
       f.workspaceId,
-      f.nodes.filter((n) => n.node < f.storedNodes).map((n) => n.node),
+      stored(
+        f.nodes.map((n) => n.node),
+        f.storedNodes,
+      ),
     );
     await replaceRows(
       tx,
       'identity_edges',
       'edge',
       f.workspaceId,
-      f.edges.filter((e) => e.edge < f.storedEdges).map((e) => e.edge),
+      stored(
+        f.edges.map((e) => e.edge),
+        f.storedEdges,
+      ),
     );
     await replaceRows(
       tx,
       'identity_profiles',
       'ordinal',
       f.workspaceId,
-      f.profiles.filter((p) => p.ordinal < f.storedProfiles).map((p) => p.ordinal),
+      stored(
+        f.profiles.map((p) => p.ordinal),
+        f.storedProfiles,
+      ),
     );
     const nodes = await tx.appender('identity_nodes');
     for (const n of f.nodes) {

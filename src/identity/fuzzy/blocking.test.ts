@@ -15,17 +15,15 @@ import {
   toFullwidth,
 } from '../../demo/variants.js';
 import { blockingKeys } from './blocking.js';
-import { DEFAULT_THRESHOLDS, prepareFeatures, scoreMatch, type MatchFeatures } from './score.js';
+import {
+  DEFAULT_THRESHOLDS,
+  matchFeatures,
+  prepareFeatures,
+  scoreMatch,
+  type MatchFeatures,
+} from './score.js';
 
-const features = (f: Partial<MatchFeatures>): MatchFeatures => ({
-  names: [],
-  phones: [],
-  maskedPhones: [],
-  emails: [],
-  addresses: [],
-  cities: [],
-  ...f,
-});
+const features = matchFeatures;
 
 const shareKey = (a: MatchFeatures, b: MatchFeatures): boolean => {
   const ka = new Set(blockingKeys(a));

@@ -39,6 +39,7 @@ export { compareEmails, normaliseEmail, type EmailComparison, type EmailMatchKin
 export {
   DEFAULT_THRESHOLDS,
   DEFAULT_WEIGHTS,
+  matchFeatures,
   prepareFeatures,
   scoreMatch,
   type FieldEvidence,

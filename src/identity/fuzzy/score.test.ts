@@ -22,6 +22,7 @@ import {
 } from '../../demo/variants.js';
 import {
   DEFAULT_THRESHOLDS,
+  matchFeatures,
   prepareFeatures,
   scoreMatch,
   type FieldOutcome,
@@ -31,15 +32,7 @@ import {
 
 const { autoMerge, review } = DEFAULT_THRESHOLDS;
 
-const features = (f: Partial<MatchFeatures>): MatchFeatures => ({
-  names: [],
-  phones: [],
-  maskedPhones: [],
-  emails: [],
-  addresses: [],
-  cities: [],
-  ...f,
-});
+const features = matchFeatures;
 
 const ADDRESS = '广东省 深圳市 罗湖区 科技园南路327号招商府30幢4单元1201室(518043)';
 const OTHER_ADDRESS = '浙江省 杭州市 西湖区 文三路88号绿城花园2幢1单元301室(310012)';

@@ -24,6 +24,11 @@ export interface MatchFeatures {
   cities: string[];
 }
 
+/** Features with nothing known, or only what `known` gives. */
+export function matchFeatures(known: Partial<MatchFeatures> = {}): MatchFeatures {
+  return { names: [], phones: [], maskedPhones: [], emails: [], addresses: [], cities: [], ...known };
+}
+
 /** `MatchFeatures` parsed and normalised once, for scoring against many candidates. */
 export interface PreparedFeatures {
   readonly prepared: true;
