@@ -41,6 +41,8 @@ export class Database {
     const instance = await DuckDBInstance.create(path);
     const writer = await instance.connect();
     const reader = await instance.connect();
+    // Text without an offset is UTC everywhere (conditions cast ISO texts to TIMESTAMPTZ).
+    for (const conn of [writer, reader]) await conn.run("SET TimeZone = 'UTC'");
     return new Database(instance, writer, reader, path);
   }
 

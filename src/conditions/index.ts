@@ -1,0 +1,29 @@
+/**
+ * The condition language (DESIGN.md): one JSON AST for tags, segments and journey splits,
+ * compiled to SQL for batch evaluation and evaluated in memory for one person. Its own module so
+ * that tags (which come before segments in the pipeline) and segments share it.
+ */
+export {
+  all,
+  any,
+  not,
+  durationMs,
+  parseCondition,
+  references,
+  type ConditionIssue,
+  type ConditionJson,
+  type ConditionNode,
+  type EventNode,
+  type ParseResult,
+  type PropertyFilter,
+  type TimeWindow,
+} from './ast.js';
+export {
+  ConditionCompiler,
+  compileComparison,
+  compileNumber,
+  dialect,
+  type CompileScope,
+} from './compile-sql.js';
+export { evaluate, inWindow, matchesStep, measureEvents, type FactEvent, type Subject } from './evaluate.js';
+export { asNumber, compareValue, isoToMs, propertyAt, type CompareContext } from './values.js';
