@@ -1,4 +1,5 @@
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
+import { sql, type Sql } from '../platform/db/sql.js';
 import type { Database, SqlValue, Tx } from '../platform/db/duckdb.js';
 import type { PreparedEvent, RejectedInput } from './message.js';
 import type { FingerprintSet } from './fingerprint-set.js';
@@ -283,4 +284,15 @@ export async function scanEventKeys(
       }
     },
   );
+}
+
+/**
+ * Stored events of a workspace in a seq range, as later stages read them in SQL: page and screen
+ * calls are named `Page Viewed` / `Screen Viewed` (the Segment spec's names), other non-track
+ * calls have no event name.
+ */
+export function eventsRelation(workspaceId: string, afterSeq: number, upToSeq: number): Sql {
+  return sql`(SELECT seq, source_id, timestamp AS ts, properties, traits,
+      CASE type WHEN 'track' THEN event WHEN 'page' THEN 'Page Viewed' WHEN 'screen' THEN 'Screen Viewed' END AS event
+    FROM events WHERE workspace_id = ${workspaceId} AND seq > ${afterSeq} AND seq <= ${upToSeq})`;
 }

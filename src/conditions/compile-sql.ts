@@ -40,6 +40,10 @@ export interface CompileScope {
   tag(key: string): Sql;
   /** Membership of the current profile row in a segment, as a boolean. */
   segment?(id: string): Sql;
+  /** How the row refers to a collected aggregate (default `agg.<name>`). */
+  aggregateRef?(name: string): Sql;
+  /** How the row tests a sequence's relation (default `<name>.pid IS NOT NULL`). */
+  sequenceRef?(name: string): Sql;
 }
 
 /** What the compiled expressions refer to: columns `agg.<name>` and relations `<name>` (pid). */
@@ -79,6 +83,10 @@ function jsonPath(path: string): string {
 const NUMERIC_SQL = NUMERIC_TEXT.source.replace(/^\^/, '').replace(/\$$/, '');
 
 /** A JSON value as a number: JSON numbers, and strings that are plain decimals. */
+export function jsonNumber(a: Sql): Sql {
+  return asNumber(a);
+}
+
 function asNumber(a: Sql): Sql {
   const t = dialect.jsonType(a);
   const text = dialect.jsonText(a);
@@ -221,8 +229,10 @@ export class ConditionCompiler implements CompiledNeeds {
         return compileComparison(this.scope.tag(c.key), c, this.scope.now, this.scope.offsetMs);
       case 'event':
         return this.event(c);
-      case 'sequence':
-        return sql`(${raw(this.sequence(c))}.pid IS NOT NULL)`;
+      case 'sequence': {
+        const name = this.sequence(c);
+        return this.scope.sequenceRef?.(name) ?? raw(`(${name}.pid IS NOT NULL)`);
+      }
       case 'segment':
         if (!this.scope.segment) throw new Error(`segment conditions cannot be used here (segment ${c.id})`);
         return this.scope.segment(c.id);
@@ -233,12 +243,16 @@ export class ConditionCompiler implements CompiledNeeds {
 
   /** A row filter over the facts: the event names, the window, the property filters. */
   matchEvent(step: { events: readonly string[]; where: readonly PropertyFilter[] }, w?: TimeWindow): Sql {
-    const parts: Sql[] = [
-      sql`f.event IN (${join(
-        step.events.map((e) => sql`${e}`),
-        ', ',
-      )})`,
-    ];
+    // No event names: every fact (computed traits over all events).
+    const parts: Sql[] =
+      step.events.length === 0
+        ? [raw('true')]
+        : [
+            sql`f.event IN (${join(
+              step.events.map((e) => sql`${e}`),
+              ', ',
+            )})`,
+          ];
     if (w) parts.push(...this.window(w));
     for (const f of step.where) {
       parts.push(
@@ -278,7 +292,7 @@ export class ConditionCompiler implements CompiledNeeds {
       this.byKey.set(key, name);
       this.aggregates.push({ name, expr });
     }
-    return raw(`agg.${name}`);
+    return this.scope.aggregateRef?.(name) ?? raw(`agg.${name}`);
   }
 
   private event(c: EventNode): Sql {

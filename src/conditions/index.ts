@@ -15,6 +15,7 @@ export {
   type ConditionNode,
   type EventNode,
   type ParseResult,
+  type Comparison,
   type PropertyFilter,
   type TimeWindow,
 } from './ast.js';
@@ -23,6 +24,7 @@ export {
   compileComparison,
   compileNumber,
   dialect,
+  jsonNumber,
   type CompileScope,
 } from './compile-sql.js';
 export { evaluate, inWindow, matchesStep, measureEvents, type FactEvent, type Subject } from './evaluate.js';

@@ -280,9 +280,10 @@ export async function flushIdentity(db: Database, f: FlushSet): Promise<void> {
       }
     }
     await tx.run(
-      `INSERT INTO identity_state (workspace_id, resolved_seq, rules) VALUES (?, ?, ?)
-       ON CONFLICT (workspace_id) DO UPDATE SET resolved_seq = excluded.resolved_seq, rules = excluded.rules`,
-      [f.workspaceId, f.resolvedSeq, f.rules],
+      `INSERT INTO identity_state (workspace_id, resolved_seq, rules, anchors_epoch) VALUES (?, ?, ?, 0)
+       ON CONFLICT (workspace_id) DO UPDATE SET resolved_seq = excluded.resolved_seq, rules = excluded.rules,
+         anchors_epoch = identity_state.anchors_epoch + ?`,
+      [f.workspaceId, f.resolvedSeq, f.rules, f.replaceAnchors ? 1 : 0],
     );
   });
 }

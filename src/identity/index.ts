@@ -18,3 +18,11 @@ export {
   type IdentityRules,
 } from './rules.js';
 export type { MergeRow } from './identity-store.js';
+export {
+  eventAnchors,
+  identityPosition,
+  liveProfiles,
+  nodeProfiles,
+  sharedEventAnchors,
+  type IdentityPosition,
+} from './relations.js';

@@ -20,6 +20,11 @@ export interface Tx {
   appender(table: string): Promise<DuckDBAppender>;
 }
 
+export interface SideConnection extends Tx {
+  transaction<T>(body: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
 /**
  * The embedded store: one DuckDB file, one writer connection (serialised: DuckDB has one
  * writer and we keep commits ordered) and one reader connection for queries (MVCC snapshots).
@@ -130,6 +135,37 @@ export class Database {
     const next = this.writeChain.then(fn, fn);
     this.writeChain = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * A connection of its own for a long job (a tag refresh) that must not hold up the writer:
+   * DuckDB runs its transactions beside the writer's (they touch different tables).
+   */
+  async side(): Promise<SideConnection> {
+    const conn = await this.instance.connect();
+    await conn.run("SET TimeZone = 'UTC'");
+    const tx: Tx = {
+      run: async (sql, params = []) => {
+        await conn.run(sql, toDuckValues(params));
+      },
+      query: (sql, params = []) => readRows(conn, sql, params),
+      appender: (table) => conn.createAppender(table),
+    };
+    return {
+      ...tx,
+      transaction: async <T>(body: (t: Tx) => Promise<T>): Promise<T> => {
+        await conn.run('BEGIN TRANSACTION');
+        try {
+          const result = await body(tx);
+          await conn.run('COMMIT');
+          return result;
+        } catch (err) {
+          await conn.run('ROLLBACK');
+          throw err;
+        }
+      },
+      close: () => conn.closeSync(),
+    };
   }
 
   /** Writes everything out and releases the file lock. */

@@ -221,6 +221,96 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'traits and tags',
+    sql: [
+      // Bumped whenever every event anchor is rewritten (a rebuild): copies keyed by anchor go stale.
+      `ALTER TABLE identity_state ADD COLUMN anchors_epoch BIGINT DEFAULT 0`,
+      // What tags and traits compute over: one row per resolved event, with its anchor (and the
+      // owner of a shared anchor at the event's time), page and screen calls named as events.
+      `CREATE TABLE profile_facts (
+        workspace_id VARCHAR NOT NULL,
+        seq BIGINT NOT NULL,
+        node INTEGER NOT NULL,
+        owner INTEGER,
+        event VARCHAR,
+        ts TIMESTAMP NOT NULL,
+        source_id VARCHAR,
+        properties VARCHAR,
+        traits VARCHAR
+      )`,
+      `CREATE TABLE profile_facts_state (
+        workspace_id VARCHAR PRIMARY KEY,
+        synced_seq BIGINT NOT NULL,
+        anchors_epoch BIGINT NOT NULL
+      )`,
+      `CREATE TABLE trait_definitions (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        definition VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR,
+        PRIMARY KEY (workspace_id, key, version)
+      )`,
+      `CREATE TABLE tag_definitions (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        definition VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR,
+        PRIMARY KEY (workspace_id, key, version)
+      )`,
+      // Current values: JSON text. A profile without a value for a key has no row.
+      `CREATE TABLE trait_values (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        value VARCHAR NOT NULL
+      )`,
+      `CREATE TABLE tag_values (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        value VARCHAR NOT NULL
+      )`,
+      // Manual and imported tags: the values people assigned.
+      `CREATE TABLE tag_assignments (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        assigned_at TIMESTAMP NOT NULL,
+        assigned_by VARCHAR
+      )`,
+      // The last refresh of each tag and trait: when, which version, how long, how many profiles.
+      `CREATE TABLE tag_refreshes (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        refreshed_at TIMESTAMP NOT NULL,
+        mode VARCHAR NOT NULL,
+        synced_seq BIGINT NOT NULL,
+        profiles BIGINT NOT NULL,
+        valued BIGINT NOT NULL,
+        millis DOUBLE NOT NULL,
+        PRIMARY KEY (workspace_id, key, kind)
+      )`,
+      // One row per tag, day and value (categorical) or per tag and day (numeric: stats in value).
+      `CREATE TABLE tag_snapshots (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        day DATE NOT NULL,
+        value VARCHAR NOT NULL,
+        profiles BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** Brings the database to the newest schema; returns the versions applied now. */

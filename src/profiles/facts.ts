@@ -1,0 +1,98 @@
+import { eventsRelation } from '../collect/index.js';
+import { eventAnchors, identityPosition, nodeProfiles, sharedEventAnchors } from '../identity/index.js';
+import type { Database, SideConnection } from '../platform/db/duckdb.js';
+import { sql, type Sql } from '../platform/db/sql.js';
+
+/**
+ * Profile facts: every resolved event once, with its anchor identifier, in the narrow shape traits,
+ * tags and segments compute over. Kept in step with the store incrementally (events past the
+ * last synced seq are appended; owners of shared identifiers re-read), rebuilt when the identity
+ * graph rewrote every anchor. A fact belongs to the live profile of its anchor (or of the
+ * anchor's owner at the event's time), so merges and unmerges move facts without rewriting them.
+ */
+
+export interface FactsSync {
+  appended: number;
+  rebuilt: boolean;
+  syncedSeq: number;
+}
+
+export async function syncFacts(db: Database | SideConnection, workspaceId: string): Promise<FactsSync> {
+  const position = await identityPosition(db, workspaceId);
+  return db.transaction(async (tx) => {
+    const state = (
+      await tx.query<{ synced_seq: number; anchors_epoch: number }>(
+        'SELECT synced_seq, anchors_epoch FROM profile_facts_state WHERE workspace_id = ?',
+        [workspaceId],
+      )
+    )[0];
+    const rebuilt = state !== undefined && state.anchors_epoch !== position.anchorsEpoch;
+    let from = state?.synced_seq ?? 0;
+    if (rebuilt) {
+      await tx.run('DELETE FROM profile_facts WHERE workspace_id = ?', [workspaceId]);
+      from = 0;
+    }
+    const to = position.resolvedSeq;
+    let appended = 0;
+    if (to > from) {
+      const insert = sql`INSERT INTO profile_facts
+        SELECT ${workspaceId}, e.seq, a.node, a.owner, e.event, e.ts, e.source_id, e.properties, e.traits
+        FROM ${eventsRelation(workspaceId, from, to)} e JOIN ${eventAnchors(workspaceId)} a ON a.seq = e.seq
+        WHERE a.seq > ${from} AND a.seq <= ${to}`;
+      await tx.run(insert.text, insert.params);
+      const counted = await tx.query<{ n: number }>(
+        'SELECT count(*) AS n FROM profile_facts WHERE workspace_id = ? AND seq > ? AND seq <= ?',
+        [workspaceId, from, to],
+      );
+      appended = counted[0]?.n ?? 0;
+    }
+    if (!rebuilt && from > 0) {
+      // Owners of shared identifiers change as later events show who held them when.
+      const owners = sql`UPDATE profile_facts AS f SET owner = s.owner FROM ${sharedEventAnchors(workspaceId)} s
+        WHERE f.workspace_id = ${workspaceId} AND f.seq = s.seq AND f.owner IS DISTINCT FROM s.owner`;
+      await tx.run(owners.text, owners.params);
+    }
+    await tx.run(
+      `INSERT INTO profile_facts_state VALUES (?, ?, ?)
+       ON CONFLICT (workspace_id) DO UPDATE SET synced_seq = excluded.synced_seq, anchors_epoch = excluded.anchors_epoch`,
+      [workspaceId, Math.max(to, from), position.anchorsEpoch],
+    );
+    return { appended, rebuilt, syncedSeq: Math.max(to, from) };
+  });
+}
+
+/**
+ * The facts of the workspace with their live profile (`pid`, the profile's ordinal): `pid`, `seq`,
+ * `event`, `ts`, `source_id`, `properties`, `traits`. `pids` restricts it to some profiles.
+ */
+export function factsRelation(workspaceId: string, pids?: Sql): Sql {
+  const only = pids ? sql` AND np.pid IN (SELECT pid FROM ${pids})` : sql``;
+  return sql`(SELECT np.pid, f.seq, f.event, f.ts, f.source_id, f.properties, f.traits
+    FROM profile_facts f JOIN ${nodeProfiles(workspaceId)} np ON np.node = coalesce(f.owner, f.node)
+    WHERE f.workspace_id = ${workspaceId}${only})`;
+}
+
+/** The facts of one profile's identifier nodes, newest first (the 360° view reads these). */
+export async function profileFacts(
+  db: Database,
+  workspaceId: string,
+  nodes: readonly number[],
+  limit: number,
+): Promise<
+  Array<{
+    seq: number;
+    event: string | null;
+    ts: string;
+    source_id: string | null;
+    properties: string | null;
+    traits: string | null;
+  }>
+> {
+  if (nodes.length === 0) return [];
+  return db.query(
+    `SELECT seq::DOUBLE AS seq, event, strftime(ts, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS ts, source_id, properties, traits
+       FROM profile_facts WHERE workspace_id = ? AND coalesce(owner, node) IN (${nodes.map(() => '?').join(', ')})
+      ORDER BY ts DESC, seq DESC LIMIT ?`,
+    [workspaceId, ...nodes, limit],
+  );
+}

@@ -1,0 +1,804 @@
+import type { ConditionIssue } from '../conditions/index.js';
+import { liveProfiles } from '../identity/index.js';
+import { factsRelation, syncFacts, type FactsSync, type TraitPolicy } from '../profiles/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/duckdb.js';
+import { raw, sql, type Sql } from '../platform/db/sql.js';
+import {
+  checkTag,
+  checkTrait,
+  SCHEDULES,
+  tagValueKind,
+  type Checked,
+  type CheckedTag,
+  type Status,
+  type TagDefinition,
+  type TraitDefinition,
+} from './definitions.js';
+import { planRefresh, tagDependencies, traitDependencies } from './plan.js';
+import {
+  assignedProfiles,
+  assignmentsRelation,
+  definitionVersions,
+  distribution,
+  insertAssignments,
+  insertDefinition,
+  latestDefinitions,
+  moveAssignments,
+  numericSummary,
+  refreshRecords,
+  setDefinitionStatus,
+  snapshots,
+  valuesOfProfile,
+  workTable,
+  writeRefreshRecords,
+  writeSnapshots,
+  writeValues,
+  type DefinitionTable,
+  type RefreshRow,
+  type StoredDefinition,
+} from './tag-store.js';
+import { BUILTIN_TAGS, BUILTIN_TRAITS } from './templates.js';
+
+/**
+ * Tags and computed traits of every workspace: definitions (versioned), refreshes (on demand and
+ * on each definition's schedule), previews on a sample, coverage, distributions and their daily
+ * history. A refresh runs on a connection of its own, so ingestion goes on meanwhile.
+ */
+
+export interface TagEngineOptions {
+  clock: Clock;
+  /** The workspace's offset from UTC at a time (local hours, days and birthdays). */
+  offsetMs(at: number): number;
+  policies: Readonly<Record<string, TraitPolicy>>;
+  /** Source id and name of a workspace's sources (for `$source` and source priorities). */
+  sources(workspaceId: string): ReadonlyArray<{ id: string; name: string }>;
+  /** Waits until every accepted event is stored and resolved. */
+  settle(): Promise<void>;
+  /** The live profile id an old (merged) profile id resolves to, or null. */
+  resolveProfile(workspaceId: string, profileId: string): string | null;
+  purchaseEvent?: string;
+  refundEvent?: string;
+  onError?(err: unknown): void;
+}
+
+export interface DefinitionInfo<T> {
+  key: string;
+  version: number;
+  status: Status;
+  createdAt: string;
+  createdBy: string | null;
+  definition: T;
+}
+
+export type DefinitionResult<T> =
+  | { ok: true; value: DefinitionInfo<T> }
+  | {
+      ok: false;
+      code: 'validation_failed' | 'conflict' | 'not_found';
+      message: string;
+      issues: ConditionIssue[];
+    };
+
+export interface RefreshReport {
+  workspaceId: string;
+  mode: 'full';
+  tags: string[];
+  traits: string[];
+  profiles: number;
+  facts: FactsSync;
+  tagValues: number;
+  traitValues: number;
+  millis: number;
+  phases: Record<string, number>;
+}
+
+export interface PreviewResult {
+  sampled: number;
+  valued: number;
+  coverage: number;
+  values: Array<{ value: unknown; profiles: number }>;
+  sample: Array<{ profileId: string; value: unknown }>;
+}
+
+interface Loaded {
+  tags: Map<string, DefinitionInfo<TagDefinition> & { checked: CheckedTag }>;
+  traits: Map<string, DefinitionInfo<TraitDefinition>>;
+}
+
+const parseStored = <T>(row: StoredDefinition): DefinitionInfo<T> => ({
+  key: row.key,
+  version: row.version,
+  status: row.status as Status,
+  createdAt: row.created_at,
+  createdBy: row.created_by,
+  definition: JSON.parse(row.definition) as T,
+});
+
+export class TagEngine {
+  private readonly loaded = new Map<string, Loaded>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly options: TagEngineOptions,
+  ) {}
+
+  /** Loads the definitions of the workspaces, installing the built-in ones where missing. */
+  static async open(
+    db: Database,
+    workspaces: readonly string[],
+    options: TagEngineOptions,
+  ): Promise<TagEngine> {
+    const engine = new TagEngine(db, options);
+    for (const ws of workspaces) await engine.install(ws);
+    return engine;
+  }
+
+  private async install(workspaceId: string): Promise<void> {
+    await this.load(workspaceId);
+    const l = this.loaded.get(workspaceId)!;
+    const at = new Date(this.options.clock.now());
+    for (const input of BUILTIN_TRAITS) {
+      if (l.traits.has(input.key)) continue;
+      const checked = checkTrait(input);
+      if (!checked.ok) throw new Error(`built-in trait ${input.key}: ${JSON.stringify(checked.issues)}`);
+      await this.insert('trait_definitions', workspaceId, checked.value.key, 1, checked.value, at, 'tessera');
+    }
+    for (const input of BUILTIN_TAGS) {
+      if (l.tags.has(input.key)) continue;
+      const checked = checkTag(input);
+      if (!checked.ok) throw new Error(`built-in tag ${input.key}: ${JSON.stringify(checked.issues)}`);
+      await this.insert(
+        'tag_definitions',
+        workspaceId,
+        input.key,
+        1,
+        checked.value.definition,
+        at,
+        'tessera',
+      );
+    }
+    await this.load(workspaceId);
+  }
+
+  private async insert(
+    table: DefinitionTable,
+    workspaceId: string,
+    key: string,
+    version: number,
+    definition: TagDefinition | TraitDefinition,
+    at: Date,
+    by: string | null,
+  ): Promise<void> {
+    await insertDefinition(this.db, table, {
+      workspaceId,
+      key,
+      version,
+      definition: JSON.stringify(definition),
+      status: definition.status,
+      at,
+      by,
+    });
+  }
+
+  private async load(workspaceId: string): Promise<Loaded> {
+    const tags = new Map<string, DefinitionInfo<TagDefinition> & { checked: CheckedTag }>();
+    for (const row of await latestDefinitions(this.db, 'tag_definitions', workspaceId)) {
+      const info = parseStored<TagDefinition>(row);
+      const checked = checkTag(info.definition);
+      if (!checked.ok)
+        throw new Error(
+          `stored tag ${row.key} v${row.version} no longer checks: ${JSON.stringify(checked.issues)}`,
+        );
+      tags.set(row.key, { ...info, definition: checked.value.definition, checked: checked.value });
+    }
+    const traits = new Map<string, DefinitionInfo<TraitDefinition>>();
+    for (const row of await latestDefinitions(this.db, 'trait_definitions', workspaceId)) {
+      traits.set(row.key, parseStored<TraitDefinition>(row));
+    }
+    const l = { tags, traits };
+    this.loaded.set(workspaceId, l);
+    return l;
+  }
+
+  private defs(workspaceId: string): Loaded {
+    const l = this.loaded.get(workspaceId);
+    if (!l) throw new Error(`workspace ${workspaceId} has no tag definitions loaded`);
+    return l;
+  }
+
+  // ------------------------------------------------------------------------------ definitions
+
+  listTags(workspaceId: string): Array<DefinitionInfo<TagDefinition>> {
+    return [...this.defs(workspaceId).tags.values()].map(({ checked: _checked, ...info }) => info);
+  }
+
+  tag(workspaceId: string, key: string): DefinitionInfo<TagDefinition> | null {
+    const t = this.defs(workspaceId).tags.get(key);
+    if (!t) return null;
+    const { checked: _checked, ...info } = t;
+    return info;
+  }
+
+  listTraits(workspaceId: string): Array<DefinitionInfo<TraitDefinition>> {
+    return [...this.defs(workspaceId).traits.values()];
+  }
+
+  trait(workspaceId: string, key: string): DefinitionInfo<TraitDefinition> | null {
+    return this.defs(workspaceId).traits.get(key) ?? null;
+  }
+
+  async versions(
+    workspaceId: string,
+    kind: 'tag' | 'trait',
+    key: string,
+  ): Promise<Array<DefinitionInfo<unknown>>> {
+    const rows = await definitionVersions(
+      this.db,
+      kind === 'tag' ? 'tag_definitions' : 'trait_definitions',
+      workspaceId,
+      key,
+    );
+    return rows.map((r) => parseStored(r));
+  }
+
+  /** The references of a tag that do not resolve, and dependency cycles, as issues. */
+  private referenceIssues(workspaceId: string, t: CheckedTag): ConditionIssue[] {
+    const l = this.defs(workspaceId);
+    const issues: ConditionIssue[] = [];
+    for (const dep of tagDependencies(t)) {
+      if (!l.tags.has(dep) && dep !== t.definition.key) {
+        issues.push({ path: 'tag.spec', message: `unknown tag ${dep}` });
+      }
+    }
+    for (const trait of traitDependencies(t)) {
+      // A trait that is not computed is a profile trait (from identify and imports): always allowed.
+      void trait;
+    }
+    // A cycle: following dependencies from the new definition comes back to it.
+    const seen = new Set<string>();
+    const visit = (key: string): boolean => {
+      if (key === t.definition.key) return true;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      const next = l.tags.get(key);
+      return next ? tagDependencies(next.checked).some(visit) : false;
+    };
+    if (tagDependencies(t).some(visit)) {
+      issues.push({ path: 'tag.spec', message: `tag ${t.definition.key} would depend on itself` });
+    }
+    return issues;
+  }
+
+  async createTag(
+    workspaceId: string,
+    input: unknown,
+    actor: string | null,
+  ): Promise<DefinitionResult<TagDefinition>> {
+    const checked = checkTag(input);
+    if (!checked.ok) return invalid(checked);
+    const key = checked.value.definition.key;
+    if (this.defs(workspaceId).tags.has(key)) {
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `tag ${key} exists; update it to make a new version`,
+        issues: [],
+      };
+    }
+    const issues = this.referenceIssues(workspaceId, checked.value);
+    if (issues.length > 0)
+      return { ok: false, code: 'validation_failed', message: issues[0]!.message, issues };
+    await this.insert(
+      'tag_definitions',
+      workspaceId,
+      key,
+      1,
+      checked.value.definition,
+      new Date(this.options.clock.now()),
+      actor,
+    );
+    await this.load(workspaceId);
+    return { ok: true, value: this.tag(workspaceId, key)! };
+  }
+
+  /** A new version of a tag (its key stays). */
+  async updateTag(
+    workspaceId: string,
+    key: string,
+    input: unknown,
+    actor: string | null,
+  ): Promise<DefinitionResult<TagDefinition>> {
+    const current = this.defs(workspaceId).tags.get(key);
+    if (!current) return { ok: false, code: 'not_found', message: `no tag ${key}`, issues: [] };
+    const checked = checkTag({ ...(input as object), key });
+    if (!checked.ok) return invalid(checked);
+    const issues = this.referenceIssues(workspaceId, checked.value);
+    if (issues.length > 0)
+      return { ok: false, code: 'validation_failed', message: issues[0]!.message, issues };
+    await this.insert(
+      'tag_definitions',
+      workspaceId,
+      key,
+      current.version + 1,
+      checked.value.definition,
+      new Date(this.options.clock.now()),
+      actor,
+    );
+    await this.load(workspaceId);
+    return { ok: true, value: this.tag(workspaceId, key)! };
+  }
+
+  async setTagStatus(
+    workspaceId: string,
+    key: string,
+    status: Status,
+  ): Promise<DefinitionResult<TagDefinition>> {
+    const current = this.defs(workspaceId).tags.get(key);
+    if (!current) return { ok: false, code: 'not_found', message: `no tag ${key}`, issues: [] };
+    const definition = { ...current.definition, status };
+    await setDefinitionStatus(
+      this.db,
+      'tag_definitions',
+      workspaceId,
+      key,
+      current.version,
+      status,
+      JSON.stringify(definition),
+    );
+    await this.load(workspaceId);
+    return { ok: true, value: this.tag(workspaceId, key)! };
+  }
+
+  async createTrait(
+    workspaceId: string,
+    input: unknown,
+    actor: string | null,
+  ): Promise<DefinitionResult<TraitDefinition>> {
+    const checked = checkTrait(input);
+    if (!checked.ok) return invalid(checked);
+    const key = checked.value.key;
+    if (this.defs(workspaceId).traits.has(key)) {
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `trait ${key} exists; update it to make a new version`,
+        issues: [],
+      };
+    }
+    await this.insert(
+      'trait_definitions',
+      workspaceId,
+      key,
+      1,
+      checked.value,
+      new Date(this.options.clock.now()),
+      actor,
+    );
+    await this.load(workspaceId);
+    return { ok: true, value: this.trait(workspaceId, key)! };
+  }
+
+  async updateTrait(
+    workspaceId: string,
+    key: string,
+    input: unknown,
+    actor: string | null,
+  ): Promise<DefinitionResult<TraitDefinition>> {
+    const current = this.defs(workspaceId).traits.get(key);
+    if (!current) return { ok: false, code: 'not_found', message: `no trait ${key}`, issues: [] };
+    const checked = checkTrait({ ...(input as object), key });
+    if (!checked.ok) return invalid(checked);
+    await this.insert(
+      'trait_definitions',
+      workspaceId,
+      key,
+      current.version + 1,
+      checked.value,
+      new Date(this.options.clock.now()),
+      actor,
+    );
+    await this.load(workspaceId);
+    return { ok: true, value: this.trait(workspaceId, key)! };
+  }
+
+  async setTraitStatus(
+    workspaceId: string,
+    key: string,
+    status: Status,
+  ): Promise<DefinitionResult<TraitDefinition>> {
+    const current = this.defs(workspaceId).traits.get(key);
+    if (!current) return { ok: false, code: 'not_found', message: `no trait ${key}`, issues: [] };
+    const definition = { ...current.definition, status };
+    await setDefinitionStatus(
+      this.db,
+      'trait_definitions',
+      workspaceId,
+      key,
+      current.version,
+      status,
+      JSON.stringify(definition),
+    );
+    await this.load(workspaceId);
+    return { ok: true, value: this.trait(workspaceId, key)! };
+  }
+
+  // -------------------------------------------------------------------------------- refreshing
+
+  /** Tags with the tags they read, dependencies first. */
+  private closure(workspaceId: string, keys: readonly string[]): CheckedTag[] {
+    const l = this.defs(workspaceId);
+    const out: CheckedTag[] = [];
+    const done = new Set<string>();
+    const visit = (key: string): void => {
+      if (done.has(key)) return;
+      done.add(key);
+      const t = l.tags.get(key);
+      if (!t) throw new Error(`unknown tag ${key}`);
+      tagDependencies(t.checked).forEach(visit);
+      out.push(t.checked);
+    };
+    keys.forEach(visit);
+    return out;
+  }
+
+  private planContext(
+    workspaceId: string,
+    now: number,
+    facts: Sql,
+    profiles: Sql,
+    traits: ReadonlyMap<string, TraitDefinition>,
+  ) {
+    const sources = this.options.sources(workspaceId);
+    return {
+      now,
+      offsetMs: this.options.offsetMs(now),
+      facts,
+      profiles,
+      traits,
+      policies: this.options.policies,
+      resolveSources: (p: TraitPolicy) =>
+        p.sources.map((s) => sources.filter((src) => src.id === s || src.name === s).map((src) => src.id)),
+      sourceNames: sources,
+      purchaseEvent: this.options.purchaseEvent ?? 'Order Completed',
+      refundEvent: this.options.refundEvent ?? 'Order Refunded',
+      assignments: (key: string) => assignmentsRelation(workspaceId, key),
+    };
+  }
+
+  private activeTraits(workspaceId: string): Map<string, TraitDefinition> {
+    const m = new Map<string, TraitDefinition>();
+    for (const t of this.defs(workspaceId).traits.values())
+      if (t.status === 'active') m.set(t.key, t.definition);
+    return m;
+  }
+
+  /** Runs one job at a time (refreshes and previews share the side connection's work table). */
+  private serial<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(job, job);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Recomputes tags (all active ones when `keys` is omitted, with the tags they read) and every
+   * active computed trait, for every live profile, and records today's distributions.
+   */
+  refresh(workspaceId: string, keys?: readonly string[]): Promise<RefreshReport> {
+    return this.serial(async () => {
+      const started = performance.now();
+      const phases: Record<string, number> = {};
+      let mark = started;
+      const phase = (name: string): void => {
+        const t = performance.now();
+        phases[name] = Math.round(t - mark);
+        mark = t;
+      };
+      await this.options.settle();
+      const l = this.defs(workspaceId);
+      const wanted = keys ?? [...l.tags.values()].filter((t) => t.status === 'active').map((t) => t.key);
+      for (const k of wanted) if (!l.tags.has(k)) throw new Error(`unknown tag ${k}`);
+      const tags = this.closure(workspaceId, wanted);
+      const traits = this.activeTraits(workspaceId);
+      await this.remapAssignments(workspaceId);
+      const side = await this.db.side();
+      try {
+        const facts = await syncFacts(side, workspaceId);
+        phase('facts');
+        const now = this.options.clock.now();
+        const ctx = this.planContext(
+          workspaceId,
+          now,
+          factsRelation(workspaceId),
+          liveProfiles(workspaceId),
+          traits,
+        );
+        const plan = planRefresh(ctx, [...traits.keys()], tags);
+        const work = raw(workTable(workspaceId));
+        const create = sql`CREATE OR REPLACE TABLE ${work} AS ${plan.query}`;
+        await side.run(create.text, create.params);
+        phase('compute');
+        const profiles =
+          (await side.query<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${work.text}`))[0]?.n ?? 0;
+        const written = new Set(wanted);
+        const tagColumns = new Map([...plan.tagColumns].filter(([k]) => written.has(k)));
+        const at = new Date(now).toISOString();
+        const counts = await side.transaction(async (tx) => {
+          const c = await writeValues(tx, {
+            workspaceId,
+            traits: plan.traitColumns,
+            tags: tagColumns,
+            partial: false,
+            live: liveProfiles(workspaceId),
+          });
+          phase('write');
+          const numeric = (k: string): 'number' | 'other' => {
+            const def = traits.get(k);
+            if (!def) return 'other';
+            if (def.spec.kind === 'purchases')
+              return ['first_order_at', 'last_order_at'].includes(def.spec.metric) ? 'other' : 'number';
+            return ['count', 'sum', 'avg', 'min', 'max', 'distinct_count'].includes(def.spec.aggregate.fn)
+              ? 'number'
+              : 'other';
+          };
+          await writeSnapshots(
+            tx,
+            workspaceId,
+            localDay(now, this.options.offsetMs(now)),
+            [...tagColumns.keys()].map((k) => ({
+              key: k,
+              numeric: tagValueKind(l.tags.get(k)!.definition.spec, numeric) === 'number',
+            })),
+          );
+          const records: RefreshRow[] = [
+            ...[...tagColumns.keys()].map((k) => ({
+              key: k,
+              kind: 'tag' as const,
+              version: l.tags.get(k)!.version,
+            })),
+            ...[...plan.traitColumns.keys()].map((k) => ({
+              key: k,
+              kind: 'trait' as const,
+              version: l.traits.get(k)!.version,
+            })),
+          ].map((r) => ({
+            ...r,
+            refreshed_at: at.replace('T', ' ').replace('Z', ''),
+            mode: 'full',
+            synced_seq: facts.syncedSeq,
+            profiles,
+            valued: 0,
+            millis: Math.round(performance.now() - started),
+          }));
+          await writeRefreshRecords(tx, workspaceId, records);
+          phase('snapshots');
+          return c;
+        });
+        await side.run(`DROP TABLE IF EXISTS ${work.text}`);
+        return {
+          workspaceId,
+          mode: 'full' as const,
+          tags: [...tagColumns.keys()],
+          traits: [...plan.traitColumns.keys()],
+          profiles,
+          facts,
+          tagValues: counts.tags,
+          traitValues: counts.traits,
+          millis: Math.round(performance.now() - started),
+          phases,
+        };
+      } finally {
+        side.close();
+      }
+    });
+  }
+
+  /** Manual values given to a profile that has since merged follow it to the profile it is now. */
+  private async remapAssignments(workspaceId: string): Promise<void> {
+    const moves: Array<[string, string]> = [];
+    for (const id of await assignedProfiles(this.db, workspaceId)) {
+      const live = this.options.resolveProfile(workspaceId, id);
+      if (live !== null && live !== id) moves.push([id, live]);
+    }
+    await moveAssignments(this.db, workspaceId, moves);
+  }
+
+  /** A definition computed on a sample of profiles, nothing written. */
+  preview(workspaceId: string, input: unknown, sampleSize: number): Promise<Checked<PreviewResult>> {
+    return this.serial(async () => {
+      const checked = checkTag(input);
+      if (!checked.ok) return checked;
+      const issues = this.referenceIssues(workspaceId, checked.value);
+      if (issues.length > 0) return { ok: false as const, issues };
+      await this.options.settle();
+      const deps = tagDependencies(checked.value).filter((k) => k !== checked.value.definition.key);
+      const tags = [...this.closure(workspaceId, deps), checked.value];
+      const side = await this.db.side();
+      try {
+        await syncFacts(side, workspaceId);
+        const now = this.options.clock.now();
+        const sample = sql`(SELECT pid, profile_id FROM ${liveProfiles(workspaceId)} ORDER BY hash(pid) LIMIT ${sampleSize})`;
+        const ctx = this.planContext(
+          workspaceId,
+          now,
+          factsRelation(workspaceId, sample),
+          sample,
+          this.activeTraits(workspaceId),
+        );
+        const plan = planRefresh(ctx, [], tags);
+        const col = plan.tagColumns.get(checked.value.definition.key)!;
+        const rows = await side.query<Record<string, unknown>>(
+          `SELECT profile_id, "${col}" AS value FROM (${plan.query.text}) ORDER BY profile_id`,
+          plan.query.params,
+        );
+        return { ok: true as const, value: summarise(rows) };
+      } finally {
+        side.close();
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------------ reads
+
+  async coverage(workspaceId: string, key: string, limit = 50) {
+    const def = this.defs(workspaceId).tags.get(key);
+    if (!def) return null;
+    const live = sql`SELECT count(*)::DOUBLE AS n FROM ${liveProfiles(workspaceId)}`;
+    const profiles = (await this.db.query<{ n: number }>(live.text, live.params))[0]?.n ?? 0;
+    const d = await distribution(this.db, workspaceId, key, limit);
+    const numeric = tagValueKind(def.definition.spec, (k) => {
+      const t = this.defs(workspaceId).traits.get(k);
+      if (!t) return 'other';
+      return t.definition.spec.kind === 'purchases' ||
+        ['count', 'sum', 'avg', 'min', 'max', 'distinct_count'].includes(t.definition.spec.aggregate.fn)
+        ? 'number'
+        : 'other';
+    });
+    const record =
+      (await refreshRecords(this.db, workspaceId)).find((r) => r.kind === 'tag' && r.key === key) ?? null;
+    return {
+      key,
+      profiles,
+      valued: d.valued,
+      coverage: profiles === 0 ? 0 : d.valued / profiles,
+      values:
+        numeric === 'number'
+          ? []
+          : d.values.map((v) => ({ value: JSON.parse(v.value) as unknown, profiles: v.profiles })),
+      summary: numeric === 'number' ? await numericSummary(this.db, workspaceId, key) : null,
+      lastRefresh: record,
+    };
+  }
+
+  async history(workspaceId: string, key: string, from: string, to: string) {
+    const rows = await snapshots(this.db, workspaceId, key, from, to);
+    const days = new Map<string, Array<{ value: unknown; profiles: number }>>();
+    for (const r of rows) {
+      let list = days.get(r.day);
+      if (!list) days.set(r.day, (list = []));
+      list.push({ value: JSON.parse(r.value) as unknown, profiles: r.profiles });
+    }
+    return [...days].map(([day, values]) => ({ day, values }));
+  }
+
+  async profileTags(workspaceId: string, profileId: string): Promise<Record<string, unknown>> {
+    const rows = await valuesOfProfile(this.db, 'tag_values', workspaceId, profileId);
+    return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  }
+
+  async profileComputedTraits(workspaceId: string, profileId: string): Promise<Record<string, unknown>> {
+    const rows = await valuesOfProfile(this.db, 'trait_values', workspaceId, profileId);
+    return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  }
+
+  /** Gives a manual tag's values to profiles (`replace`: the list is the whole tag). */
+  async assign(
+    workspaceId: string,
+    key: string,
+    rows: ReadonlyArray<{ profileId: string; value: unknown }>,
+    replace: boolean,
+    actor: string | null,
+  ): Promise<{ ok: true; assigned: number } | { ok: false; message: string }> {
+    const def = this.defs(workspaceId).tags.get(key);
+    if (!def) return { ok: false, message: `no tag ${key}` };
+    if (def.definition.spec.kind !== 'manual')
+      return {
+        ok: false,
+        message: `tag ${key} is computed (${def.definition.spec.kind}); only manual tags take assigned values`,
+      };
+    await insertAssignments(
+      this.db,
+      workspaceId,
+      key,
+      rows.map((r) => ({ profileId: r.profileId, value: JSON.stringify(r.value ?? null) })),
+      new Date(this.options.clock.now()),
+      actor,
+      replace,
+    );
+    return { ok: true, assigned: rows.length };
+  }
+
+  /** Tags whose schedule says they are due (never refreshed, a newer version, or older than their interval). */
+  async due(workspaceId: string): Promise<string[]> {
+    const records = new Map(
+      (await refreshRecords(this.db, workspaceId)).filter((r) => r.kind === 'tag').map((r) => [r.key, r]),
+    );
+    const now = this.options.clock.now();
+    return this.listTags(workspaceId)
+      .filter((t) => {
+        const every = SCHEDULES[t.definition.schedule];
+        if (t.status !== 'active' || every === null) return false;
+        const r = records.get(t.key);
+        return !r || r.version !== t.version || Date.parse(`${r.refreshed_at}Z`) + every <= now;
+      })
+      .map((t) => t.key);
+  }
+
+  /** Checks every `everyMs` for due tags and refreshes them. */
+  startSchedule(workspaces: () => readonly string[], everyMs = 60_000): void {
+    const tick = async (): Promise<void> => {
+      for (const ws of workspaces()) {
+        const due = await this.due(ws);
+        if (due.length > 0) await this.refresh(ws, due);
+      }
+    };
+    this.timer = setInterval(() => {
+      tick().catch((err: unknown) => this.options.onError?.(err));
+    }, everyMs);
+    this.timer.unref();
+  }
+
+  /** Stops the schedule and waits for a running refresh. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.chain;
+  }
+}
+
+function invalid(c: { ok: false; issues: ConditionIssue[] }): {
+  ok: false;
+  code: 'validation_failed';
+  message: string;
+  issues: ConditionIssue[];
+} {
+  return {
+    ok: false,
+    code: 'validation_failed',
+    message: c.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+    issues: c.issues,
+  };
+}
+
+export function localDay(now: number, offsetMs: number): string {
+  return new Date(now + offsetMs).toISOString().slice(0, 10);
+}
+
+function summarise(rows: ReadonlyArray<Record<string, unknown>>): PreviewResult {
+  const counts = new Map<string, number>();
+  const sample: Array<{ profileId: string; value: unknown }> = [];
+  let valued = 0;
+  for (const r of rows) {
+    if (r.value === null || r.value === undefined) continue;
+    valued++;
+    const value = JSON.parse(r.value as string) as unknown;
+    if (sample.length < 20) sample.push({ profileId: r.profile_id as string, value });
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const k = JSON.stringify(v);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+  }
+  const values = [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 50)
+    .map(([k, n]) => ({ value: JSON.parse(k) as unknown, profiles: n }));
+  return {
+    sampled: rows.length,
+    valued,
+    coverage: rows.length === 0 ? 0 : valued / rows.length,
+    values,
+    sample,
+  };
+}

@@ -1,0 +1,23 @@
+/** Tags and computed traits: definitions, built-in templates (RFM, lifecycle, value, interest), refreshes, snapshots. */
+export {
+  TagEngine,
+  localDay,
+  type DefinitionInfo,
+  type DefinitionResult,
+  type PreviewResult,
+  type RefreshReport,
+  type TagEngineOptions,
+} from './engine.js';
+export {
+  CATEGORIES,
+  STATUSES,
+  SCHEDULES,
+  checkTag,
+  checkTrait,
+  type TagDefinition,
+  type TraitDefinition,
+  type TagCategory,
+  type Status,
+} from './definitions.js';
+export { RFM_CLASSES } from './plan.js';
+export { BUILTIN_TAGS, BUILTIN_TRAITS } from './templates.js';
