@@ -24,6 +24,9 @@ import { identityRoutes } from './http/routes/identity.js';
 import { importRoutes } from './http/routes/imports.js';
 import { rejectedRoutes } from './http/routes/rejected.js';
 import { sourceRoutes } from './http/routes/sources.js';
+import { profileRoutes } from './http/routes/profiles.js';
+import { tagRoutes } from './http/routes/tags.js';
+import { TagEngine } from './tags/index.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { Database } from './platform/db/duckdb.js';
@@ -48,6 +51,7 @@ export interface Tessera {
   collector: Collector;
   writer: EventWriter;
   identity: IdentityResolver;
+  tags: TagEngine;
   importer: Importer;
   sources: SourceRegistry;
   apiKeys: ApiKeyRegistry;
@@ -83,6 +87,30 @@ async function openDatabase(dataDir: string): Promise<Database> {
     }
     throw err;
   }
+}
+
+/** The zone's offset from UTC at a time, in ms (Asia/Shanghai: +8 h all year). */
+export function zoneOffsetMs(timeZone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(at));
+  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
+  const local = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return local - Math.floor(at / 1000) * 1000;
 }
 
 /** Starts everything in one process: store, pipeline, HTTP server. */
@@ -135,6 +163,25 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       clock,
     );
 
+    const settleAll = async (): Promise<void> => {
+      await writer.settle();
+      await identity.settle();
+    };
+    const offsetMs = (at: number): number => zoneOffsetMs(config.governance.timeZone, at);
+    const sourceNames = (workspaceId: string): Array<{ id: string; name: string }> =>
+      sources.list(workspaceId).map((s) => ({ id: s.id, name: s.name }));
+    const tags = await TagEngine.open(db, [DEFAULT_WORKSPACE], {
+      clock,
+      offsetMs,
+      policies: config.profiles.traits,
+      sources: sourceNames,
+      settle: settleAll,
+      resolveProfile: (ws, id) => identity.resolveProfileId(ws, id),
+      onError: (err) => logger.error({ err }, 'scheduled tag refresh failed'),
+    });
+    if (config.tags.scheduleCheckMs > 0)
+      tags.startSchedule(() => [DEFAULT_WORKSPACE], config.tags.scheduleCheckMs);
+
     const rejected = new RejectedRecords(db, collector, clock, settle, { import: replayImportRow });
     const importer = new Importer(db, collector, clock);
     const startedAt = clock.now();
@@ -147,9 +194,21 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       ...apiKeyRoutes(apiKeys),
       ...rejectedRoutes(rejected),
       ...importRoutes(importer, sources),
-      ...identityRoutes(identity, db, async () => {
-        await writer.settle();
-        await identity.settle();
+      ...identityRoutes(identity, db, settleAll),
+      ...profileRoutes({
+        identity,
+        db,
+        tags,
+        policies: config.profiles.traits,
+        sources: sourceNames,
+        settle: settleAll,
+      }),
+      ...tagRoutes({
+        tags,
+        identity,
+        previewSample: config.tags.previewSample,
+        offsetMs,
+        now: () => clock.now(),
       }),
     );
     const server = buildServer({
@@ -197,6 +256,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       (closing ??= (async () => {
         await demo;
         await server.close();
+        await tags.close();
         await writer.close();
         await identity.settle();
         await db.close();
@@ -210,6 +270,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       collector,
       writer,
       identity,
+      tags,
       importer,
       sources,
       apiKeys,

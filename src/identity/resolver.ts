@@ -422,6 +422,14 @@ export class IdentityResolver {
     return p >= 0 ? g.profileIds[p]! : null;
   }
 
+  /** The identifier nodes of a live profile (what its facts and anchors are keyed by). */
+  profileNodes(workspaceId: string, profileId: string): number[] {
+    const g = this.workspaces.get(workspaceId)?.graph;
+    if (!g) return [];
+    const p = g.liveProfile(profileId);
+    return p < 0 ? [] : g.members(g.profileNode[p]!);
+  }
+
   identifiers(workspaceId: string, profileId: string): ProfileIdentifier[] | null {
     const ws = this.workspaces.get(workspaceId);
     const g = ws?.graph;

@@ -100,6 +100,29 @@ const identitySchema = z.strictObject({
     .refine((f) => f.review <= f.autoMerge, 'review must not be above autoMerge'),
 });
 
+const profilesSchema = z.strictObject({
+  /**
+   * How a profile trait is merged over the person's identifiers: the latest value (default), the
+   * first, or the value from the most trusted source (names or ids, most trusted first).
+   */
+  traits: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'trait keys are letters, digits and _'),
+      z.strictObject({
+        policy: z.enum(['latest', 'first', 'source_priority']),
+        sources: z.array(z.string().min(1).max(200)).max(50).default([]),
+      }),
+    )
+    .default({}),
+});
+
+const tagsSchema = z.strictObject({
+  /** How often the schedule looks for tags that are due (0 turns scheduled refreshes off). */
+  scheduleCheckMs: z.number().int().min(0).default(60_000),
+  /** Profiles a preview computes on. */
+  previewSample: z.number().int().min(10).max(100_000).default(2_000),
+});
+
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -116,6 +139,8 @@ export const configSchema = z.strictObject({
   collect: collectSchema.prefault({}),
   governance: governanceSchema.prefault({}),
   identity: identitySchema.prefault({}),
+  profiles: profilesSchema.prefault({}),
+  tags: tagsSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 

@@ -72,17 +72,21 @@ export function factsRelation(workspaceId: string, pids?: Sql): Sql {
     WHERE f.workspace_id = ${workspaceId}${only})`;
 }
 
-/** The facts of one profile's identifier nodes, newest first (the 360° view reads these). */
-export async function profileFacts(
+/**
+ * The facts of one profile's identifier nodes that carry traits or are consent events, newest
+ * first (the 360° view merges traits and consent from these).
+ */
+export async function profileTraitFacts(
   db: Database,
   workspaceId: string,
   nodes: readonly number[],
+  consentEvents: readonly string[],
   limit: number,
 ): Promise<
   Array<{
     seq: number;
     event: string | null;
-    ts: string;
+    ts: number;
     source_id: string | null;
     properties: string | null;
     traits: string | null;
@@ -90,9 +94,10 @@ export async function profileFacts(
 > {
   if (nodes.length === 0) return [];
   return db.query(
-    `SELECT seq::DOUBLE AS seq, event, strftime(ts, '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS ts, source_id, properties, traits
+    `SELECT seq::DOUBLE AS seq, event, epoch_ms(ts)::DOUBLE AS ts, source_id, properties, traits
        FROM profile_facts WHERE workspace_id = ? AND coalesce(owner, node) IN (${nodes.map(() => '?').join(', ')})
+        AND (traits IS NOT NULL OR event IN (${consentEvents.map(() => '?').join(', ')}))
       ORDER BY ts DESC, seq DESC LIMIT ?`,
-    [workspaceId, ...nodes, limit],
+    [workspaceId, ...nodes, ...consentEvents, limit],
   );
 }

@@ -1,5 +1,6 @@
 /** Profiles: the facts every trait and tag computes over, trait merge policies, consent, the 360° view's parts. */
-export { factsRelation, profileFacts, syncFacts, type FactsSync } from './facts.js';
+export { factsRelation, profileTraitFacts, syncFacts, type FactsSync } from './facts.js';
+export { CONSENT_EVENTS, consentState, type ConsentFact, type ConsentState } from './consent.js';
 export {
   factOrder,
   mergeTraits,

@@ -279,9 +279,12 @@ export function planRefresh(
       case 'model':
         switch (spec.model) {
           case 'rfm_score': {
+            // Quintile of the percent rank among buyers, in integers: 1 + ⌊5 (rank − 1) / (n − 1)⌋,
+            // capped at 5; equal values share a rank, a lone buyer scores 1.
             const by = { r: 'L.b_last', f: 'L.b_orders', m: 'L.b_revenue' }[spec.part];
+            const w = 'PARTITION BY L.b_orders > 0';
             return raw(
-              `CASE WHEN L.b_orders > 0 THEN to_json((1 + floor(5.0 * (rank() OVER (PARTITION BY L.b_orders > 0 ORDER BY ${by}) - 1) / count(*) OVER (PARTITION BY L.b_orders > 0)))::INTEGER)::VARCHAR END`,
+              `CASE WHEN L.b_orders > 0 THEN to_json(CASE WHEN count(*) OVER (${w}) = 1 THEN 1 ELSE least(5, 1 + (5 * (rank() OVER (${w} ORDER BY ${by}) - 1)) // (count(*) OVER (${w}) - 1)) END)::VARCHAR END`,
             );
           }
           case 'rfm_class': {

@@ -104,7 +104,8 @@ export const BUILTIN_TAGS: TagDefinitionInput[] = [
       en: { r: 'RFM recency score', f: 'RFM frequency score', m: 'RFM monetary score' }[part],
     },
     category: 'value',
-    description: 'Quintile among buyers, 1–5, 5 best; equal values share a score.',
+    description:
+      'Quintile of the percent rank among buyers: 1 + ⌊5 (rank − 1) / (buyers − 1)⌋, at most 5 (5 best); equal values share a score.',
     owner: by,
     spec: { kind: 'model', model: 'rfm_score', part },
   })),

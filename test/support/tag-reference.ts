@@ -335,7 +335,8 @@ export function referenceRefresh(
               const x = (q: Buyer): number =>
                 spec.part === 'r' ? q.last : spec.part === 'f' ? q.orders : q.revenue;
               const rank = 1 + buyerList.filter((q) => x(buyers.get(q.profileId)!) < x(b)).length;
-              value = 1 + Math.floor((5 * (rank - 1)) / buyerList.length);
+              const n = buyerList.length;
+              value = n === 1 ? 1 : Math.min(5, 1 + Math.floor((5 * (rank - 1)) / (n - 1)));
               break;
             }
             case 'rfm_class': {

@@ -47,26 +47,6 @@ export function identityRoutes(
     }),
     defineRoute({
       method: 'GET',
-      url: '/api/v1/profiles/:id',
-      role: 'analyst',
-      tag: 'profiles',
-      summary:
-        'A profile: its identifiers (with source and first/last seen) and merge history; old ids resolve',
-      params: profileParams,
-      handler: async ({ params, caller }) => {
-        await settle();
-        const profileId = live(caller.workspaceId, params.id);
-        return {
-          profileId,
-          ...(profileId !== params.id ? { requestedId: params.id, mergedInto: profileId } : {}),
-          identifiers: identity.identifiers(caller.workspaceId, profileId),
-          merges: await identity.mergeHistory(caller.workspaceId, profileId),
-          refusals: identity.refusals(caller.workspaceId, { profileId, limit: 50 }),
-        };
-      },
-    }),
-    defineRoute({
-      method: 'GET',
       url: '/api/v1/profiles/:id/identifiers',
       role: 'analyst',
       tag: 'profiles',

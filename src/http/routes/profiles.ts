@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { IdentityResolver } from '../../identity/index.js';
+import {
+  CONSENT_EVENTS,
+  consentState,
+  mergeTraits,
+  profileTraitFacts,
+  type TraitPolicy,
+} from '../../profiles/index.js';
+import type { Database } from '../../platform/db/duckdb.js';
+import { AppError } from '../../platform/errors.js';
+import type { TagEngine } from '../../tags/index.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const profileParams = z.strictObject({ id: z.string().min(1).max(128) });
+
+/** Facts read for one profile's traits and consent (the newest ones when a profile has more). */
+const TRAIT_FACTS = 10_000;
+
+const parse = (text: string | null): Record<string, unknown> | null =>
+  text === null ? null : (JSON.parse(text) as Record<string, unknown>);
+
+/**
+ * The 360° profile (DESIGN.md fixed contract `GET /api/v1/profiles/:id`): identifiers, merges,
+ * traits merged by their policies (with the source and time each value came from), computed
+ * traits, tags under their keys, segment memberships, consent.
+ */
+export function profileRoutes(deps: {
+  identity: IdentityResolver;
+  db: Database;
+  tags: TagEngine;
+  policies: Readonly<Record<string, TraitPolicy>>;
+  sources: (workspaceId: string) => ReadonlyArray<{ id: string; name: string }>;
+  settle: () => Promise<void>;
+}): RouteDef[] {
+  const { identity, db, tags } = deps;
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/profiles/:id',
+      role: 'analyst',
+      tag: 'profiles',
+      summary:
+        'The 360° profile: identifiers, merges, traits (merge policy per trait), computed traits, tags, segments, consent; old ids resolve',
+      params: profileParams,
+      handler: async ({ params, caller }) => {
+        await deps.settle();
+        const ws = caller.workspaceId;
+        const profileId = identity.resolveProfileId(ws, params.id);
+        if (!profileId) throw new AppError('not_found', `no profile ${params.id}`);
+        const facts = (
+          await profileTraitFacts(db, ws, identity.profileNodes(ws, profileId), CONSENT_EVENTS, TRAIT_FACTS)
+        ).map((f) => ({
+          seq: f.seq,
+          ts: f.ts,
+          event: f.event,
+          sourceId: f.source_id,
+          properties: parse(f.properties) ?? {},
+          traits: parse(f.traits),
+        }));
+        const sources = deps.sources(ws);
+        const merged = mergeTraits(
+          facts
+            .filter((f) => f.traits !== null)
+            .map((f) => ({ seq: f.seq, ts: f.ts, sourceId: f.sourceId, traits: f.traits! })),
+          deps.policies,
+          (p) =>
+            p.sources.map((s) =>
+              sources.filter((src) => src.id === s || src.name === s).map((src) => src.id),
+            ),
+        );
+        const traitSources = Object.fromEntries(
+          Object.entries(merged).map(([k, m]) => [
+            k,
+            {
+              sourceId: m.sourceId,
+              at: new Date(m.at).toISOString(),
+              policy: deps.policies[k]?.policy ?? 'latest',
+            },
+          ]),
+        );
+        return {
+          profileId,
+          ...(profileId !== params.id ? { requestedId: params.id, mergedInto: profileId } : {}),
+          identifiers: identity.identifiers(ws, profileId),
+          traits: Object.fromEntries(Object.entries(merged).map(([k, m]) => [k, m.value])),
+          traitSources,
+          computedTraits: await tags.profileComputedTraits(ws, profileId),
+          tags: await tags.profileTags(ws, profileId),
+          // Segment memberships arrive with segments; the key is here so clients can rely on it.
+          segments: [],
+          consent: consentState(facts),
+          merges: await identity.mergeHistory(ws, profileId),
+          refusals: identity.refusals(ws, { profileId, limit: 50 }),
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,288 @@
+import { z } from 'zod';
+import type { IdentityResolver } from '../../identity/index.js';
+import { AppError } from '../../platform/errors.js';
+import { CATEGORIES, STATUSES, type DefinitionResult, type TagEngine } from '../../tags/index.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const keyParams = z.strictObject({ key: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'not a tag key') });
+const definitionBody = z.record(z.string(), z.unknown());
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-11-01');
+
+function unwrap<T>(r: DefinitionResult<T>): unknown {
+  if (r.ok) return r.value;
+  throw new AppError(r.code, r.message, r.issues);
+}
+
+/** Tag and computed-trait management (create, new version, status, preview, coverage, history, refresh). */
+export function tagRoutes(deps: {
+  tags: TagEngine;
+  identity: IdentityResolver;
+  previewSample: number;
+  offsetMs: (at: number) => number;
+  now: () => number;
+}): RouteDef[] {
+  const { tags, identity } = deps;
+  const tagOr404 = (ws: string, key: string) => {
+    const t = tags.tag(ws, key);
+    if (!t) throw new AppError('not_found', `no tag ${key}`);
+    return t;
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/tag-categories',
+      role: 'viewer',
+      tag: 'tags',
+      summary: 'The tag categories (基础属性, 行为, 交易, 兴趣偏好, 生命周期, 价值) with their names',
+      handler: () =>
+        Promise.resolve({ categories: Object.entries(CATEGORIES).map(([key, name]) => ({ key, name })) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/tags',
+      role: 'viewer',
+      tag: 'tags',
+      summary: 'Every tag (newest version), optionally of one category or status',
+      query: z.strictObject({
+        category: z.enum(Object.keys(CATEGORIES) as [string, ...string[]]).optional(),
+        status: z.enum(STATUSES).optional(),
+      }),
+      handler: ({ query, caller }) =>
+        Promise.resolve({
+          tags: tags
+            .listTags(caller.workspaceId)
+            .filter(
+              (t) =>
+                (!query.category || t.definition.category === query.category) &&
+                (!query.status || t.status === query.status),
+            ),
+        }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tags',
+      role: 'marketer',
+      tag: 'tags',
+      summary: 'Create a tag (version 1); 422 names every problem of the definition',
+      body: definitionBody,
+      success: { status: 201, description: 'the tag as stored' },
+      handler: async ({ body, caller, reply }) => {
+        const r = unwrap(await tags.createTag(caller.workspaceId, body, caller.apiKeyId));
+        reply.code(201);
+        return r;
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tags/refresh',
+      role: 'marketer',
+      tag: 'tags',
+      summary:
+        'Recompute every active tag (or the given ones) and every computed trait now; answers when done',
+      body: z.strictObject({ keys: z.array(z.string().min(1).max(64)).max(500).optional() }).optional(),
+      handler: async ({ body, caller }) => {
+        const keys = body?.keys;
+        for (const k of keys ?? []) tagOr404(caller.workspaceId, k);
+        return tags.refresh(caller.workspaceId, keys);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tags/preview',
+      role: 'marketer',
+      tag: 'tags',
+      summary:
+        'Compute a tag definition on a sample of profiles, nothing stored: coverage, value counts, sample profiles',
+      body: z.strictObject({
+        definition: definitionBody,
+        sample: z.number().int().min(10).max(100_000).optional(),
+      }),
+      handler: async ({ body, caller }) => {
+        const r = await tags.preview(caller.workspaceId, body.definition, body.sample ?? deps.previewSample);
+        if (!r.ok)
+          throw new AppError(
+            'validation_failed',
+            r.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
+            r.issues,
+          );
+        return r.value;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/tags/:key',
+      role: 'viewer',
+      tag: 'tags',
+      summary: 'A tag: its definition, coverage, value distribution (or numeric summary) and last refresh',
+      params: keyParams,
+      handler: async ({ params, caller }) => {
+        const t = tagOr404(caller.workspaceId, params.key);
+        return { ...t, stats: await tags.coverage(caller.workspaceId, params.key) };
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/tags/:key',
+      role: 'marketer',
+      tag: 'tags',
+      summary: 'Update a tag: stored as a new version (values follow at the next refresh)',
+      params: keyParams,
+      body: definitionBody,
+      handler: async ({ params, body, caller }) =>
+        unwrap(await tags.updateTag(caller.workspaceId, params.key, body, caller.apiKeyId)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tags/:key/status',
+      role: 'marketer',
+      tag: 'tags',
+      summary: 'Activate, return to draft or deprecate a tag (deprecated tags are no longer refreshed)',
+      params: keyParams,
+      body: z.strictObject({ status: z.enum(STATUSES) }),
+      handler: async ({ params, body, caller }) =>
+        unwrap(await tags.setTagStatus(caller.workspaceId, params.key, body.status)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/tags/:key/versions',
+      role: 'viewer',
+      tag: 'tags',
+      summary: 'Every version of a tag, newest first',
+      params: keyParams,
+      handler: async ({ params, caller }) => {
+        tagOr404(caller.workspaceId, params.key);
+        return { versions: await tags.versions(caller.workspaceId, 'tag', params.key) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/tags/:key/history',
+      role: 'viewer',
+      tag: 'tags',
+      summary: "A tag's distribution day by day (one snapshot per refresh day)",
+      params: keyParams,
+      query: z.strictObject({ from: day.optional(), to: day.optional() }),
+      handler: async ({ params, query, caller }) => {
+        tagOr404(caller.workspaceId, params.key);
+        const now = deps.now();
+        const today = new Date(now + deps.offsetMs(now)).toISOString().slice(0, 10);
+        const from = query.from ?? new Date(Date.parse(today) - 90 * 86_400_000).toISOString().slice(0, 10);
+        const to = query.to ?? today;
+        if (from > to)
+          throw new AppError('validation_failed', 'from must not be after to', [
+            { path: 'query.from', message: 'after to' },
+          ]);
+        return {
+          key: params.key,
+          from,
+          to,
+          days: await tags.history(caller.workspaceId, params.key, from, to),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tags/:key/assignments',
+      role: 'marketer',
+      tag: 'tags',
+      summary:
+        'Give a manual tag to profiles, by profile id or by any identifier (an imported list); replace: the list becomes the whole tag',
+      params: keyParams,
+      body: z.strictObject({
+        profiles: z
+          .array(
+            z.union([
+              z.strictObject({ profileId: z.string().min(1).max(128), value: z.unknown().optional() }),
+              z.strictObject({
+                type: z.string().min(1).max(64),
+                value: z.string().min(1).max(512),
+                tagValue: z.unknown().optional(),
+              }),
+            ]),
+          )
+          .min(1)
+          .max(100_000),
+        replace: z.boolean().default(false),
+      }),
+      handler: async ({ params, body, caller }) => {
+        const ws = caller.workspaceId;
+        const rows: Array<{ profileId: string; value: unknown }> = [];
+        const unresolved: Array<{ index: number; reason: string }> = [];
+        body.profiles.forEach((p, index) => {
+          if ('profileId' in p) {
+            const id = identity.resolveProfileId(ws, p.profileId);
+            if (id) rows.push({ profileId: id, value: p.value ?? true });
+            else unresolved.push({ index, reason: `no profile ${p.profileId}` });
+          } else {
+            const r = identity.lookup(ws, p.type, p.value);
+            if (r.kind === 'found') rows.push({ profileId: r.profileId, value: p.tagValue ?? true });
+            else unresolved.push({ index, reason: r.reason });
+          }
+        });
+        const r = await tags.assign(ws, params.key, rows, body.replace, caller.apiKeyId);
+        if (!r.ok)
+          throw new AppError('validation_failed', r.message, [{ path: 'params.key', message: r.message }]);
+        return { assigned: r.assigned, unresolved };
+      },
+    }),
+    // ----------------------------------------------------------------------- computed traits
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/traits',
+      role: 'viewer',
+      tag: 'traits',
+      summary: 'Every computed trait (newest version)',
+      handler: ({ caller }) => Promise.resolve({ traits: tags.listTraits(caller.workspaceId) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/traits',
+      role: 'marketer',
+      tag: 'traits',
+      summary:
+        'Create a computed trait (count, sum, avg, min, max, first, last, distinct_count, most_frequent, top)',
+      body: definitionBody,
+      success: { status: 201, description: 'the trait as stored' },
+      handler: async ({ body, caller, reply }) => {
+        const r = unwrap(await tags.createTrait(caller.workspaceId, body, caller.apiKeyId));
+        reply.code(201);
+        return r;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/traits/:key',
+      role: 'viewer',
+      tag: 'traits',
+      summary: 'A computed trait with its versions',
+      params: keyParams,
+      handler: async ({ params, caller }) => {
+        const t = tags.trait(caller.workspaceId, params.key);
+        if (!t) throw new AppError('not_found', `no trait ${params.key}`);
+        return { ...t, versions: await tags.versions(caller.workspaceId, 'trait', params.key) };
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/traits/:key',
+      role: 'marketer',
+      tag: 'traits',
+      summary: 'Update a computed trait: stored as a new version',
+      params: keyParams,
+      body: definitionBody,
+      handler: async ({ params, body, caller }) =>
+        unwrap(await tags.updateTrait(caller.workspaceId, params.key, body, caller.apiKeyId)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/traits/:key/status',
+      role: 'marketer',
+      tag: 'traits',
+      summary: 'Activate, return to draft or deprecate a computed trait',
+      params: keyParams,
+      body: z.strictObject({ status: z.enum(STATUSES) }),
+      handler: async ({ params, body, caller }) =>
+        unwrap(await tags.setTraitStatus(caller.workspaceId, params.key, body.status)),
+    }),
+  ];
+}
