@@ -289,10 +289,16 @@ export async function scanEventKeys(
 /**
  * Stored events of a workspace in a seq range, as later stages read them in SQL: page and screen
  * calls are named `Page Viewed` / `Screen Viewed` (the Segment spec's names), other non-track
- * calls have no event name.
+ * calls have no event name. `channel` is the event's own (`properties.channel`,
+ * `context.channel`), else the one its SDK implies (analytics.js: web, iOS/Android/React Native/
+ * Flutter: app, mini-program SDKs: miniprogram), else null.
  */
 export function eventsRelation(workspaceId: string, afterSeq: number, upToSeq: number): Sql {
   return sql`(SELECT seq, source_id, timestamp AS ts, properties, traits,
-      CASE type WHEN 'track' THEN event WHEN 'page' THEN 'Page Viewed' WHEN 'screen' THEN 'Screen Viewed' END AS event
+      CASE type WHEN 'track' THEN event WHEN 'page' THEN 'Page Viewed' WHEN 'screen' THEN 'Screen Viewed' END AS event,
+      coalesce(json_extract_string(properties, '$.channel'), json_extract_string(context, '$.channel'),
+        CASE WHEN lower(json_extract_string(context, '$.library.name')) SIMILAR TO '.*(miniprogram|mini-program|wechat|weapp).*' THEN 'miniprogram'
+             WHEN lower(json_extract_string(context, '$.library.name')) SIMILAR TO '.*(ios|android|react-native|flutter|swift|kotlin).*' THEN 'app'
+             WHEN lower(json_extract_string(context, '$.library.name')) SIMILAR TO '.*(analytics\.js|web|browser).*' THEN 'web' END) AS channel
     FROM events WHERE workspace_id = ${workspaceId} AND seq > ${afterSeq} AND seq <= ${upToSeq})`;
 }

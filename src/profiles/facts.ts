@@ -36,7 +36,7 @@ export async function syncFacts(db: Database | SideConnection, workspaceId: stri
     let appended = 0;
     if (to > from) {
       const insert = sql`INSERT INTO profile_facts
-        SELECT ${workspaceId}, e.seq, a.node, a.owner, e.event, e.ts, e.source_id, e.properties, e.traits
+        SELECT ${workspaceId}, e.seq, a.node, a.owner, e.event, e.ts, e.source_id, e.channel, e.properties, e.traits
         FROM ${eventsRelation(workspaceId, from, to)} e JOIN ${eventAnchors(workspaceId)} a ON a.seq = e.seq
         WHERE a.seq > ${from} AND a.seq <= ${to}`;
       await tx.run(insert.text, insert.params);
@@ -63,11 +63,11 @@ export async function syncFacts(db: Database | SideConnection, workspaceId: stri
 
 /**
  * The facts of the workspace with their live profile (`pid`, the profile's ordinal): `pid`, `seq`,
- * `event`, `ts`, `source_id`, `properties`, `traits`. `pids` restricts it to some profiles.
+ * `event`, `ts`, `source_id`, `channel`, `properties`, `traits`. `pids` restricts it to some profiles.
  */
 export function factsRelation(workspaceId: string, pids?: Sql): Sql {
   const only = pids ? sql` AND np.pid IN (SELECT pid FROM ${pids})` : sql``;
-  return sql`(SELECT np.pid, f.seq, f.event, f.ts, f.source_id, f.properties, f.traits
+  return sql`(SELECT np.pid, f.seq, f.event, f.ts, f.source_id, f.channel, f.properties, f.traits
     FROM profile_facts f JOIN ${nodeProfiles(workspaceId)} np ON np.node = coalesce(f.owner, f.node)
     WHERE f.workspace_id = ${workspaceId}${only})`;
 }

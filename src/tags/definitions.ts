@@ -28,7 +28,7 @@ export type Schedule = keyof typeof SCHEDULES;
 const DURATION = /^\d{1,6}[smhd]$/;
 /** Property paths of computed traits: dotted names, `*` for every element of a list. */
 const TRAIT_PROPERTY =
-  /^(\$(hour|weekday|source|event|date|categories)|[A-Za-z_][A-Za-z0-9_]{0,63}(\.([A-Za-z0-9_]{1,64}|\*)){0,7})$/;
+  /^(\$(hour|weekday|source|channel|event|date|categories)|[A-Za-z_][A-Za-z0-9_]{0,63}(\.([A-Za-z0-9_]{1,64}|\*)){0,7})$/;
 
 const localName = z.union([
   z.string().min(1).max(200),
@@ -42,7 +42,7 @@ const localName = z.union([
  * What a computed trait aggregates: a function over the person's events of the given names
  * (all events when omitted), filtered by properties and a time window.
  * Derived properties: `$hour` and `$weekday` (local time of the workspace), `$date`, `$source`
- * (the source's name), `$event`, `$categories` (an order's line categories: `products[].category`,
+ * (the source's name), `$channel` (the event's channel, else its source's name), `$event`, `$categories` (an order's line categories: `products[].category`,
  * else `categories[]`).
  */
 export const AGGREGATES = [
@@ -69,7 +69,7 @@ export const aggregateSchema = z
       .string()
       .regex(
         TRAIT_PROPERTY,
-        'must be a property path (category, products.*.category) or $hour, $weekday, $date, $source, $event, $categories',
+        'must be a property path (category, products.*.category) or $hour, $weekday, $date, $source, $channel, $event, $categories',
       )
       .optional(),
     where: z.array(z.unknown()).max(50).optional(),

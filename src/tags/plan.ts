@@ -153,6 +153,12 @@ export function planRefresh(
     }
   }
 
+  function sourceName(): Sql {
+    if (ctx.sourceNames.length === 0) return raw('f.source_id');
+    const cases = ctx.sourceNames.map((s) => sql`WHEN ${s.id} THEN ${s.name}`);
+    return sql`(CASE f.source_id ${join(cases, ' ')} ELSE f.source_id END)`;
+  }
+
   /** A property of a fact as JSON, or a derived one. */
   function propertyJson(path: string): Sql {
     switch (path) {
@@ -164,11 +170,10 @@ export function planRefresh(
         return sql`to_json(strftime(f.ts + to_milliseconds(${ctx.offsetMs}), '%Y-%m-%d'))`;
       case '$event':
         return raw('to_json(f.event)');
-      case '$source': {
-        if (ctx.sourceNames.length === 0) return raw('to_json(f.source_id)');
-        const cases = ctx.sourceNames.map((s) => sql`WHEN ${s.id} THEN ${s.name}`);
-        return sql`to_json(CASE f.source_id ${join(cases, ' ')} ELSE f.source_id END)`;
-      }
+      case '$source':
+        return sql`to_json(${sourceName()})`;
+      case '$channel':
+        return sql`to_json(coalesce(f.channel, ${sourceName()}))`;
       default:
         return raw(`json_extract(f.properties, '${jsonPath(path)}')`);
     }

@@ -232,6 +232,7 @@ function buildPeople(spec: GenEvent[][]): RefPerson[] {
               order_id: `o${pid}_${g.order}`,
               ...(g.revenue === null ? {} : { revenue: g.revenue }),
               total: g.total,
+              ...(g.source === 2 ? { channel: 'tmall' } : {}),
               ...(g.asProducts ? { products: g.cats.map((c) => ({ category: c })) } : { categories: g.cats }),
             },
           };

@@ -65,9 +65,10 @@ export const BUILTIN_TRAITS: TraitDefinitionInput[] = [
   {
     key: 'preferred_channel',
     name: { 'zh-CN': '偏好渠道', en: 'Preferred channel' },
-    description: 'The source (web, app, mini-program, store…) with the most events in the last 90 days.',
+    description:
+      'The channel (web, app, miniprogram, tmall, a store…) with the most events in the last 90 days.',
     owner: by,
-    spec: { kind: 'aggregate', aggregate: { fn: 'most_frequent', property: '$source', within: '90d' } },
+    spec: { kind: 'aggregate', aggregate: { fn: 'most_frequent', property: '$channel', within: '90d' } },
   },
   {
     key: 'favourite_category',

@@ -94,6 +94,7 @@ describe('tags API and the 360° profile', () => {
         anonymousId: 'anon-B',
         event: 'Product Viewed',
         properties: { category: 'fragrance' },
+        context: { library: { name: 'analytics-miniprogram', version: '1.3.2' } },
         timestamp: ago(5),
       }),
       msg({
@@ -101,6 +102,7 @@ describe('tags API and the 360° profile', () => {
         userId: 'B',
         anonymousId: 'anon-B',
         traits: { city: '杭州' },
+        context: { library: { name: 'analytics-miniprogram', version: '1.3.2' } },
         timestamp: ago(4),
       }),
       // C: one order 5 days ago; D: one order 200 days ago.
@@ -159,6 +161,9 @@ describe('tags API and the 360° profile', () => {
 
     const b = await profile('B');
     expect(b.tags.lifecycle_stage).toBe('潜客');
+    // The channel its SDK implies; A's events say none, so A's is its source's name.
+    expect(b.tags.preferred_channel).toBe('miniprogram');
+    expect(a.tags.preferred_channel).toBe('web');
     expect(b.tags.rfm_r).toBeUndefined();
     // The anonymous view before the login is B's.
     expect(b.tags.top_viewed_categories_30d).toEqual(['fragrance']);

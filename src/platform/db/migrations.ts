@@ -228,7 +228,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       // Bumped whenever every event anchor is rewritten (a rebuild): copies keyed by anchor go stale.
       `ALTER TABLE identity_state ADD COLUMN anchors_epoch BIGINT DEFAULT 0`,
       // What tags and traits compute over: one row per resolved event, with its anchor (and the
-      // owner of a shared anchor at the event's time), page and screen calls named as events.
+      // owner of a shared anchor at the event's time), page and screen calls named as events, and
+      // the channel the event came through (web, app, miniprogram, a store…) where it says.
       `CREATE TABLE profile_facts (
         workspace_id VARCHAR NOT NULL,
         seq BIGINT NOT NULL,
@@ -237,6 +238,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         event VARCHAR,
         ts TIMESTAMP NOT NULL,
         source_id VARCHAR,
+        channel VARCHAR,
         properties VARCHAR,
         traits VARCHAR
       )`,
