@@ -3,12 +3,14 @@ import { benchDemo } from './demo.js';
 import { benchIdentity } from './identity.js';
 import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
+import { benchTags } from './tags.js';
 
 const GROUPS: Record<string, () => Promise<void>> = {
   ingest: benchIngest,
   import: benchImport,
   demo: benchDemo,
   identity: benchIdentity,
+  tags: benchTags,
 };
 
 const asked = process.argv.slice(2);

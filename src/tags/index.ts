@@ -15,6 +15,7 @@ export {
   checkTag,
   checkTrait,
   type TagDefinition,
+  type TagDefinitionInput,
   type TraitDefinition,
   type TagCategory,
   type Status,
