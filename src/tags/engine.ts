@@ -82,6 +82,7 @@ export type DefinitionResult<T> =
 
 export interface RefreshReport {
   workspaceId: string;
+  asOf: string;
   mode: 'full';
   tags: string[];
   traits: string[];
@@ -486,7 +487,11 @@ export class TagEngine {
    * Recomputes tags (all active ones when `keys` is omitted, with the tags they read) and every
    * active computed trait, for every live profile, and records today's distributions.
    */
-  refresh(workspaceId: string, keys?: readonly string[]): Promise<RefreshReport> {
+  refresh(
+    workspaceId: string,
+    keys?: readonly string[],
+    options: { asOf?: number } = {},
+  ): Promise<RefreshReport> {
     return this.serial(async () => {
       const started = performance.now();
       const phases: Record<string, number> = {};
@@ -507,7 +512,8 @@ export class TagEngine {
       try {
         const facts = await syncFacts(side, workspaceId);
         phase('facts');
-        const now = this.options.clock.now();
+        // As of another time: windows, recency and snapshots are taken at that time (a backfill).
+        const now = options.asOf ?? this.options.clock.now();
         const ctx = this.planContext(
           workspaceId,
           now,
@@ -579,6 +585,7 @@ export class TagEngine {
         await side.run(`DROP TABLE IF EXISTS ${work.text}`);
         return {
           workspaceId,
+          asOf: new Date(now).toISOString(),
           mode: 'full' as const,
           tags: [...tagColumns.keys()],
           traits: [...plan.traitColumns.keys()],

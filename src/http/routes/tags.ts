@@ -79,11 +79,17 @@ export function tagRoutes(deps: {
       tag: 'tags',
       summary:
         'Recompute every active tag (or the given ones) and every computed trait now; answers when done',
-      body: z.strictObject({ keys: z.array(z.string().min(1).max(64)).max(500).optional() }).optional(),
+      body: z
+        .strictObject({
+          keys: z.array(z.string().min(1).max(64)).max(500).optional(),
+          /** Compute as of another time (windows, recency and the snapshot day are taken then). */
+          asOf: z.iso.datetime({ offset: true }).optional(),
+        })
+        .optional(),
       handler: async ({ body, caller }) => {
         const keys = body?.keys;
         for (const k of keys ?? []) tagOr404(caller.workspaceId, k);
-        return tags.refresh(caller.workspaceId, keys);
+        return tags.refresh(caller.workspaceId, keys, body?.asOf ? { asOf: Date.parse(body.asOf) } : {});
       },
     }),
     defineRoute({
