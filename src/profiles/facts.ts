@@ -14,12 +14,19 @@ import { sql, type Sql } from '../platform/db/sql.js';
 export interface FactsSync {
   appended: number;
   rebuilt: boolean;
+  /** Identifiers whose profile changed since the last sync (merges, unmerges). */
+  movedNodes: number;
   syncedSeq: number;
 }
 
+/**
+ * Brings the facts in line with the store: the pid of facts whose identifier moved to another
+ * profile (or whose shared identifier has another owner now), then the events resolved since.
+ */
 export async function syncFacts(db: Database | SideConnection, workspaceId: string): Promise<FactsSync> {
   const position = await identityPosition(db, workspaceId);
   return db.transaction(async (tx) => {
+    const run = async (q: Sql): Promise<void> => tx.run(q.text, q.params);
     const state = (
       await tx.query<{ synced_seq: number; anchors_epoch: number }>(
         'SELECT synced_seq, anchors_epoch FROM profile_facts_state WHERE workspace_id = ?',
@@ -30,34 +37,57 @@ export async function syncFacts(db: Database | SideConnection, workspaceId: stri
     let from = state?.synced_seq ?? 0;
     if (rebuilt) {
       await tx.run('DELETE FROM profile_facts WHERE workspace_id = ?', [workspaceId]);
+      await tx.run('DELETE FROM profile_facts_nodes WHERE workspace_id = ?', [workspaceId]);
       from = 0;
+    }
+    // The map as the graph has it now, and the identifiers it moved since the last sync.
+    await run(
+      sql`CREATE OR REPLACE TEMP TABLE facts_map AS SELECT node, pid FROM ${nodeProfiles(workspaceId)}`,
+    );
+    await run(sql`CREATE OR REPLACE TEMP TABLE facts_moved AS
+      SELECT m.node, m.pid FROM facts_map m
+      LEFT JOIN (SELECT node, pid FROM profile_facts_nodes WHERE workspace_id = ${workspaceId}) s ON s.node = m.node
+      WHERE s.pid IS DISTINCT FROM m.pid`);
+    const moved = (await tx.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM facts_moved'))[0]?.n ?? 0;
+    if (from > 0) {
+      if (moved > 0) {
+        await run(sql`UPDATE profile_facts AS f SET pid = m.pid FROM facts_moved m
+          WHERE f.workspace_id = ${workspaceId} AND m.node = coalesce(f.owner, f.node)`);
+      }
+      // Owners of shared identifiers change as later events show who held them when.
+      await run(sql`UPDATE profile_facts AS f SET owner = s.owner, pid = m.pid FROM ${sharedEventAnchors(workspaceId)} s, facts_map m
+        WHERE f.workspace_id = ${workspaceId} AND f.seq = s.seq AND f.owner IS DISTINCT FROM s.owner
+          AND m.node = coalesce(s.owner, f.node)`);
+    }
+    if (moved > 0) {
+      await tx.run(
+        'DELETE FROM profile_facts_nodes WHERE workspace_id = ? AND node IN (SELECT node FROM facts_moved)',
+        [workspaceId],
+      );
+      await run(sql`INSERT INTO profile_facts_nodes SELECT ${workspaceId}, node, pid FROM facts_moved`);
     }
     const to = position.resolvedSeq;
     let appended = 0;
     if (to > from) {
-      const insert = sql`INSERT INTO profile_facts
-        SELECT ${workspaceId}, e.seq, a.node, a.owner, e.event, e.ts, e.source_id, e.channel, e.properties, e.traits
+      await run(sql`INSERT INTO profile_facts
+        SELECT ${workspaceId}, e.seq, a.node, a.owner, m.pid, e.event, e.ts, e.source_id, e.channel, e.properties, e.traits
         FROM ${eventsRelation(workspaceId, from, to)} e JOIN ${eventAnchors(workspaceId)} a ON a.seq = e.seq
-        WHERE a.seq > ${from} AND a.seq <= ${to}`;
-      await tx.run(insert.text, insert.params);
+          JOIN facts_map m ON m.node = coalesce(a.owner, a.node)
+        WHERE a.seq > ${from} AND a.seq <= ${to}`);
       const counted = await tx.query<{ n: number }>(
-        'SELECT count(*) AS n FROM profile_facts WHERE workspace_id = ? AND seq > ? AND seq <= ?',
+        'SELECT count(*)::DOUBLE AS n FROM profile_facts WHERE workspace_id = ? AND seq > ? AND seq <= ?',
         [workspaceId, from, to],
       );
       appended = counted[0]?.n ?? 0;
     }
-    if (!rebuilt && from > 0) {
-      // Owners of shared identifiers change as later events show who held them when.
-      const owners = sql`UPDATE profile_facts AS f SET owner = s.owner FROM ${sharedEventAnchors(workspaceId)} s
-        WHERE f.workspace_id = ${workspaceId} AND f.seq = s.seq AND f.owner IS DISTINCT FROM s.owner`;
-      await tx.run(owners.text, owners.params);
-    }
+    await tx.run('DROP TABLE IF EXISTS facts_map');
+    await tx.run('DROP TABLE IF EXISTS facts_moved');
     await tx.run(
       `INSERT INTO profile_facts_state VALUES (?, ?, ?)
        ON CONFLICT (workspace_id) DO UPDATE SET synced_seq = excluded.synced_seq, anchors_epoch = excluded.anchors_epoch`,
       [workspaceId, Math.max(to, from), position.anchorsEpoch],
     );
-    return { appended, rebuilt, syncedSeq: Math.max(to, from) };
+    return { appended, rebuilt, movedNodes: moved, syncedSeq: Math.max(to, from) };
   });
 }
 
@@ -66,10 +96,9 @@ export async function syncFacts(db: Database | SideConnection, workspaceId: stri
  * `event`, `ts`, `source_id`, `channel`, `properties`, `traits`. `pids` restricts it to some profiles.
  */
 export function factsRelation(workspaceId: string, pids?: Sql): Sql {
-  const only = pids ? sql` AND np.pid IN (SELECT pid FROM ${pids})` : sql``;
-  return sql`(SELECT np.pid, f.seq, f.event, f.ts, f.source_id, f.channel, f.properties, f.traits
-    FROM profile_facts f JOIN ${nodeProfiles(workspaceId)} np ON np.node = coalesce(f.owner, f.node)
-    WHERE f.workspace_id = ${workspaceId}${only})`;
+  const only = pids ? sql` AND pid IN (SELECT pid FROM ${pids})` : sql``;
+  return sql`(SELECT pid, seq, event, ts, source_id, channel, properties, traits
+    FROM profile_facts WHERE workspace_id = ${workspaceId}${only})`;
 }
 
 /**

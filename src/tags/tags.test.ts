@@ -260,6 +260,7 @@ async function load(db: Database, people: RefPerson[]): Promise<void> {
     'identity_event_anchors',
     'identity_state',
     'profile_facts',
+    'profile_facts_nodes',
     'profile_facts_state',
     'tag_values',
     'trait_values',

@@ -171,6 +171,48 @@ describe('tags API and the 360° profile', () => {
     expect((await profile('D')).tags).toMatchObject({ lifecycle_stage: '流失', rfm_class: '一般挽留客户' });
   });
 
+  it('a merge after a refresh moves the anonymous history into the known profile at the next refresh', async () => {
+    await t.collect(
+      '/v1/batch',
+      {
+        batch: [
+          msg({
+            type: 'track',
+            anonymousId: 'anon-F',
+            event: 'Product Viewed',
+            properties: { category: 'makeup' },
+            timestamp: ago(3),
+          }),
+        ],
+      },
+      writeKey,
+    );
+    await t.api('POST', '/api/v1/tags/refresh', {});
+    const anon = await t.api('GET', '/api/v1/profiles/lookup?type=anonymous_id&value=anon-F');
+    const before = await t.api('GET', `/api/v1/profiles/${anon.body.profileId as string}`);
+    expect(before.body.tags).toMatchObject({
+      lifecycle_stage: '潜客',
+      top_viewed_categories_30d: ['makeup'],
+    });
+    expect((await profile('C')).tags.top_viewed_categories_30d).toBeUndefined();
+
+    await t.collect(
+      '/v1/batch',
+      { batch: [msg({ type: 'identify', userId: 'C', anonymousId: 'anon-F', timestamp: ago(1) })] },
+      writeKey,
+    );
+    const r = await t.api('POST', '/api/v1/tags/refresh', {});
+    expect(r.body.facts.movedNodes).toBeGreaterThan(0);
+    const c = await profile('C');
+    expect(c.tags).toMatchObject({ lifecycle_stage: '新客', top_viewed_categories_30d: ['makeup'] });
+    // The merged-away id resolves to C, and no values are left under it.
+    const old = await t.db.query<{ n: number }>(
+      'SELECT count(*)::DOUBLE AS n FROM tag_values WHERE profile_id = ?',
+      [anon.body.profileId],
+    );
+    expect(old[0]!.n).toBe(0);
+  });
+
   it('creates, validates, versions, previews, deprecates a rule tag; coverage and history', async () => {
     const def = {
       key: 'skincare_fan',

@@ -103,7 +103,9 @@ function derived(e: RefEvent, path: string, ctx: RefContext): unknown {
       return e.event;
     case '$channel':
       // No context in these events: the event's own channel, else the source's name.
-      return typeof e.properties.channel === 'string' ? e.properties.channel : (ctx.sourceNames[e.sourceId] ?? e.sourceId);
+      return typeof e.properties.channel === 'string'
+        ? e.properties.channel
+        : (ctx.sourceNames[e.sourceId] ?? e.sourceId);
     default:
       return propertyAt(e.properties, path);
   }

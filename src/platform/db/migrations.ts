@@ -228,19 +228,27 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       // Bumped whenever every event anchor is rewritten (a rebuild): copies keyed by anchor go stale.
       `ALTER TABLE identity_state ADD COLUMN anchors_epoch BIGINT DEFAULT 0`,
       // What tags and traits compute over: one row per resolved event, with its anchor (and the
-      // owner of a shared anchor at the event's time), page and screen calls named as events, and
+      // owner of a shared anchor at the event's time), the live profile that holds it (`pid`, the
+      // profile's ordinal, kept in line as merges and unmerges move identifiers), page and screen calls named as events, and
       // the channel the event came through (web, app, miniprogram, a store…) where it says.
       `CREATE TABLE profile_facts (
         workspace_id VARCHAR NOT NULL,
         seq BIGINT NOT NULL,
         node INTEGER NOT NULL,
         owner INTEGER,
+        pid INTEGER NOT NULL,
         event VARCHAR,
         ts TIMESTAMP NOT NULL,
         source_id VARCHAR,
         channel VARCHAR,
         properties VARCHAR,
         traits VARCHAR
+      )`,
+      // The identifier → profile map the facts' pid column was last brought in line with.
+      `CREATE TABLE profile_facts_nodes (
+        workspace_id VARCHAR NOT NULL,
+        node INTEGER NOT NULL,
+        pid INTEGER NOT NULL
       )`,
       `CREATE TABLE profile_facts_state (
         workspace_id VARCHAR PRIMARY KEY,
