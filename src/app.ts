@@ -240,8 +240,20 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
             people: config.demoPeople,
             seed: config.demoSeed,
           }).then(
-            (result) => {
+            async (result) => {
               logger.info({ people: result.manifest.people, seconds: result.seconds }, 'demo brand loaded');
+              // Tags as of the demo's own end, so its lifecycle stages and RFM classes read as meant.
+              try {
+                const r = await tags.refresh(DEFAULT_WORKSPACE, undefined, {
+                  asOf: Date.parse(result.manifest.asOf),
+                });
+                logger.info(
+                  { tags: r.tags.length, profiles: r.profiles, millis: r.millis },
+                  'demo tags computed',
+                );
+              } catch (err) {
+                logger.error({ err }, 'the demo tags could not be computed');
+              }
               return result;
             },
             (err: unknown) => {

@@ -34,6 +34,19 @@ const MESSAGES = {
     'zh-CN':
       '{workspaceId}：{events} 条事件已重新识别，用时 {seconds} 秒；档案 {profilesBefore} → {profilesAfter}，标识 {identifiersBefore} → {identifiersAfter}；合并 {merged} 个档案，拆分 {split} 个，移动 {moved} 个标识；拒绝关联 {refusalsBefore} → {refusalsAfter}；拦截无效值 {blocked} 次',
   },
+  tagsRefreshed: {
+    en: '{workspaceId}: {tags} tags and {traits} computed traits for {profiles} profiles in {seconds}s ({tagValues} tag values); facts +{appended}',
+    'zh-CN':
+      '{workspaceId}：已为 {profiles} 个档案计算 {tags} 个标签、{traits} 个计算属性，用时 {seconds} 秒（标签值 {tagValues} 个）；新增事实 {appended} 条',
+  },
+  tagsHeader: {
+    en: 'key                          category     kind       status      version  coverage',
+    'zh-CN': '标签键                       类别         类型       状态        版本     覆盖率',
+  },
+  tagValueHeader: {
+    en: 'value                                          profiles',
+    'zh-CN': '标签值                                         人数',
+  },
   started: {
     en: 'Tessera is running at {url}',
     'zh-CN': 'Tessera 已启动：{url}',

@@ -10,6 +10,7 @@ import { registerRejected } from './rejected.js';
 import { registerSources } from './sources.js';
 import { registerEval } from './eval.js';
 import { registerIdentity } from './identity.js';
+import { registerTags } from './tags.js';
 import type { IdentityEvalReport } from '../eval/identity-eval.js';
 
 /** What the CLI needs from the composition root (app.ts), injected so nothing here reads process.env. */
@@ -67,6 +68,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   registerSources(program, ctx);
   registerEval(program, ctx);
   registerIdentity(program, ctx);
+  registerTags(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

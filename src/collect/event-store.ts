@@ -294,11 +294,14 @@ export async function scanEventKeys(
  * Flutter: app, mini-program SDKs: miniprogram), else null.
  */
 export function eventsRelation(workspaceId: string, afterSeq: number, upToSeq: number): Sql {
-  return sql`(SELECT seq, source_id, timestamp AS ts, properties, traits,
-      CASE type WHEN 'track' THEN event WHEN 'page' THEN 'Page Viewed' WHEN 'screen' THEN 'Screen Viewed' END AS event,
-      coalesce(json_extract_string(properties, '$.channel'), json_extract_string(context, '$.channel'),
-        CASE WHEN lower(json_extract_string(context, '$.library.name')) SIMILAR TO '.*(miniprogram|mini-program|wechat|weapp).*' THEN 'miniprogram'
-             WHEN lower(json_extract_string(context, '$.library.name')) SIMILAR TO '.*(ios|android|react-native|flutter|swift|kotlin).*' THEN 'app'
-             WHEN lower(json_extract_string(context, '$.library.name')) SIMILAR TO '.*(analytics\.js|web|browser).*' THEN 'web' END) AS channel
-    FROM events WHERE workspace_id = ${workspaceId} AND seq > ${afterSeq} AND seq <= ${upToSeq})`;
+  return sql`(SELECT seq, source_id, ts, properties, traits, event,
+      coalesce(own_channel, CASE
+        WHEN lib LIKE '%miniprogram%' OR lib LIKE '%mini-program%' OR lib LIKE '%wechat%' OR lib LIKE '%weapp%' THEN 'miniprogram'
+        WHEN lib LIKE '%ios%' OR lib LIKE '%android%' OR lib LIKE '%react-native%' OR lib LIKE '%flutter%' THEN 'app'
+        WHEN lib LIKE '%analytics.js%' OR lib LIKE '%web%' OR lib LIKE '%browser%' THEN 'web' END) AS channel
+    FROM (SELECT seq, source_id, timestamp AS ts, properties, traits,
+        CASE type WHEN 'track' THEN event WHEN 'page' THEN 'Page Viewed' WHEN 'screen' THEN 'Screen Viewed' END AS event,
+        coalesce(json_extract_string(properties, '$.channel'), ctx[1]) AS own_channel, lower(ctx[2]) AS lib
+      FROM (SELECT *, json_extract_string(context, ['$.channel', '$.library.name']) AS ctx FROM events
+        WHERE workspace_id = ${workspaceId} AND seq > ${afterSeq} AND seq <= ${upToSeq})))`;
 }

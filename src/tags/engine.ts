@@ -530,7 +530,7 @@ export class TagEngine {
           (await side.query<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${work.text}`))[0]?.n ?? 0;
         const written = new Set(wanted);
         const tagColumns = new Map([...plan.tagColumns].filter(([k]) => written.has(k)));
-        const at = new Date(now).toISOString();
+        const at = new Date(this.options.clock.now()).toISOString();
         const counts = await side.transaction(async (tx) => {
           const c = await writeValues(tx, {
             workspaceId,

@@ -225,15 +225,18 @@ export function planRefresh(
         valueCtes.push(sql`${raw(name)}c AS (SELECT pid, v, count(*) AS n, max(ord) AS last FROM
             (SELECT f.pid, ${v}::VARCHAR AS v, ${order} AS ord FROM F f WHERE ${match})
             WHERE v IS NOT NULL AND v <> 'null' GROUP BY pid, v),
-          ${raw(name)} AS (SELECT pid, count(*) AS d, list(v ORDER BY n DESC, last DESC, v) AS ranked,
-            list(v ORDER BY n DESC, last DESC, v) FILTER (WHERE n >= ${min}) AS kept FROM ${raw(name)}c GROUP BY pid)`);
-        l0Columns.push(
-          raw(`${name}.d AS ${name}_d, ${name}.ranked AS ${name}_ranked, ${name}.kept AS ${name}_kept`),
-        );
+          ${raw(name)} AS (SELECT pid, ${
+            a.fn === 'distinct_count'
+              ? raw('count(*)')
+              : a.fn === 'most_frequent'
+                ? raw('first(v ORDER BY n DESC, last DESC, v)')
+                : sql`list(v ORDER BY n DESC, last DESC, v) FILTER (WHERE n >= ${min})`
+          } AS r FROM ${raw(name)}c GROUP BY pid)`);
+        l0Columns.push(raw(`${name}.r AS ${name}_r`));
         l0Joins.push(raw(`LEFT JOIN ${name} ON ${name}.pid = P.pid`));
-        if (a.fn === 'distinct_count') return raw(`to_json(coalesce(L.${name}_d, 0))::VARCHAR`);
-        if (a.fn === 'most_frequent') return raw(`L.${name}_ranked[1]`);
-        return sql`CASE WHEN len(L.${raw(name)}_kept) > 0 THEN '[' || array_to_string(L.${raw(name)}_kept[1:${a.limit ?? 3}], ',') || ']' END`;
+        if (a.fn === 'distinct_count') return raw(`to_json(coalesce(L.${name}_r, 0))::VARCHAR`);
+        if (a.fn === 'most_frequent') return raw(`L.${name}_r`);
+        return sql`CASE WHEN len(L.${raw(name)}_r) > 0 THEN '[' || array_to_string(L.${raw(name)}_r[1:${a.limit ?? 3}], ',') || ']' END`;
       }
       default:
         return assertNever(a.fn);
@@ -353,7 +356,7 @@ export function planRefresh(
   }
   const revenue = sql`coalesce(${jsonNumber(raw(`json_extract(f.properties, '$.revenue')`))}, ${jsonNumber(raw(`json_extract(f.properties, '$.total')`))}, 0)`;
   const ctes: Sql[] = [
-    sql`F AS (${ctx.facts})`,
+    sql`F AS NOT MATERIALIZED (${ctx.facts})`,
     sql`P AS (SELECT pid, profile_id FROM ${ctx.profiles})`,
     sql`agg AS (SELECT f.pid, ${join(aggs, ', ')} FROM F f GROUP BY f.pid)`,
     sql`po AS (SELECT f.pid, coalesce(json_extract_string(f.properties, '$.order_id'), 'seq:' || f.seq) AS oid,
