@@ -1,7 +1,7 @@
 import { eventsRelation } from '../collect/index.js';
 import { eventAnchors, identityPosition, nodeProfiles, sharedEventAnchors } from '../identity/index.js';
 import type { Database, SideConnection } from '../platform/db/duckdb.js';
-import { sql, type Sql } from '../platform/db/sql.js';
+import { raw, sql, type Sql } from '../platform/db/sql.js';
 
 /**
  * Profile facts: every resolved event once, with its anchor identifier, in the narrow shape traits,
@@ -14,6 +14,9 @@ import { sql, type Sql } from '../platform/db/sql.js';
 export interface FactsSync {
   appended: number;
   rebuilt: boolean;
+  /** This sync's generation, and the last one after which every profile changed. */
+  generation: number;
+  resetGeneration: number;
   /** Identifiers whose profile changed since the last sync (merges, unmerges). */
   movedNodes: number;
   syncedSeq: number;
@@ -28,11 +31,17 @@ export async function syncFacts(db: Database | SideConnection, workspaceId: stri
   return db.transaction(async (tx) => {
     const run = async (q: Sql): Promise<void> => tx.run(q.text, q.params);
     const state = (
-      await tx.query<{ synced_seq: number; anchors_epoch: number }>(
-        'SELECT synced_seq, anchors_epoch FROM profile_facts_state WHERE workspace_id = ?',
+      await tx.query<{
+        synced_seq: number;
+        anchors_epoch: number;
+        generation: number;
+        reset_generation: number;
+      }>(
+        'SELECT synced_seq, anchors_epoch, generation, reset_generation FROM profile_facts_state WHERE workspace_id = ?',
         [workspaceId],
       )
     )[0];
+    const generation = (state?.generation ?? 0) + 1;
     const rebuilt = state !== undefined && state.anchors_epoch !== position.anchorsEpoch;
     let from = state?.synced_seq ?? 0;
     if (rebuilt) {
@@ -40,24 +49,47 @@ export async function syncFacts(db: Database | SideConnection, workspaceId: stri
       await tx.run('DELETE FROM profile_facts_nodes WHERE workspace_id = ?', [workspaceId]);
       from = 0;
     }
+    const reset = from === 0;
+    const changed = async (pids: Sql): Promise<void> => {
+      if (!reset)
+        await run(
+          sql`INSERT INTO profile_facts_changes SELECT DISTINCT ${workspaceId}, pid, ${generation} FROM ${pids}`,
+        );
+    };
     // The map as the graph has it now, and the identifiers it moved since the last sync.
     await run(
       sql`CREATE OR REPLACE TEMP TABLE facts_map AS SELECT node, pid FROM ${nodeProfiles(workspaceId)}`,
     );
     await run(sql`CREATE OR REPLACE TEMP TABLE facts_moved AS
-      SELECT m.node, m.pid FROM facts_map m
+      SELECT m.node, m.pid, s.pid AS old_pid FROM facts_map m
       LEFT JOIN (SELECT node, pid FROM profile_facts_nodes WHERE workspace_id = ${workspaceId}) s ON s.node = m.node
       WHERE s.pid IS DISTINCT FROM m.pid`);
     const moved = (await tx.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM facts_moved'))[0]?.n ?? 0;
+    let changes = moved;
     if (from > 0) {
       if (moved > 0) {
+        await changed(
+          raw(
+            '(SELECT pid FROM facts_moved UNION SELECT old_pid FROM facts_moved WHERE old_pid IS NOT NULL)',
+          ),
+        );
         await run(sql`UPDATE profile_facts AS f SET pid = m.pid FROM facts_moved m
           WHERE f.workspace_id = ${workspaceId} AND m.node = coalesce(f.owner, f.node)`);
       }
       // Owners of shared identifiers change as later events show who held them when.
-      await run(sql`UPDATE profile_facts AS f SET owner = s.owner, pid = m.pid FROM ${sharedEventAnchors(workspaceId)} s, facts_map m
-        WHERE f.workspace_id = ${workspaceId} AND f.seq = s.seq AND f.owner IS DISTINCT FROM s.owner
-          AND m.node = coalesce(s.owner, f.node)`);
+      await run(sql`CREATE OR REPLACE TEMP TABLE facts_owners AS
+        SELECT f.seq, s.owner, f.pid AS old_pid, m.pid FROM profile_facts f JOIN ${sharedEventAnchors(workspaceId)} s ON f.seq = s.seq
+          JOIN facts_map m ON m.node = coalesce(s.owner, f.node)
+        WHERE f.workspace_id = ${workspaceId} AND f.owner IS DISTINCT FROM s.owner`);
+      const owners =
+        (await tx.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM facts_owners'))[0]?.n ?? 0;
+      if (owners > 0) {
+        changes += owners;
+        await changed(raw('(SELECT pid FROM facts_owners UNION SELECT old_pid AS pid FROM facts_owners)'));
+        await run(sql`UPDATE profile_facts AS f SET owner = o.owner, pid = o.pid FROM facts_owners o
+          WHERE f.workspace_id = ${workspaceId} AND f.seq = o.seq`);
+      }
+      await tx.run('DROP TABLE IF EXISTS facts_owners');
     }
     if (moved > 0) {
       await tx.run(
@@ -79,15 +111,30 @@ export async function syncFacts(db: Database | SideConnection, workspaceId: stri
         [workspaceId, from, to],
       );
       appended = counted[0]?.n ?? 0;
+      changes += appended;
+      await changed(
+        sql`(SELECT pid FROM profile_facts WHERE workspace_id = ${workspaceId} AND seq > ${from} AND seq <= ${to})`,
+      );
     }
     await tx.run('DROP TABLE IF EXISTS facts_map');
     await tx.run('DROP TABLE IF EXISTS facts_moved');
+    // A sync that changed nothing keeps the generation (refreshes after it stay current).
+    const gen = changes > 0 || reset ? generation : generation - 1;
+    const resetGeneration = reset ? gen : (state?.reset_generation ?? 0);
     await tx.run(
-      `INSERT INTO profile_facts_state VALUES (?, ?, ?)
-       ON CONFLICT (workspace_id) DO UPDATE SET synced_seq = excluded.synced_seq, anchors_epoch = excluded.anchors_epoch`,
-      [workspaceId, Math.max(to, from), position.anchorsEpoch],
+      `INSERT INTO profile_facts_state VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (workspace_id) DO UPDATE SET synced_seq = excluded.synced_seq, anchors_epoch = excluded.anchors_epoch,
+         generation = excluded.generation, reset_generation = excluded.reset_generation`,
+      [workspaceId, Math.max(to, from), position.anchorsEpoch, gen, resetGeneration],
     );
-    return { appended, rebuilt, movedNodes: moved, syncedSeq: Math.max(to, from) };
+    return {
+      appended,
+      rebuilt,
+      generation: gen,
+      resetGeneration,
+      movedNodes: moved,
+      syncedSeq: Math.max(to, from),
+    };
   });
 }
 
@@ -95,6 +142,23 @@ export async function syncFacts(db: Database | SideConnection, workspaceId: stri
  * The facts of the workspace with their live profile (`pid`, the profile's ordinal): `pid`, `seq`,
  * `event`, `ts`, `source_id`, `channel`, `properties`, `traits`. `pids` restricts it to some profiles.
  */
+/** Profiles whose facts changed after a generation. */
+export function changedProfiles(workspaceId: string, afterGeneration: number): Sql {
+  return sql`(SELECT DISTINCT pid FROM profile_facts_changes WHERE workspace_id = ${workspaceId} AND generation > ${afterGeneration})`;
+}
+
+/** Forgets changes every refresh has seen. */
+export async function pruneChanges(
+  db: Pick<Database, 'run'>,
+  workspaceId: string,
+  upToGeneration: number,
+): Promise<void> {
+  await db.run('DELETE FROM profile_facts_changes WHERE workspace_id = ? AND generation <= ?', [
+    workspaceId,
+    upToGeneration,
+  ]);
+}
+
 export function factsRelation(workspaceId: string, pids?: Sql): Sql {
   const only = pids ? sql` AND pid IN (SELECT pid FROM ${pids})` : sql``;
   return sql`(SELECT pid, seq, event, ts, source_id, channel, properties, traits

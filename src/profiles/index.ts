@@ -1,5 +1,12 @@
 /** Profiles: the facts every trait and tag computes over, trait merge policies, consent, the 360° view's parts. */
-export { factsRelation, profileTraitFacts, syncFacts, type FactsSync } from './facts.js';
+export {
+  changedProfiles,
+  factsRelation,
+  profileTraitFacts,
+  pruneChanges,
+  syncFacts,
+  type FactsSync,
+} from './facts.js';
 export { CONSENT_EVENTS, consentState, type ConsentFact, type ConsentState } from './consent.js';
 export {
   factOrder,

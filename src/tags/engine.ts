@@ -1,8 +1,15 @@
 import type { ConditionIssue } from '../conditions/index.js';
 import { liveProfiles } from '../identity/index.js';
-import { factsRelation, syncFacts, type FactsSync, type TraitPolicy } from '../profiles/index.js';
+import {
+  changedProfiles,
+  factsRelation,
+  pruneChanges,
+  syncFacts,
+  type FactsSync,
+  type TraitPolicy,
+} from '../profiles/index.js';
 import type { Clock } from '../platform/clock.js';
-import type { Database } from '../platform/db/duckdb.js';
+import type { Database, SideConnection } from '../platform/db/duckdb.js';
 import { raw, sql, type Sql } from '../platform/db/sql.js';
 import {
   checkTag,
@@ -15,7 +22,7 @@ import {
   type TagDefinition,
   type TraitDefinition,
 } from './definitions.js';
-import { planRefresh, tagDependencies, traitDependencies } from './plan.js';
+import { incrementalTag, incrementalTrait, planRefresh, tagDependencies, traitDependencies } from './plan.js';
 import {
   assignedProfiles,
   assignmentsRelation,
@@ -83,10 +90,14 @@ export type DefinitionResult<T> =
 export interface RefreshReport {
   workspaceId: string;
   asOf: string;
-  mode: 'full';
+  mode: 'full' | 'incremental' | 'mixed';
   tags: string[];
+  /** Tags recomputed only for the profiles whose facts changed. */
+  incremental: string[];
   traits: string[];
   profiles: number;
+  /** Profiles an incremental pass recomputed. */
+  changedProfiles: number;
   facts: FactsSync;
   tagValues: number;
   traitValues: number;
@@ -484,13 +495,15 @@ export class TagEngine {
   }
 
   /**
-   * Recomputes tags (all active ones when `keys` is omitted, with the tags they read) and every
-   * active computed trait, for every live profile, and records today's distributions.
+   * Recomputes tags (all active ones when `keys` is omitted, with the tags they read) and the
+   * computed traits (all active ones, or those the given tags read), and records today's
+   * distributions. `mode: 'auto'` recomputes a tag only for the profiles whose facts changed since
+   * its last refresh where its definition allows (see `incrementalTag`); the rest in full.
    */
   refresh(
     workspaceId: string,
     keys?: readonly string[],
-    options: { asOf?: number } = {},
+    options: { asOf?: number; mode?: 'full' | 'auto' } = {},
   ): Promise<RefreshReport> {
     return this.serial(async () => {
       const started = performance.now();
@@ -498,14 +511,14 @@ export class TagEngine {
       let mark = started;
       const phase = (name: string): void => {
         const t = performance.now();
-        phases[name] = Math.round(t - mark);
+        phases[name] = (phases[name] ?? 0) + Math.round(t - mark);
         mark = t;
       };
       await this.options.settle();
       const l = this.defs(workspaceId);
       const wanted = keys ?? [...l.tags.values()].filter((t) => t.status === 'active').map((t) => t.key);
       for (const k of wanted) if (!l.tags.has(k)) throw new Error(`unknown tag ${k}`);
-      const tags = this.closure(workspaceId, wanted);
+      const closure = this.closure(workspaceId, wanted);
       const traits = this.activeTraits(workspaceId);
       await this.remapAssignments(workspaceId);
       const side = await this.db.side();
@@ -514,92 +527,220 @@ export class TagEngine {
         phase('facts');
         // As of another time: windows, recency and snapshots are taken at that time (a backfill).
         const now = options.asOf ?? this.options.clock.now();
-        const ctx = this.planContext(
-          workspaceId,
-          now,
-          factsRelation(workspaceId),
-          liveProfiles(workspaceId),
-          traits,
+        const records = new Map(
+          (await refreshRecords(this.db, workspaceId)).map((r) => [`${r.kind}:${r.key}`, r]),
         );
-        const plan = planRefresh(ctx, [...traits.keys()], tags);
-        const work = raw(workTable(workspaceId));
-        const create = sql`CREATE OR REPLACE TABLE ${work} AS ${plan.query}`;
-        await side.run(create.text, create.params);
-        phase('compute');
-        const profiles =
-          (await side.query<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${work.text}`))[0]?.n ?? 0;
-        const written = new Set(wanted);
-        const tagColumns = new Map([...plan.tagColumns].filter(([k]) => written.has(k)));
-        const at = new Date(this.options.clock.now()).toISOString();
-        const counts = await side.transaction(async (tx) => {
-          const c = await writeValues(tx, {
-            workspaceId,
-            traits: plan.traitColumns,
-            tags: tagColumns,
-            partial: false,
-            live: liveProfiles(workspaceId),
-          });
-          phase('write');
-          const numeric = (k: string): 'number' | 'other' => {
-            const def = traits.get(k);
-            if (!def) return 'other';
-            if (def.spec.kind === 'purchases')
-              return ['first_order_at', 'last_order_at'].includes(def.spec.metric) ? 'other' : 'number';
-            return ['count', 'sum', 'avg', 'min', 'max', 'distinct_count'].includes(def.spec.aggregate.fn)
-              ? 'number'
-              : 'other';
-          };
-          await writeSnapshots(
-            tx,
-            workspaceId,
-            localDay(now, this.options.offsetMs(now)),
-            [...tagColumns.keys()].map((k) => ({
-              key: k,
-              numeric: tagValueKind(l.tags.get(k)!.definition.spec, numeric) === 'number',
-            })),
+
+        // Which tags can be patched: allowed by their definition, refreshed before at this version
+        // since the last reset, and reading only tags that can be patched too.
+        const patchable = new Set<string>();
+        if (options.mode === 'auto' && options.asOf === undefined) {
+          for (const t of closure) {
+            const key = t.definition.key;
+            const r = records.get(`tag:${key}`);
+            const fresh =
+              r !== undefined &&
+              r.version === l.tags.get(key)!.version &&
+              r.generation >= facts.resetGeneration;
+            if (
+              fresh &&
+              incrementalTag(
+                t,
+                (k) => traits.get(k),
+                (k) => patchable.has(k),
+              )
+            )
+              patchable.add(key);
+          }
+        }
+        const full = closure.filter((t) => !patchable.has(t.definition.key));
+        const fullSet = this.closure(
+          workspaceId,
+          full.map((t) => t.definition.key),
+        );
+        const fullKeys = new Set(fullSet.map((t) => t.definition.key));
+        const partial = closure.filter((t) => !fullKeys.has(t.definition.key));
+        const wantedSet = new Set(wanted);
+        const traitsRead = (tags: readonly CheckedTag[]): Map<string, TraitDefinition> =>
+          new Map(
+            [...new Set(tags.flatMap(traitDependencies))]
+              .filter((k) => traits.has(k))
+              .map((k) => [k, traits.get(k)!]),
           );
-          const records: RefreshRow[] = [
-            ...[...tagColumns.keys()].map((k) => ({
-              key: k,
-              kind: 'tag' as const,
-              version: l.tags.get(k)!.version,
-            })),
-            ...[...plan.traitColumns.keys()].map((k) => ({
-              key: k,
-              kind: 'trait' as const,
-              version: l.traits.get(k)!.version,
-            })),
-          ].map((r) => ({
-            ...r,
-            refreshed_at: at.replace('T', ' ').replace('Z', ''),
-            mode: 'full',
-            synced_seq: facts.syncedSeq,
-            profiles,
-            valued: 0,
-            millis: Math.round(performance.now() - started),
-          }));
-          await writeRefreshRecords(tx, workspaceId, records);
-          phase('snapshots');
-          return c;
-        });
-        await side.run(`DROP TABLE IF EXISTS ${work.text}`);
-        return {
+
+        const report: RefreshReport = {
           workspaceId,
           asOf: new Date(now).toISOString(),
-          mode: 'full' as const,
-          tags: [...tagColumns.keys()],
-          traits: [...plan.traitColumns.keys()],
-          profiles,
+          mode: partial.length === 0 ? 'full' : full.length === 0 ? 'incremental' : 'mixed',
+          tags: [],
+          incremental: [],
+          traits: [],
+          profiles: 0,
+          changedProfiles: 0,
           facts,
-          tagValues: counts.tags,
-          traitValues: counts.traits,
-          millis: Math.round(performance.now() - started),
+          tagValues: 0,
+          traitValues: 0,
+          millis: 0,
           phases,
         };
+        const written = new Set<string>();
+        if (fullSet.length > 0 || (keys === undefined && partial.length === 0)) {
+          const pass = await this.pass(side, workspaceId, {
+            now,
+            tags: fullSet,
+            write: fullSet.map((t) => t.definition.key).filter((k) => wantedSet.has(k)),
+            traits: keys === undefined ? traits : traitsRead(fullSet),
+            writeTraits: null,
+            changed: null,
+            generation: facts.generation,
+            phase,
+          });
+          report.tags.push(...pass.tags);
+          report.traits.push(...pass.traits);
+          pass.traits.forEach((k) => written.add(k));
+          report.profiles = pass.profiles;
+          report.tagValues += pass.tagValues;
+          report.traitValues += pass.traitValues;
+        }
+        if (partial.length > 0) {
+          const since = Math.min(...partial.map((t) => records.get(`tag:${t.definition.key}`)!.generation));
+          const read = traitsRead(partial);
+          const pass = await this.pass(side, workspaceId, {
+            now,
+            tags: this.closure(
+              workspaceId,
+              partial.map((t) => t.definition.key),
+            ),
+            write: partial.map((t) => t.definition.key).filter((k) => wantedSet.has(k)),
+            traits: read,
+            // Only traits that hold without the clock may be patched; others wait for a full pass.
+            writeTraits: [...read.values()]
+              .filter((d) => incrementalTrait(d) && !written.has(d.key))
+              .map((d) => d.key),
+            changed: since,
+            generation: facts.generation,
+            phase,
+          });
+          report.tags.push(...pass.tags);
+          report.incremental.push(...pass.tags);
+          report.traits.push(...pass.traits);
+          report.changedProfiles = pass.profiles;
+          if (report.profiles === 0) report.profiles = await this.liveCount(side, workspaceId);
+          report.tagValues += pass.tagValues;
+          report.traitValues += pass.traitValues;
+        }
+        // Changes every tag has now seen are no longer needed.
+        const seen = (await refreshRecords(this.db, workspaceId))
+          .filter((r) => r.kind === 'tag')
+          .map((r) => r.generation);
+        if (seen.length > 0 && seen.length >= l.tags.size)
+          await pruneChanges(side, workspaceId, Math.min(...seen));
+        report.millis = Math.round(performance.now() - started);
+        return report;
       } finally {
         side.close();
       }
     });
+  }
+
+  private async liveCount(side: SideConnection, workspaceId: string): Promise<number> {
+    const q = sql`SELECT count(*)::DOUBLE AS n FROM ${liveProfiles(workspaceId)}`;
+    return (await side.query<{ n: number }>(q.text, q.params))[0]?.n ?? 0;
+  }
+
+  /** One computation over all live profiles (`changed` null) or over those changed after a generation. */
+  private async pass(
+    side: SideConnection,
+    workspaceId: string,
+    p: {
+      now: number;
+      tags: readonly CheckedTag[];
+      write: readonly string[];
+      traits: ReadonlyMap<string, TraitDefinition>;
+      /** Traits to write (null: every computed one). */
+      writeTraits: readonly string[] | null;
+      changed: number | null;
+      generation: number;
+      phase(name: string): void;
+    },
+  ): Promise<{ tags: string[]; traits: string[]; profiles: number; tagValues: number; traitValues: number }> {
+    const l = this.defs(workspaceId);
+    const started = performance.now();
+    const scope =
+      p.changed === null
+        ? liveProfiles(workspaceId)
+        : sql`(SELECT pid, profile_id FROM ${liveProfiles(workspaceId)} WHERE pid IN (SELECT pid FROM ${changedProfiles(workspaceId, p.changed)}))`;
+    const facts =
+      p.changed === null
+        ? factsRelation(workspaceId)
+        : factsRelation(workspaceId, changedProfiles(workspaceId, p.changed));
+    const ctx = this.planContext(workspaceId, p.now, facts, scope, p.traits);
+    const plan = planRefresh(ctx, [...p.traits.keys()], p.tags);
+    const work = raw(workTable(workspaceId));
+    const create = sql`CREATE OR REPLACE TABLE ${work} AS ${plan.query}`;
+    await side.run(create.text, create.params);
+    p.phase('compute');
+    const profiles =
+      (await side.query<{ n: number }>(`SELECT count(*)::DOUBLE AS n FROM ${work.text}`))[0]?.n ?? 0;
+    const write = new Set(p.write);
+    const tagColumns = new Map([...plan.tagColumns].filter(([k]) => write.has(k)));
+    const traitColumns =
+      p.writeTraits === null
+        ? plan.traitColumns
+        : new Map([...plan.traitColumns].filter(([k]) => p.writeTraits!.includes(k)));
+    const at = new Date(this.options.clock.now()).toISOString();
+    const mode = p.changed === null ? 'full' : 'incremental';
+    const counts = await side.transaction(async (tx) => {
+      const c = await writeValues(tx, {
+        workspaceId,
+        traits: traitColumns,
+        tags: tagColumns,
+        partial: p.changed !== null,
+        live: liveProfiles(workspaceId),
+      });
+      p.phase('write');
+      await writeSnapshots(
+        tx,
+        workspaceId,
+        localDay(p.now, this.options.offsetMs(p.now)),
+        [...tagColumns.keys()].map((k) => ({
+          key: k,
+          numeric:
+            tagValueKind(l.tags.get(k)!.definition.spec, (t) => traitKind(p.traits.get(t))) === 'number',
+        })),
+      );
+      const rows: RefreshRow[] = [
+        ...[...tagColumns.keys()].map((k) => ({
+          key: k,
+          kind: 'tag' as const,
+          version: l.tags.get(k)!.version,
+        })),
+        ...[...traitColumns.keys()].map((k) => ({
+          key: k,
+          kind: 'trait' as const,
+          version: l.traits.get(k)!.version,
+        })),
+      ].map((r) => ({
+        ...r,
+        refreshed_at: at.replace('T', ' ').replace('Z', ''),
+        mode,
+        generation: p.generation,
+        profiles,
+        valued: 0,
+        millis: Math.round(performance.now() - started),
+      }));
+      await writeRefreshRecords(tx, workspaceId, rows);
+      p.phase('snapshots');
+      return c;
+    });
+    await side.run(`DROP TABLE IF EXISTS ${work.text}`);
+    return {
+      tags: [...tagColumns.keys()],
+      traits: [...traitColumns.keys()],
+      profiles,
+      tagValues: counts.tags,
+      traitValues: counts.traits,
+    };
   }
 
   /** Manual values given to a profile that has since merged follow it to the profile it is now. */
@@ -738,7 +879,7 @@ export class TagEngine {
         const every = SCHEDULES[t.definition.schedule];
         if (t.status !== 'active' || every === null) return false;
         const r = records.get(t.key);
-        return !r || r.version !== t.version || Date.parse(`${r.refreshed_at}Z`) + every <= now;
+        return !r || r.version !== t.version || Date.parse(r.refreshed_at) + every <= now;
       })
       .map((t) => t.key);
   }
@@ -748,7 +889,7 @@ export class TagEngine {
     const tick = async (): Promise<void> => {
       for (const ws of workspaces()) {
         const due = await this.due(ws);
-        if (due.length > 0) await this.refresh(ws, due);
+        if (due.length > 0) await this.refresh(ws, due, { mode: 'auto' });
       }
     };
     this.timer = setInterval(() => {
@@ -763,6 +904,16 @@ export class TagEngine {
     this.timer = null;
     await this.chain;
   }
+}
+
+/** Whether a computed trait holds a number (its distribution is summarised, not counted). */
+function traitKind(def: TraitDefinition | undefined): 'number' | 'other' {
+  if (!def) return 'other';
+  if (def.spec.kind === 'purchases')
+    return ['first_order_at', 'last_order_at'].includes(def.spec.metric) ? 'other' : 'number';
+  return ['count', 'sum', 'avg', 'min', 'max', 'distinct_count'].includes(def.spec.aggregate.fn)
+    ? 'number'
+    : 'other';
 }
 
 function invalid(c: { ok: false; issues: ConditionIssue[] }): {

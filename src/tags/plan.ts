@@ -361,10 +361,10 @@ export function planRefresh(
     sql`agg AS (SELECT f.pid, ${join(aggs, ', ')} FROM F f GROUP BY f.pid)`,
     sql`po AS (SELECT f.pid, coalesce(json_extract_string(f.properties, '$.order_id'), 'seq:' || f.seq) AS oid,
         min(f.ts) AS ts, max(${revenue}) AS revenue FROM F f WHERE f.event = ${ctx.purchaseEvent} GROUP BY 1, 2)`,
-    sql`pr AS (SELECT DISTINCT json_extract_string(f.properties, '$.order_id') AS oid FROM F f
+    sql`pr AS (SELECT DISTINCT f.pid, json_extract_string(f.properties, '$.order_id') AS oid FROM F f
         WHERE f.event = ${ctx.refundEvent} AND json_extract_string(f.properties, '$.order_id') IS NOT NULL)`,
     raw(`buyer AS (SELECT po.pid, count(*) AS orders, sum(po.revenue) AS revenue, min(po.ts) AS first_at, max(po.ts) AS last_at
-        FROM po ANTI JOIN pr ON pr.oid = po.oid GROUP BY po.pid)`),
+        FROM po ANTI JOIN pr ON pr.pid = po.pid AND pr.oid = po.oid GROUP BY po.pid)`),
     ...valueCtes,
     sql`L0 AS (SELECT P.pid, P.profile_id, agg.* EXCLUDE (pid), b.orders AS b_orders, b.revenue AS b_revenue,
         b.first_at AS b_first, b.last_at AS b_last${raw(l0Columns.length ? ', ' : '')}${join(l0Columns, ', ')}
@@ -418,4 +418,96 @@ export function traitDependencies(t: CheckedTag): string[] {
     out.add(spec.of.trait);
   }
   return [...out];
+}
+
+/**
+ * Whether a condition's truth for a person changes only when the person's facts or traits do:
+ * no window that slides with the clock, no comparison with "now", no segment. Such conditions
+ * can be recomputed for the changed profiles only.
+ */
+export function timeFree(c: ConditionNode): boolean {
+  const cmpFree = (op: string, value: unknown): boolean =>
+    !['within_last', 'birthday_within'].includes(op) &&
+    !((op === 'before' || op === 'after') && typeof value === 'string' && /^\d+[smhd]$/.test(value));
+  switch (c.kind) {
+    case 'all':
+    case 'any':
+      return c.of.every(timeFree);
+    case 'not':
+      return timeFree(c.of);
+    case 'trait':
+    case 'tag':
+      return cmpFree(c.op, c.value);
+    case 'event':
+      return c.within.kind !== 'last' && c.where.every((f) => cmpFree(f.op, f.value));
+    case 'sequence':
+      return c.completed && c.steps.every((s) => s.where.every((f) => cmpFree(f.op, f.value)));
+    case 'segment':
+      return false;
+    case 'const':
+      return true;
+    default:
+      return assertNever(c);
+  }
+}
+
+export function incrementalTrait(def: TraitDefinition): boolean {
+  const spec = def.spec;
+  if (spec.kind === 'purchases') return spec.metric !== 'days_since_last_order';
+  return (
+    spec.aggregate.within === undefined &&
+    filtersOf(spec.aggregate.where).every((f) =>
+      timeFree({ kind: 'trait', key: 'x', op: f.op, value: f.value }),
+    )
+  );
+}
+
+/**
+ * Whether a tag can be refreshed for the changed profiles only: its value depends on the
+ * person's own facts (no window sliding with the clock, no ranking among all buyers, no manual
+ * list), and so do the tags and traits it reads.
+ */
+export function incrementalTag(
+  t: CheckedTag,
+  trait: (key: string) => TraitDefinition | undefined,
+  tagIncremental: (key: string) => boolean,
+): boolean {
+  const spec = t.definition.spec;
+  const source = (s: ValueSource): boolean => {
+    if ('trait' in s) {
+      const def = trait(s.trait);
+      return def === undefined || incrementalTrait(def);
+    }
+    return incrementalTrait({
+      key: '_',
+      description: '',
+      owner: '',
+      status: 'active',
+      schedule: 'manual',
+      spec: { kind: 'aggregate', aggregate: s.aggregate },
+    });
+  };
+  let own: boolean;
+  switch (spec.kind) {
+    case 'rule':
+    case 'bucket':
+      own = conditionsOf(t).every(timeFree);
+      break;
+    case 'range':
+    case 'computed':
+      own = source(spec.of);
+      break;
+    case 'model':
+    case 'manual':
+      own = false;
+      break;
+    default:
+      return assertNever(spec);
+  }
+  if (!own) return false;
+  const traitsOk = traitDependencies(t).every((k) => {
+    const def = trait(k);
+    return def === undefined || incrementalTrait(def);
+  });
+  return traitsOk && tagDependencies(t).every(tagIncremental);
 }

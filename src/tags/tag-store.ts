@@ -89,7 +89,7 @@ export interface RefreshRow {
   version: number;
   refreshed_at: string;
   mode: string;
-  synced_seq: number;
+  generation: number;
   profiles: number;
   valued: number;
   millis: number;
@@ -98,7 +98,7 @@ export interface RefreshRow {
 export async function refreshRecords(db: Database, workspaceId: string): Promise<RefreshRow[]> {
   return db.query<RefreshRow & Record<string, unknown>>(
     `SELECT key, kind, version, strftime(refreshed_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS refreshed_at, mode,
-            synced_seq::DOUBLE AS synced_seq, profiles::DOUBLE AS profiles, valued::DOUBLE AS valued, millis
+            generation::DOUBLE AS generation, profiles::DOUBLE AS profiles, valued::DOUBLE AS valued, millis
        FROM tag_refreshes WHERE workspace_id = ?`,
     [workspaceId],
   );
@@ -200,7 +200,7 @@ export async function writeRefreshRecords(
     await tx.run(
       `INSERT INTO tag_refreshes VALUES (?, ?, ?, ?, ?::TIMESTAMP, ?, ?, ?, ?, ?)
        ON CONFLICT (workspace_id, key, kind) DO UPDATE SET version = excluded.version, refreshed_at = excluded.refreshed_at,
-         mode = excluded.mode, synced_seq = excluded.synced_seq, profiles = excluded.profiles, valued = excluded.valued,
+         mode = excluded.mode, generation = excluded.generation, profiles = excluded.profiles, valued = excluded.valued,
          millis = excluded.millis`,
       [
         workspaceId,
@@ -209,7 +209,7 @@ export async function writeRefreshRecords(
         r.version,
         r.refreshed_at,
         r.mode,
-        r.synced_seq,
+        r.generation,
         r.profiles,
         r.valued,
         r.millis,

@@ -5,7 +5,13 @@ import { Database, toSqlTimestamp } from '../platform/db/duckdb.js';
 import { migrate } from '../platform/db/migrations.js';
 import { referenceRefresh, type RefEvent, type RefPerson } from '../../test/support/tag-reference.js';
 import { TagEngine } from './engine.js';
-import type { TagDefinitionInput, TraitDefinitionInput } from './definitions.js';
+import {
+  checkTag,
+  type TagDefinition,
+  type TagDefinitionInput,
+  type TraitDefinitionInput,
+} from './definitions.js';
+import { tagDependencies } from './plan.js';
 
 /*
  * Every built-in template and every computed-trait kind, refreshed in SQL on the real engine,
@@ -106,6 +112,11 @@ const CUSTOM_TRAITS: TraitDefinitionInput[] = [
 ];
 
 const CUSTOM_TAGS: TagDefinitionInput[] = [
+  {
+    key: 'skincare_views_never',
+    category: 'behaviour',
+    spec: { kind: 'rule', condition: { not: { trait: 'skincare_views', op: 'gte', value: 1 } } },
+  },
   {
     key: 'skincare_fan',
     category: 'interest',
@@ -261,6 +272,7 @@ async function load(db: Database, people: RefPerson[]): Promise<void> {
     'identity_state',
     'profile_facts',
     'profile_facts_nodes',
+    'profile_facts_changes',
     'profile_facts_state',
     'tag_values',
     'trait_values',
@@ -309,10 +321,49 @@ async function load(db: Database, people: RefPerson[]): Promise<void> {
   await db.run(`INSERT INTO identity_state VALUES (?, ?, 'test', 0)`, [WS, maxSeq]);
 }
 
+/** Tag keys with every tag after the tags it reads. */
+function topo(keys: readonly string[], defs: ReadonlyMap<string, TagDefinition>): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const visit = (k: string): void => {
+    if (seen.has(k)) return;
+    seen.add(k);
+    const checked = checkTag(defs.get(k));
+    if (checked.ok) tagDependencies(checked.value).forEach(visit);
+    out.push(k);
+  };
+  keys.forEach(visit);
+  return out;
+}
+
 const close = (a: unknown, b: unknown): boolean =>
   typeof a === 'number' && typeof b === 'number'
     ? Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))
     : JSON.stringify(a) === JSON.stringify(b);
+
+async function insertEvent(db: Database, pid: number, node: number, e: RefEvent): Promise<void> {
+  const type = e.event === null ? 'identify' : e.event === 'Page Viewed' ? 'page' : 'track';
+  const ts = toSqlTimestamp(e.ts);
+  await db.run(
+    `INSERT INTO events (seq, workspace_id, source_id, message_id, fp_hi, fp_lo, type, event, name, user_id, timestamp, received_at, properties, traits)
+     VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?::TIMESTAMP, ?::TIMESTAMP, ?, ?)`,
+    [
+      e.seq,
+      WS,
+      e.sourceId,
+      `m${e.seq}`,
+      type,
+      type === 'track' ? e.event : null,
+      type === 'page' ? 'p' : null,
+      `u${pid}`,
+      ts,
+      ts,
+      JSON.stringify(e.properties),
+      e.traits ? JSON.stringify(e.traits) : null,
+    ],
+  );
+  await db.run('INSERT INTO identity_event_anchors VALUES (?, ?, ?, ?, NULL)', [e.seq, WS, node, e.ts]);
+}
 
 describe('tag refresh agrees with the reference', () => {
   let db: Database;
@@ -338,6 +389,48 @@ describe('tag refresh agrees with the reference', () => {
     await db.close();
   });
 
+  /** Every profile's stored traits and tags equal the reference's for these people. */
+  async function expectReference(people: RefPerson[], refreshed: readonly string[]): Promise<void> {
+    const traits = engine.listTraits(WS).map((t) => t.definition);
+    const byKey = new Map(engine.listTags(WS).map((t) => [t.key, t.definition]));
+    const active = engine
+      .listTags(WS)
+      .filter((t) => t.status === 'active')
+      .map((t) => t.key);
+    const keys = topo([...new Set([...refreshed, ...active])], byKey);
+    const expected = referenceRefresh(
+      people,
+      traits,
+      keys.map((k) => byKey.get(k)!),
+      {
+        now: clock.now(),
+        offsetMs: OFFSET,
+        sourceNames: Object.fromEntries(SOURCES.map((s) => [s.id, s.name])),
+      },
+    );
+    for (const p of people) {
+      const gotTraits = await engine.profileComputedTraits(WS, p.profileId);
+      const gotTags = await engine.profileTags(WS, p.profileId);
+      const want = expected.get(p.profileId)!;
+      for (const key of new Set([...Object.keys(want.traits), ...Object.keys(gotTraits)])) {
+        if (!close(gotTraits[key], want.traits[key]))
+          expect({ profile: p.profileId, trait: key, value: gotTraits[key] }).toEqual({
+            profile: p.profileId,
+            trait: key,
+            value: want.traits[key],
+          });
+      }
+      for (const key of new Set([...Object.keys(want.tags), ...Object.keys(gotTags)])) {
+        if (!close(gotTags[key], want.tags[key]))
+          expect({ profile: p.profileId, tag: key, value: gotTags[key] }).toEqual({
+            profile: p.profileId,
+            tag: key,
+            value: want.tags[key],
+          });
+      }
+    }
+  }
+
   it('for every built-in template, custom tag and computed-trait kind (several seeds)', async () => {
     for (const seed of [1, 2, 3]) {
       await fc.assert(
@@ -348,40 +441,116 @@ describe('tag refresh agrees with the reference', () => {
             await load(db, people);
             const report = await engine.refresh(WS);
             expect(report.profiles).toBe(people.length);
-            const traits = engine.listTraits(WS).map((t) => t.definition);
-            const byKey = new Map(engine.listTags(WS).map((t) => [t.key, t.definition]));
-            // Tags in the order the engine refreshed them (dependencies first).
-            const tags = report.tags.map((k) => byKey.get(k)!);
-            const expected = referenceRefresh(people, traits, tags, {
-              now: NOW,
-              offsetMs: OFFSET,
-              sourceNames: Object.fromEntries(SOURCES.map((s) => [s.id, s.name])),
-            });
-            for (const p of people) {
-              const gotTraits = await engine.profileComputedTraits(WS, p.profileId);
-              const gotTags = await engine.profileTags(WS, p.profileId);
-              const want = expected.get(p.profileId)!;
-              for (const key of new Set([...Object.keys(want.traits), ...Object.keys(gotTraits)])) {
-                if (!close(gotTraits[key], want.traits[key]))
-                  expect({ profile: p.profileId, trait: key, value: gotTraits[key] }).toEqual({
-                    profile: p.profileId,
-                    trait: key,
-                    value: want.traits[key],
-                  });
-              }
-              for (const key of new Set([...Object.keys(want.tags), ...Object.keys(gotTags)])) {
-                if (!close(gotTags[key], want.tags[key]))
-                  expect({ profile: p.profileId, tag: key, value: gotTags[key] }).toEqual({
-                    profile: p.profileId,
-                    tag: key,
-                    value: want.tags[key],
-                  });
-              }
-            }
+            await expectReference(people, report.tags);
           },
         ),
         { numRuns: 12, seed },
       );
     }
+  }, 300_000);
+
+  it('the schedule: due after the interval of each tag, or when a newer version exists; manual never', async () => {
+    await load(db, buildPeople([[]]));
+    await engine.refresh(WS);
+    expect(await engine.due(WS)).toEqual([]);
+    expect(
+      (
+        await engine.createTag(
+          WS,
+          {
+            key: 'hourly_tag',
+            category: 'behaviour',
+            schedule: 'hourly',
+            spec: { kind: 'rule', condition: { event: 'X' } },
+          },
+          't',
+        )
+      ).ok,
+    ).toBe(true);
+    expect(
+      (
+        await engine.createTag(
+          WS,
+          {
+            key: 'by_hand',
+            category: 'behaviour',
+            schedule: 'manual',
+            spec: { kind: 'rule', condition: { event: 'X' } },
+          },
+          't',
+        )
+      ).ok,
+    ).toBe(true);
+    expect(await engine.due(WS)).toEqual(['hourly_tag']);
+    await engine.refresh(WS, ['hourly_tag']);
+    expect(await engine.due(WS)).toEqual([]);
+    clock.advance(3_600_000);
+    expect(await engine.due(WS)).toEqual(['hourly_tag']);
+    await engine.refresh(WS, ['hourly_tag', 'by_hand']);
+    expect(
+      await engine.updateTag(
+        WS,
+        'skincare_fan',
+        { ...CUSTOM_TAGS.find((t) => t.key === 'skincare_fan')!, description: 'v2' },
+        't',
+      ),
+    ).toMatchObject({ ok: true, value: { version: 2 } });
+    expect(await engine.due(WS)).toEqual(['skincare_fan']);
+    clock.advance(86_400_000);
+    const daily = await engine.due(WS);
+    expect(daily).toContain('lifecycle_stage');
+    expect(daily).not.toContain('by_hand');
+    clock.set(NOW);
+  });
+
+  it('an incremental refresh after new events and a merge gives what a full one gives', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(genEvent, { maxLength: 10 }), { minLength: 3, maxLength: 16 }),
+        fc.array(fc.tuple(fc.nat(), genEvent), { maxLength: 12 }),
+        async (spec, extra) => {
+          const people = buildPeople(spec);
+          await load(db, people);
+          await engine.refresh(WS);
+          // New events for some people, then person 1 merges into person 0 (identifiers move).
+          let seq = Math.max(0, ...people.flatMap((p) => p.events.map((e) => e.seq)));
+          const added = buildPeople(
+            spec.map((_, i) => extra.filter(([k]) => k % spec.length === i).map(([, g]) => g)),
+          );
+          for (let pid = 0; pid < people.length; pid++) {
+            for (const e of added[pid]!.events) {
+              e.seq = ++seq;
+              people[pid]!.events.push(e);
+              await insertEvent(db, pid, pid, e);
+            }
+          }
+          await db.run('UPDATE identity_nodes SET profile_id = ? WHERE workspace_id = ? AND node = 1', [
+            people[0]!.profileId,
+            WS,
+          ]);
+          await db.run(
+            'UPDATE identity_profiles SET merged_into = ? WHERE workspace_id = ? AND ordinal = 1',
+            [people[0]!.profileId, WS],
+          );
+          await db.run('UPDATE identity_state SET resolved_seq = ? WHERE workspace_id = ?', [seq, WS]);
+          people[0]!.events.push(...people[1]!.events);
+          const merged = people[1]!.profileId;
+          people.splice(1, 1);
+
+          const report = await engine.refresh(WS, undefined, { mode: 'auto' });
+          expect(report.incremental).toEqual(
+            expect.arrayContaining(['skincare_views_never', 'spend_band', 'level_text']),
+          );
+          expect(report.changedProfiles).toBeLessThanOrEqual(people.length);
+          await expectReference(people, report.tags);
+          const left = await db.query<{ n: number }>(
+            'SELECT count(*)::DOUBLE AS n FROM tag_values WHERE profile_id = ?',
+            [merged],
+          );
+          expect(left[0]!.n).toBe(0);
+        },
+      ),
+      { numRuns: 10, seed: 7, endOnFailure: true },
+    );
   }, 300_000);
 });

@@ -12,7 +12,7 @@ export const BUILTIN_TRAITS: TraitDefinitionInput[] = [
   {
     key: 'orders',
     name: { 'zh-CN': '购买次数', en: 'Orders' },
-    description: 'Completed orders (once per order id), less refunded ones, all time.',
+    description: 'Completed orders (once per order id), less those the person refunded, all time.',
     owner: by,
     spec: { kind: 'purchases', metric: 'orders' },
   },

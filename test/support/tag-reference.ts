@@ -57,8 +57,9 @@ interface Buyer {
   last: number;
 }
 
-/** Orders once per order id, less those any refund names; revenue is revenue, else total. */
-export function purchases(person: RefPerson, refunded: ReadonlySet<string>): Buyer | null {
+/** Orders once per order id, less those the person's refunds name; revenue is revenue, else total. */
+export function purchases(person: RefPerson): Buyer | null {
+  const refunded = refundedOrders([person]);
   const byOrder = new Map<string, { ts: number; revenue: number }>();
   for (const e of person.events) {
     if (e.event !== 'Order Completed') continue;
@@ -261,11 +262,10 @@ export function referenceRefresh(
   tags: readonly TagDefinition[],
   ctx: RefContext,
 ): Map<string, { traits: Record<string, unknown>; tags: Record<string, unknown> }> {
-  const refunded = refundedOrders(people);
   const out = new Map<string, { traits: Record<string, unknown>; tags: Record<string, unknown> }>();
   const buyers = new Map<string, Buyer | null>();
   for (const p of people) {
-    const buyer = purchases(p, refunded);
+    const buyer = purchases(p);
     buyers.set(p.profileId, buyer);
     const values: Record<string, unknown> = {};
     for (const t of traits) {

@@ -33,6 +33,8 @@ export async function startTestTessera(overrides: ConfigInput = {}, dataDir?: st
       demo: false,
       bootstrapApiKey: TEST_API_KEY,
       ...overrides,
+      // Scheduled tag refreshes off unless a test asks: refreshes here are explicit.
+      tags: { scheduleCheckMs: 0, ...(overrides.tags ?? {}) },
       server: { port: 0, ...(overrides.server ?? {}) },
       log: { level: 'silent' },
     },

@@ -84,12 +84,17 @@ export function tagRoutes(deps: {
           keys: z.array(z.string().min(1).max(64)).max(500).optional(),
           /** Compute as of another time (windows, recency and the snapshot day are taken then). */
           asOf: z.iso.datetime({ offset: true }).optional(),
+          /** auto: tags whose definition allows it are recomputed only for the profiles that changed. */
+          mode: z.enum(['full', 'auto']).default('full'),
         })
         .optional(),
       handler: async ({ body, caller }) => {
         const keys = body?.keys;
         for (const k of keys ?? []) tagOr404(caller.workspaceId, k);
-        return tags.refresh(caller.workspaceId, keys, body?.asOf ? { asOf: Date.parse(body.asOf) } : {});
+        return tags.refresh(caller.workspaceId, keys, {
+          mode: body?.mode ?? 'full',
+          ...(body?.asOf ? { asOf: Date.parse(body.asOf) } : {}),
+        });
       },
     }),
     defineRoute({

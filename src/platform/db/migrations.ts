@@ -250,10 +250,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         node INTEGER NOT NULL,
         pid INTEGER NOT NULL
       )`,
+      // generation counts syncs that changed anything; reset_generation is the last one that
+      // changed everything (first sync, identity rebuild): a refresh older than it cannot be patched.
       `CREATE TABLE profile_facts_state (
         workspace_id VARCHAR PRIMARY KEY,
         synced_seq BIGINT NOT NULL,
-        anchors_epoch BIGINT NOT NULL
+        anchors_epoch BIGINT NOT NULL,
+        generation BIGINT NOT NULL,
+        reset_generation BIGINT NOT NULL
+      )`,
+      // Profiles whose facts changed in a sync generation (new events, identifiers moved in or
+      // out): what an incremental refresh recomputes.
+      `CREATE TABLE profile_facts_changes (
+        workspace_id VARCHAR NOT NULL,
+        pid INTEGER NOT NULL,
+        generation BIGINT NOT NULL
       )`,
       `CREATE TABLE trait_definitions (
         workspace_id VARCHAR NOT NULL,
@@ -305,7 +316,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
         version INTEGER NOT NULL,
         refreshed_at TIMESTAMP NOT NULL,
         mode VARCHAR NOT NULL,
-        synced_seq BIGINT NOT NULL,
+        generation BIGINT NOT NULL,
         profiles BIGINT NOT NULL,
         valued BIGINT NOT NULL,
         millis DOUBLE NOT NULL,
