@@ -254,17 +254,23 @@ export class ConditionCompiler implements CompiledNeeds {
             )})`,
           ];
     if (w) parts.push(...this.window(w));
-    for (const f of step.where) {
-      parts.push(
-        compileComparison(
-          dialect.property(raw('f.properties'), f.property),
-          f,
-          this.scope.now,
-          this.scope.offsetMs,
-        ),
-      );
-    }
-    return join(parts, ' AND ');
+    const filters = step.where.map((f) =>
+      compileComparison(
+        dialect.property(raw('f.properties'), f.property),
+        f,
+        this.scope.now,
+        this.scope.offsetMs,
+      ),
+    );
+    if (filters.length === 0) return join(parts, ' AND ');
+    // JSON is read only for the facts the name and window let through: a CASE is evaluated lazily,
+    // where the engine is free to reorder the terms of an AND (and would parse every row).
+    return sql`(CASE WHEN ${join(parts, ' AND ')} THEN ${join(filters, ' AND ')} ELSE false END)`;
+  }
+
+  /** `fn(value)` over the matching facts only (the value, often JSON, is not read for the rest). */
+  measureOf(fn: string, value: Sql, match: Sql): Sql {
+    return sql`${raw(fn)}(CASE WHEN ${match} THEN ${value} END)`;
   }
 
   private window(w: TimeWindow): Sql[] {
@@ -305,12 +311,12 @@ export class ConditionCompiler implements CompiledNeeds {
         measured = sql`coalesce(${this.aggregate(sql`count(*) FILTER (WHERE ${match})`)}, 0)`;
         break;
       case 'sum':
-        measured = sql`coalesce(${this.aggregate(sql`sum(${value}) FILTER (WHERE ${match})`)}, 0)`;
+        measured = sql`coalesce(${this.aggregate(this.measureOf('sum', value!, match))}, 0)`;
         break;
       case 'avg':
       case 'min':
       case 'max':
-        measured = this.aggregate(sql`${raw(m.fn)}(${value}) FILTER (WHERE ${match})`);
+        measured = this.aggregate(this.measureOf(m.fn, value!, match));
         break;
       default:
         return assertNever(m.fn);

@@ -289,31 +289,7 @@ export class TagEngine {
     input: unknown,
     actor: string | null,
   ): Promise<DefinitionResult<TagDefinition>> {
-    const checked = checkTag(input);
-    if (!checked.ok) return invalid(checked);
-    const key = checked.value.definition.key;
-    if (this.defs(workspaceId).tags.has(key)) {
-      return {
-        ok: false,
-        code: 'conflict',
-        message: `tag ${key} exists; update it to make a new version`,
-        issues: [],
-      };
-    }
-    const issues = this.referenceIssues(workspaceId, checked.value);
-    if (issues.length > 0)
-      return { ok: false, code: 'validation_failed', message: issues[0]!.message, issues };
-    await this.insert(
-      'tag_definitions',
-      workspaceId,
-      key,
-      1,
-      checked.value.definition,
-      new Date(this.options.clock.now()),
-      actor,
-    );
-    await this.load(workspaceId);
-    return { ok: true, value: this.tag(workspaceId, key)! };
+    return this.save('tag', workspaceId, null, input, actor);
   }
 
   /** A new version of a tag (its key stays). */
@@ -323,24 +299,7 @@ export class TagEngine {
     input: unknown,
     actor: string | null,
   ): Promise<DefinitionResult<TagDefinition>> {
-    const current = this.defs(workspaceId).tags.get(key);
-    if (!current) return { ok: false, code: 'not_found', message: `no tag ${key}`, issues: [] };
-    const checked = checkTag({ ...(input as object), key });
-    if (!checked.ok) return invalid(checked);
-    const issues = this.referenceIssues(workspaceId, checked.value);
-    if (issues.length > 0)
-      return { ok: false, code: 'validation_failed', message: issues[0]!.message, issues };
-    await this.insert(
-      'tag_definitions',
-      workspaceId,
-      key,
-      current.version + 1,
-      checked.value.definition,
-      new Date(this.options.clock.now()),
-      actor,
-    );
-    await this.load(workspaceId);
-    return { ok: true, value: this.tag(workspaceId, key)! };
+    return this.save('tag', workspaceId, key, input, actor);
   }
 
   async setTagStatus(
@@ -348,20 +307,7 @@ export class TagEngine {
     key: string,
     status: Status,
   ): Promise<DefinitionResult<TagDefinition>> {
-    const current = this.defs(workspaceId).tags.get(key);
-    if (!current) return { ok: false, code: 'not_found', message: `no tag ${key}`, issues: [] };
-    const definition = { ...current.definition, status };
-    await setDefinitionStatus(
-      this.db,
-      'tag_definitions',
-      workspaceId,
-      key,
-      current.version,
-      status,
-      JSON.stringify(definition),
-    );
-    await this.load(workspaceId);
-    return { ok: true, value: this.tag(workspaceId, key)! };
+    return this.setStatus('tag', workspaceId, key, status);
   }
 
   async createTrait(
@@ -369,51 +315,17 @@ export class TagEngine {
     input: unknown,
     actor: string | null,
   ): Promise<DefinitionResult<TraitDefinition>> {
-    const checked = checkTrait(input);
-    if (!checked.ok) return invalid(checked);
-    const key = checked.value.key;
-    if (this.defs(workspaceId).traits.has(key)) {
-      return {
-        ok: false,
-        code: 'conflict',
-        message: `trait ${key} exists; update it to make a new version`,
-        issues: [],
-      };
-    }
-    await this.insert(
-      'trait_definitions',
-      workspaceId,
-      key,
-      1,
-      checked.value,
-      new Date(this.options.clock.now()),
-      actor,
-    );
-    await this.load(workspaceId);
-    return { ok: true, value: this.trait(workspaceId, key)! };
+    return this.save('trait', workspaceId, null, input, actor);
   }
 
+  /** A new version of a computed trait (its key stays). */
   async updateTrait(
     workspaceId: string,
     key: string,
     input: unknown,
     actor: string | null,
   ): Promise<DefinitionResult<TraitDefinition>> {
-    const current = this.defs(workspaceId).traits.get(key);
-    if (!current) return { ok: false, code: 'not_found', message: `no trait ${key}`, issues: [] };
-    const checked = checkTrait({ ...(input as object), key });
-    if (!checked.ok) return invalid(checked);
-    await this.insert(
-      'trait_definitions',
-      workspaceId,
-      key,
-      current.version + 1,
-      checked.value,
-      new Date(this.options.clock.now()),
-      actor,
-    );
-    await this.load(workspaceId);
-    return { ok: true, value: this.trait(workspaceId, key)! };
+    return this.save('trait', workspaceId, key, input, actor);
   }
 
   async setTraitStatus(
@@ -421,20 +333,70 @@ export class TagEngine {
     key: string,
     status: Status,
   ): Promise<DefinitionResult<TraitDefinition>> {
-    const current = this.defs(workspaceId).traits.get(key);
-    if (!current) return { ok: false, code: 'not_found', message: `no trait ${key}`, issues: [] };
-    const definition = { ...current.definition, status };
-    await setDefinitionStatus(
-      this.db,
-      'trait_definitions',
-      workspaceId,
-      key,
-      current.version,
-      status,
-      JSON.stringify(definition),
-    );
+    return this.setStatus('trait', workspaceId, key, status);
+  }
+
+  /** Creates (`key` null) or adds a version to a definition, after checking it. */
+  private async save<K extends 'tag' | 'trait'>(
+    kind: K,
+    workspaceId: string,
+    key: string | null,
+    input: unknown,
+    actor: string | null,
+  ): Promise<DefinitionResult<K extends 'tag' ? TagDefinition : TraitDefinition>> {
+    type R = DefinitionResult<K extends 'tag' ? TagDefinition : TraitDefinition>;
+    const l = this.defs(workspaceId);
+    const current = key === null ? undefined : kind === 'tag' ? l.tags.get(key) : l.traits.get(key);
+    if (key !== null && !current)
+      return { ok: false, code: 'not_found', message: `no ${kind} ${key}`, issues: [] };
+    const body = key === null ? input : { ...(input as object), key };
+    let definition: TagDefinition | TraitDefinition;
+    if (kind === 'tag') {
+      const checked = checkTag(body);
+      if (!checked.ok) return invalid(checked);
+      const issues = this.referenceIssues(workspaceId, checked.value);
+      if (issues.length > 0)
+        return { ok: false, code: 'validation_failed', message: issues[0]!.message, issues };
+      definition = checked.value.definition;
+    } else {
+      const checked = checkTrait(body);
+      if (!checked.ok) return invalid(checked);
+      definition = checked.value;
+    }
+    if (key === null && (kind === 'tag' ? l.tags : l.traits).has(definition.key)) {
+      const message = `${kind} ${definition.key} exists; update it to make a new version`;
+      return { ok: false, code: 'conflict', message, issues: [] };
+    }
+    const table = kind === 'tag' ? 'tag_definitions' : 'trait_definitions';
+    const at = new Date(this.options.clock.now());
+    await this.insert(table, workspaceId, definition.key, (current?.version ?? 0) + 1, definition, at, actor);
     await this.load(workspaceId);
-    return { ok: true, value: this.trait(workspaceId, key)! };
+    return {
+      ok: true,
+      value: (kind === 'tag'
+        ? this.tag(workspaceId, definition.key)
+        : this.trait(workspaceId, definition.key))!,
+    } as R;
+  }
+
+  private async setStatus<K extends 'tag' | 'trait'>(
+    kind: K,
+    workspaceId: string,
+    key: string,
+    status: Status,
+  ): Promise<DefinitionResult<K extends 'tag' ? TagDefinition : TraitDefinition>> {
+    type R = DefinitionResult<K extends 'tag' ? TagDefinition : TraitDefinition>;
+    const l = this.defs(workspaceId);
+    const current = kind === 'tag' ? l.tags.get(key) : l.traits.get(key);
+    if (!current) return { ok: false, code: 'not_found', message: `no ${kind} ${key}`, issues: [] };
+    const table = kind === 'tag' ? 'tag_definitions' : 'trait_definitions';
+    const definition = JSON.stringify({ ...current.definition, status });
+    await setDefinitionStatus(this.db, table, workspaceId, key, current.version, status, definition);
+    await this.load(workspaceId);
+    return {
+      ok: true,
+      value: (kind === 'tag' ? this.tag(workspaceId, key) : this.trait(workspaceId, key))!,
+    } as R;
   }
 
   // -------------------------------------------------------------------------------- refreshing

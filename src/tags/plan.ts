@@ -194,7 +194,7 @@ export function planRefresh(
       case 'min':
       case 'max': {
         const n = jsonNumber(propertyJson(prop!));
-        const agg = compiler.aggregate(sql`${raw(a.fn)}(${n}) FILTER (WHERE ${match})`);
+        const agg = compiler.aggregate(compiler.measureOf(a.fn, n, match));
         return a.fn === 'sum' ? sql`to_json(coalesce(${agg}, 0))::VARCHAR` : sql`to_json(${agg})::VARCHAR`;
       }
       case 'first':
@@ -205,8 +205,10 @@ export function planRefresh(
           return sql`to_json(strftime(${agg}, ${raw(ISO)}))::VARCHAR`;
         }
         const v = propertyJson(prop);
+        // Only facts that match and have the property take part (their JSON read lazily).
+        const has = sql`(CASE WHEN ${match} THEN ${v} IS NOT NULL AND json_type(${v}) <> 'NULL' ELSE false END)`;
         return compiler.aggregate(
-          sql`${fn}(${v}::VARCHAR, ${order}) FILTER (WHERE ${match} AND ${v} IS NOT NULL AND json_type(${v}) <> 'NULL')`,
+          sql`${fn}(CASE WHEN ${has} THEN ${v}::VARCHAR END, CASE WHEN ${has} THEN ${order} END)`,
         );
       }
       case 'distinct_count':

@@ -295,27 +295,7 @@ async function load(db: Database, people: RefPerson[]): Promise<void> {
     ]);
     for (const e of p.events) {
       maxSeq = Math.max(maxSeq, e.seq);
-      const type = e.event === null ? 'identify' : e.event === 'Page Viewed' ? 'page' : 'track';
-      const ts = toSqlTimestamp(e.ts);
-      await db.run(
-        `INSERT INTO events (seq, workspace_id, source_id, message_id, fp_hi, fp_lo, type, event, name, user_id, timestamp, received_at, properties, traits)
-         VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?::TIMESTAMP, ?::TIMESTAMP, ?, ?)`,
-        [
-          e.seq,
-          WS,
-          e.sourceId,
-          `m${e.seq}`,
-          type,
-          type === 'track' ? e.event : null,
-          type === 'page' ? 'p' : null,
-          `u${pid}`,
-          ts,
-          ts,
-          JSON.stringify(e.properties),
-          e.traits ? JSON.stringify(e.traits) : null,
-        ],
-      );
-      await db.run('INSERT INTO identity_event_anchors VALUES (?, ?, ?, ?, NULL)', [e.seq, WS, pid, e.ts]);
+      await insertEvent(db, pid, pid, e);
     }
   }
   await db.run(`INSERT INTO identity_state VALUES (?, ?, 'test', 0)`, [WS, maxSeq]);
