@@ -1,4 +1,3 @@
-import type { ConditionIssue } from '../conditions/index.js';
 import { liveProfiles } from '../identity/index.js';
 import {
   changedProfiles,
@@ -13,7 +12,6 @@ import type { Database, SideConnection } from '../platform/db/duckdb.js';
 import { raw, sql, type Sql } from '../platform/db/sql.js';
 import {
   checkTag,
-  checkTrait,
   SCHEDULES,
   tagValueKind,
   type Checked,
@@ -26,26 +24,20 @@ import { incrementalTag, incrementalTrait, planRefresh, tagDependencies, traitDe
 import {
   assignedProfiles,
   assignmentsRelation,
-  definitionVersions,
   distribution,
   insertAssignments,
-  insertDefinition,
-  latestDefinitions,
   moveAssignments,
   numericSummary,
   refreshRecords,
-  setDefinitionStatus,
   snapshots,
   valuesOfProfile,
   workTable,
   writeRefreshRecords,
   writeSnapshots,
   writeValues,
-  type DefinitionTable,
   type RefreshRow,
-  type StoredDefinition,
 } from './tag-store.js';
-import { BUILTIN_TAGS, BUILTIN_TRAITS } from './templates.js';
+import { DefinitionRegistry, type DefinitionInfo, type DefinitionResult } from './definition-registry.js';
 
 /**
  * Tags and computed traits of every workspace: definitions (versioned), refreshes (on demand and
@@ -68,24 +60,6 @@ export interface TagEngineOptions {
   refundEvent?: string;
   onError?(err: unknown): void;
 }
-
-export interface DefinitionInfo<T> {
-  key: string;
-  version: number;
-  status: Status;
-  createdAt: string;
-  createdBy: string | null;
-  definition: T;
-}
-
-export type DefinitionResult<T> =
-  | { ok: true; value: DefinitionInfo<T> }
-  | {
-      ok: false;
-      code: 'validation_failed' | 'conflict' | 'not_found';
-      message: string;
-      issues: ConditionIssue[];
-    };
 
 export interface RefreshReport {
   workspaceId: string;
@@ -113,29 +87,17 @@ export interface PreviewResult {
   sample: Array<{ profileId: string; value: unknown }>;
 }
 
-interface Loaded {
-  tags: Map<string, DefinitionInfo<TagDefinition> & { checked: CheckedTag }>;
-  traits: Map<string, DefinitionInfo<TraitDefinition>>;
-}
-
-const parseStored = <T>(row: StoredDefinition): DefinitionInfo<T> => ({
-  key: row.key,
-  version: row.version,
-  status: row.status as Status,
-  createdAt: row.created_at,
-  createdBy: row.created_by,
-  definition: JSON.parse(row.definition) as T,
-});
-
 export class TagEngine {
-  private readonly loaded = new Map<string, Loaded>();
+  readonly definitions: DefinitionRegistry;
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly db: Database,
     private readonly options: TagEngineOptions,
-  ) {}
+  ) {
+    this.definitions = new DefinitionRegistry(db, options.clock);
+  }
 
   /** Loads the definitions of the workspaces, installing the built-in ones where missing. */
   static async open(
@@ -144,279 +106,69 @@ export class TagEngine {
     options: TagEngineOptions,
   ): Promise<TagEngine> {
     const engine = new TagEngine(db, options);
-    for (const ws of workspaces) await engine.install(ws);
+    for (const ws of workspaces) await engine.definitions.install(ws);
     return engine;
-  }
-
-  private async install(workspaceId: string): Promise<void> {
-    await this.load(workspaceId);
-    const l = this.loaded.get(workspaceId)!;
-    const at = new Date(this.options.clock.now());
-    for (const input of BUILTIN_TRAITS) {
-      if (l.traits.has(input.key)) continue;
-      const checked = checkTrait(input);
-      if (!checked.ok) throw new Error(`built-in trait ${input.key}: ${JSON.stringify(checked.issues)}`);
-      await this.insert('trait_definitions', workspaceId, checked.value.key, 1, checked.value, at, 'tessera');
-    }
-    for (const input of BUILTIN_TAGS) {
-      if (l.tags.has(input.key)) continue;
-      const checked = checkTag(input);
-      if (!checked.ok) throw new Error(`built-in tag ${input.key}: ${JSON.stringify(checked.issues)}`);
-      await this.insert(
-        'tag_definitions',
-        workspaceId,
-        input.key,
-        1,
-        checked.value.definition,
-        at,
-        'tessera',
-      );
-    }
-    await this.load(workspaceId);
-  }
-
-  private async insert(
-    table: DefinitionTable,
-    workspaceId: string,
-    key: string,
-    version: number,
-    definition: TagDefinition | TraitDefinition,
-    at: Date,
-    by: string | null,
-  ): Promise<void> {
-    await insertDefinition(this.db, table, {
-      workspaceId,
-      key,
-      version,
-      definition: JSON.stringify(definition),
-      status: definition.status,
-      at,
-      by,
-    });
-  }
-
-  private async load(workspaceId: string): Promise<Loaded> {
-    const tags = new Map<string, DefinitionInfo<TagDefinition> & { checked: CheckedTag }>();
-    for (const row of await latestDefinitions(this.db, 'tag_definitions', workspaceId)) {
-      const info = parseStored<TagDefinition>(row);
-      const checked = checkTag(info.definition);
-      if (!checked.ok)
-        throw new Error(
-          `stored tag ${row.key} v${row.version} no longer checks: ${JSON.stringify(checked.issues)}`,
-        );
-      tags.set(row.key, { ...info, definition: checked.value.definition, checked: checked.value });
-    }
-    const traits = new Map<string, DefinitionInfo<TraitDefinition>>();
-    for (const row of await latestDefinitions(this.db, 'trait_definitions', workspaceId)) {
-      traits.set(row.key, parseStored<TraitDefinition>(row));
-    }
-    const l = { tags, traits };
-    this.loaded.set(workspaceId, l);
-    return l;
-  }
-
-  private defs(workspaceId: string): Loaded {
-    const l = this.loaded.get(workspaceId);
-    if (!l) throw new Error(`workspace ${workspaceId} has no tag definitions loaded`);
-    return l;
   }
 
   // ------------------------------------------------------------------------------ definitions
 
   listTags(workspaceId: string): Array<DefinitionInfo<TagDefinition>> {
-    return [...this.defs(workspaceId).tags.values()].map(({ checked: _checked, ...info }) => info);
+    return this.definitions.listTags(workspaceId);
   }
-
   tag(workspaceId: string, key: string): DefinitionInfo<TagDefinition> | null {
-    const t = this.defs(workspaceId).tags.get(key);
-    if (!t) return null;
-    const { checked: _checked, ...info } = t;
-    return info;
+    return this.definitions.tag(workspaceId, key);
   }
-
   listTraits(workspaceId: string): Array<DefinitionInfo<TraitDefinition>> {
-    return [...this.defs(workspaceId).traits.values()];
+    return this.definitions.listTraits(workspaceId);
   }
-
   trait(workspaceId: string, key: string): DefinitionInfo<TraitDefinition> | null {
-    return this.defs(workspaceId).traits.get(key) ?? null;
+    return this.definitions.trait(workspaceId, key);
   }
-
-  async versions(
-    workspaceId: string,
-    kind: 'tag' | 'trait',
-    key: string,
-  ): Promise<Array<DefinitionInfo<unknown>>> {
-    const rows = await definitionVersions(
-      this.db,
-      kind === 'tag' ? 'tag_definitions' : 'trait_definitions',
-      workspaceId,
-      key,
-    );
-    return rows.map((r) => parseStored(r));
+  versions(workspaceId: string, kind: 'tag' | 'trait', key: string): Promise<Array<DefinitionInfo<unknown>>> {
+    return this.definitions.versions(workspaceId, kind, key);
   }
-
-  /** The references of a tag that do not resolve, and dependency cycles, as issues. */
-  private referenceIssues(workspaceId: string, t: CheckedTag): ConditionIssue[] {
-    const l = this.defs(workspaceId);
-    const issues: ConditionIssue[] = [];
-    for (const dep of tagDependencies(t)) {
-      if (!l.tags.has(dep) && dep !== t.definition.key) {
-        issues.push({ path: 'tag.spec', message: `unknown tag ${dep}` });
-      }
-    }
-    for (const trait of traitDependencies(t)) {
-      // A trait that is not computed is a profile trait (from identify and imports): always allowed.
-      void trait;
-    }
-    // A cycle: following dependencies from the new definition comes back to it.
-    const seen = new Set<string>();
-    const visit = (key: string): boolean => {
-      if (key === t.definition.key) return true;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      const next = l.tags.get(key);
-      return next ? tagDependencies(next.checked).some(visit) : false;
-    };
-    if (tagDependencies(t).some(visit)) {
-      issues.push({ path: 'tag.spec', message: `tag ${t.definition.key} would depend on itself` });
-    }
-    return issues;
-  }
-
-  async createTag(
+  createTag(
     workspaceId: string,
     input: unknown,
     actor: string | null,
   ): Promise<DefinitionResult<TagDefinition>> {
-    return this.save('tag', workspaceId, null, input, actor);
+    return this.definitions.createTag(workspaceId, input, actor);
   }
-
-  /** A new version of a tag (its key stays). */
-  async updateTag(
+  updateTag(
     workspaceId: string,
     key: string,
     input: unknown,
     actor: string | null,
   ): Promise<DefinitionResult<TagDefinition>> {
-    return this.save('tag', workspaceId, key, input, actor);
+    return this.definitions.updateTag(workspaceId, key, input, actor);
   }
-
-  async setTagStatus(
-    workspaceId: string,
-    key: string,
-    status: Status,
-  ): Promise<DefinitionResult<TagDefinition>> {
-    return this.setStatus('tag', workspaceId, key, status);
+  setTagStatus(workspaceId: string, key: string, status: Status): Promise<DefinitionResult<TagDefinition>> {
+    return this.definitions.setTagStatus(workspaceId, key, status);
   }
-
-  async createTrait(
+  createTrait(
     workspaceId: string,
     input: unknown,
     actor: string | null,
   ): Promise<DefinitionResult<TraitDefinition>> {
-    return this.save('trait', workspaceId, null, input, actor);
+    return this.definitions.createTrait(workspaceId, input, actor);
   }
-
-  /** A new version of a computed trait (its key stays). */
-  async updateTrait(
+  updateTrait(
     workspaceId: string,
     key: string,
     input: unknown,
     actor: string | null,
   ): Promise<DefinitionResult<TraitDefinition>> {
-    return this.save('trait', workspaceId, key, input, actor);
+    return this.definitions.updateTrait(workspaceId, key, input, actor);
   }
-
-  async setTraitStatus(
+  setTraitStatus(
     workspaceId: string,
     key: string,
     status: Status,
   ): Promise<DefinitionResult<TraitDefinition>> {
-    return this.setStatus('trait', workspaceId, key, status);
-  }
-
-  /** Creates (`key` null) or adds a version to a definition, after checking it. */
-  private async save<K extends 'tag' | 'trait'>(
-    kind: K,
-    workspaceId: string,
-    key: string | null,
-    input: unknown,
-    actor: string | null,
-  ): Promise<DefinitionResult<K extends 'tag' ? TagDefinition : TraitDefinition>> {
-    type R = DefinitionResult<K extends 'tag' ? TagDefinition : TraitDefinition>;
-    const l = this.defs(workspaceId);
-    const current = key === null ? undefined : kind === 'tag' ? l.tags.get(key) : l.traits.get(key);
-    if (key !== null && !current)
-      return { ok: false, code: 'not_found', message: `no ${kind} ${key}`, issues: [] };
-    const body = key === null ? input : { ...(input as object), key };
-    let definition: TagDefinition | TraitDefinition;
-    if (kind === 'tag') {
-      const checked = checkTag(body);
-      if (!checked.ok) return invalid(checked);
-      const issues = this.referenceIssues(workspaceId, checked.value);
-      if (issues.length > 0)
-        return { ok: false, code: 'validation_failed', message: issues[0]!.message, issues };
-      definition = checked.value.definition;
-    } else {
-      const checked = checkTrait(body);
-      if (!checked.ok) return invalid(checked);
-      definition = checked.value;
-    }
-    if (key === null && (kind === 'tag' ? l.tags : l.traits).has(definition.key)) {
-      const message = `${kind} ${definition.key} exists; update it to make a new version`;
-      return { ok: false, code: 'conflict', message, issues: [] };
-    }
-    const table = kind === 'tag' ? 'tag_definitions' : 'trait_definitions';
-    const at = new Date(this.options.clock.now());
-    await this.insert(table, workspaceId, definition.key, (current?.version ?? 0) + 1, definition, at, actor);
-    await this.load(workspaceId);
-    return {
-      ok: true,
-      value: (kind === 'tag'
-        ? this.tag(workspaceId, definition.key)
-        : this.trait(workspaceId, definition.key))!,
-    } as R;
-  }
-
-  private async setStatus<K extends 'tag' | 'trait'>(
-    kind: K,
-    workspaceId: string,
-    key: string,
-    status: Status,
-  ): Promise<DefinitionResult<K extends 'tag' ? TagDefinition : TraitDefinition>> {
-    type R = DefinitionResult<K extends 'tag' ? TagDefinition : TraitDefinition>;
-    const l = this.defs(workspaceId);
-    const current = kind === 'tag' ? l.tags.get(key) : l.traits.get(key);
-    if (!current) return { ok: false, code: 'not_found', message: `no ${kind} ${key}`, issues: [] };
-    const table = kind === 'tag' ? 'tag_definitions' : 'trait_definitions';
-    const definition = JSON.stringify({ ...current.definition, status });
-    await setDefinitionStatus(this.db, table, workspaceId, key, current.version, status, definition);
-    await this.load(workspaceId);
-    return {
-      ok: true,
-      value: (kind === 'tag' ? this.tag(workspaceId, key) : this.trait(workspaceId, key))!,
-    } as R;
+    return this.definitions.setTraitStatus(workspaceId, key, status);
   }
 
   // -------------------------------------------------------------------------------- refreshing
-
-  /** Tags with the tags they read, dependencies first. */
-  private closure(workspaceId: string, keys: readonly string[]): CheckedTag[] {
-    const l = this.defs(workspaceId);
-    const out: CheckedTag[] = [];
-    const done = new Set<string>();
-    const visit = (key: string): void => {
-      if (done.has(key)) return;
-      done.add(key);
-      const t = l.tags.get(key);
-      if (!t) throw new Error(`unknown tag ${key}`);
-      tagDependencies(t.checked).forEach(visit);
-      out.push(t.checked);
-    };
-    keys.forEach(visit);
-    return out;
-  }
 
   private planContext(
     workspaceId: string,
@@ -440,13 +192,6 @@ export class TagEngine {
       refundEvent: this.options.refundEvent ?? 'Order Refunded',
       assignments: (key: string) => assignmentsRelation(workspaceId, key),
     };
-  }
-
-  private activeTraits(workspaceId: string): Map<string, TraitDefinition> {
-    const m = new Map<string, TraitDefinition>();
-    for (const t of this.defs(workspaceId).traits.values())
-      if (t.status === 'active') m.set(t.key, t.definition);
-    return m;
   }
 
   /** Runs one job at a time (refreshes and previews share the side connection's work table). */
@@ -477,11 +222,11 @@ export class TagEngine {
         mark = t;
       };
       await this.options.settle();
-      const l = this.defs(workspaceId);
+      const l = this.definitions.defs(workspaceId);
       const wanted = keys ?? [...l.tags.values()].filter((t) => t.status === 'active').map((t) => t.key);
       for (const k of wanted) if (!l.tags.has(k)) throw new Error(`unknown tag ${k}`);
-      const closure = this.closure(workspaceId, wanted);
-      const traits = this.activeTraits(workspaceId);
+      const closure = this.definitions.closure(workspaceId, wanted);
+      const traits = this.definitions.activeTraits(workspaceId);
       await this.remapAssignments(workspaceId);
       const side = await this.db.side();
       try {
@@ -516,7 +261,7 @@ export class TagEngine {
           }
         }
         const full = closure.filter((t) => !patchable.has(t.definition.key));
-        const fullSet = this.closure(
+        const fullSet = this.definitions.closure(
           workspaceId,
           full.map((t) => t.definition.key),
         );
@@ -569,7 +314,7 @@ export class TagEngine {
           const read = traitsRead(partial);
           const pass = await this.pass(side, workspaceId, {
             now,
-            tags: this.closure(
+            tags: this.definitions.closure(
               workspaceId,
               partial.map((t) => t.definition.key),
             ),
@@ -626,7 +371,7 @@ export class TagEngine {
       phase(name: string): void;
     },
   ): Promise<{ tags: string[]; traits: string[]; profiles: number; tagValues: number; traitValues: number }> {
-    const l = this.defs(workspaceId);
+    const l = this.definitions.defs(workspaceId);
     const started = performance.now();
     const scope =
       p.changed === null
@@ -720,11 +465,11 @@ export class TagEngine {
     return this.serial(async () => {
       const checked = checkTag(input);
       if (!checked.ok) return checked;
-      const issues = this.referenceIssues(workspaceId, checked.value);
+      const issues = this.definitions.referenceIssues(workspaceId, checked.value);
       if (issues.length > 0) return { ok: false as const, issues };
       await this.options.settle();
       const deps = tagDependencies(checked.value).filter((k) => k !== checked.value.definition.key);
-      const tags = [...this.closure(workspaceId, deps), checked.value];
+      const tags = [...this.definitions.closure(workspaceId, deps), checked.value];
       const side = await this.db.side();
       try {
         await syncFacts(side, workspaceId);
@@ -735,7 +480,7 @@ export class TagEngine {
           now,
           factsRelation(workspaceId, sample),
           sample,
-          this.activeTraits(workspaceId),
+          this.definitions.activeTraits(workspaceId),
         );
         const plan = planRefresh(ctx, [], tags);
         const col = plan.tagColumns.get(checked.value.definition.key)!;
@@ -753,19 +498,13 @@ export class TagEngine {
   // ------------------------------------------------------------------------------------ reads
 
   async coverage(workspaceId: string, key: string, limit = 50) {
-    const def = this.defs(workspaceId).tags.get(key);
+    const def = this.definitions.defs(workspaceId).tags.get(key);
     if (!def) return null;
     const live = sql`SELECT count(*)::DOUBLE AS n FROM ${liveProfiles(workspaceId)}`;
     const profiles = (await this.db.query<{ n: number }>(live.text, live.params))[0]?.n ?? 0;
     const d = await distribution(this.db, workspaceId, key, limit);
-    const numeric = tagValueKind(def.definition.spec, (k) => {
-      const t = this.defs(workspaceId).traits.get(k);
-      if (!t) return 'other';
-      return t.definition.spec.kind === 'purchases' ||
-        ['count', 'sum', 'avg', 'min', 'max', 'distinct_count'].includes(t.definition.spec.aggregate.fn)
-        ? 'number'
-        : 'other';
-    });
+    const traits = this.definitions.defs(workspaceId).traits;
+    const numeric = tagValueKind(def.definition.spec, (k) => traitKind(traits.get(k)?.definition));
     const record =
       (await refreshRecords(this.db, workspaceId)).find((r) => r.kind === 'tag' && r.key === key) ?? null;
     return {
@@ -811,7 +550,7 @@ export class TagEngine {
     replace: boolean,
     actor: string | null,
   ): Promise<{ ok: true; assigned: number } | { ok: false; message: string }> {
-    const def = this.defs(workspaceId).tags.get(key);
+    const def = this.definitions.defs(workspaceId).tags.get(key);
     if (!def) return { ok: false, message: `no tag ${key}` };
     if (def.definition.spec.kind !== 'manual')
       return {
@@ -876,20 +615,6 @@ function traitKind(def: TraitDefinition | undefined): 'number' | 'other' {
   return ['count', 'sum', 'avg', 'min', 'max', 'distinct_count'].includes(def.spec.aggregate.fn)
     ? 'number'
     : 'other';
-}
-
-function invalid(c: { ok: false; issues: ConditionIssue[] }): {
-  ok: false;
-  code: 'validation_failed';
-  message: string;
-  issues: ConditionIssue[];
-} {
-  return {
-    ok: false,
-    code: 'validation_failed',
-    message: c.issues.map((i) => `${i.path}: ${i.message}`).join('; '),
-    issues: c.issues,
-  };
 }
 
 export function localDay(now: number, offsetMs: number): string {

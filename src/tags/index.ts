@@ -2,8 +2,6 @@
 export {
   TagEngine,
   localDay,
-  type DefinitionInfo,
-  type DefinitionResult,
   type PreviewResult,
   type RefreshReport,
   type TagEngineOptions,
@@ -20,5 +18,6 @@ export {
   type TagCategory,
   type Status,
 } from './definitions.js';
+export { DefinitionRegistry, type DefinitionInfo, type DefinitionResult } from './definition-registry.js';
 export { RFM_CLASSES } from './plan.js';
 export { BUILTIN_TAGS, BUILTIN_TRAITS } from './templates.js';
