@@ -26,7 +26,10 @@ import { rejectedRoutes } from './http/routes/rejected.js';
 import { sourceRoutes } from './http/routes/sources.js';
 import { profileRoutes } from './http/routes/profiles.js';
 import { tagRoutes } from './http/routes/tags.js';
+import { segmentRoutes } from './http/routes/segments.js';
 import { TagEngine } from './tags/index.js';
+import { Destinations, SegmentEngine, type SegmentEvent } from './segments/index.js';
+import { SecretBox } from './platform/secret-box.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { Database } from './platform/db/duckdb.js';
@@ -52,6 +55,8 @@ export interface Tessera {
   writer: EventWriter;
   identity: IdentityResolver;
   tags: TagEngine;
+  segments: SegmentEngine;
+  destinations: Destinations;
   importer: Importer;
   sources: SourceRegistry;
   apiKeys: ApiKeyRegistry;
@@ -71,6 +76,7 @@ export interface StartOptions {
 export const databasePath = (dataDir: string): string => join(dataDir, 'tessera.duckdb');
 export const serverInfoPath = (dataDir: string): string => join(dataDir, 'server.json');
 export const adminKeyPath = (dataDir: string): string => join(dataDir, 'admin-api-key');
+export const secretKeyPath = (dataDir: string): string => join(dataDir, 'secret.key');
 
 async function openDatabase(dataDir: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
@@ -170,6 +176,8 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
     const offsetMs = (at: number): number => zoneOffsetMs(config.governance.timeZone, at);
     const sourceNames = (workspaceId: string): Array<{ id: string; name: string }> =>
       sources.list(workspaceId).map((s) => ({ id: s.id, name: s.name }));
+    // Tags come before segments; segments follow each tag refresh (wired once both exist).
+    const after: { segments?: SegmentEngine } = {};
     const tags = await TagEngine.open(db, [DEFAULT_WORKSPACE], {
       clock,
       offsetMs,
@@ -178,9 +186,75 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       settle: settleAll,
       resolveProfile: (ws, id) => identity.resolveProfileId(ws, id),
       onError: (err) => logger.error({ err }, 'scheduled tag refresh failed'),
+      onRefreshed: (ws) =>
+        void segments
+          ?.tagsRefreshed(ws)
+          .catch((err: unknown) => logger.error({ err }, 'segments after tags failed')),
     });
     if (config.tags.scheduleCheckMs > 0)
       tags.startSchedule(() => [DEFAULT_WORKSPACE], config.tags.scheduleCheckMs);
+
+    // Membership events go into the event stream through an internal source, carrying the
+    // profile's strongest identifier so they resolve to the same person.
+    const segmentSource = await sources.findOrCreate(DEFAULT_WORKSPACE, 'Tessera segments', 'internal');
+    const emitSegmentEvents = async (ws: string, events: readonly SegmentEvent[]): Promise<void> => {
+      const items = events.flatMap((e) => {
+        const id = identity.identifiers(ws, e.profileId)?.[0];
+        if (!id) return [];
+        const who =
+          id.type === 'user_id'
+            ? { userId: id.value }
+            : id.type === 'anonymous_id'
+              ? { anonymousId: id.value }
+              : { context: { externalIds: [{ type: id.type, id: id.value }] } };
+        return [
+          {
+            message: {
+              type: 'track',
+              event: e.event,
+              properties: { ...e.properties, profile_id: e.profileId },
+              timestamp: new Date(e.timestamp).toISOString(),
+              ...who,
+            },
+          },
+        ];
+      });
+      for (let i = 0; i < items.length; i += 5000) {
+        await collector.ingest(items.slice(i, i + 5000), {
+          workspaceId: ws,
+          sourceId: segmentSource.id,
+          origin: 'api',
+          correctClockSkew: false,
+        });
+      }
+    };
+    const box = SecretBox.open(secretKeyPath(config.dataDir));
+    const destinations = new Destinations(db, box, () => clock.now());
+    const segments = await SegmentEngine.open(db, {
+      clock,
+      offsetMs,
+      policies: config.profiles.traits,
+      sources: sourceNames,
+      computedTraits: (ws) =>
+        new Set(
+          tags
+            .listTraits(ws)
+            .filter((t) => t.status === 'active')
+            .map((t) => t.key),
+        ),
+      tagExists: (ws, key) => tags.tag(ws, key) !== null,
+      settle: settleAll,
+      resolveProfile: (ws, id) => identity.resolveProfileId(ws, id),
+      lookup: (ws, type, value) => identity.lookup(ws, type, value),
+      emit: emitSegmentEvents,
+      onError: (err) => logger.error({ err }, 'segments failed'),
+      flushMs: config.segments.flushMs,
+      tickMs: config.segments.tickMs,
+    });
+    after.segments = segments;
+    identity.onResolved(segments.onResolved);
+    if (config.segments.scheduleCheckMs > 0)
+      segments.startSchedule(() => [DEFAULT_WORKSPACE], config.segments.scheduleCheckMs);
 
     const rejected = new RejectedRecords(db, collector, clock, settle, { import: replayImportRow });
     const importer = new Importer(db, collector, clock);
@@ -199,8 +273,16 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
         identity,
         db,
         tags,
+        segments,
         policies: config.profiles.traits,
         sources: sourceNames,
+        settle: settleAll,
+      }),
+      ...segmentRoutes({
+        db,
+        segments,
+        destinations,
+        previewSample: config.segments.previewSample,
         settle: settleAll,
       }),
       ...tagRoutes({
@@ -268,6 +350,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       (closing ??= (async () => {
         await demo;
         await server.close();
+        await segments.close();
         await tags.close();
         await writer.close();
         await identity.settle();
@@ -283,6 +366,8 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       writer,
       identity,
       tags,
+      segments,
+      destinations,
       importer,
       sources,
       apiKeys,

@@ -8,6 +8,7 @@ export {
   any,
   not,
   durationMs,
+  KEY,
   parseCondition,
   references,
   type ConditionIssue,
@@ -27,5 +28,6 @@ export {
   jsonNumber,
   type CompileScope,
 } from './compile-sql.js';
+export { IncrementalCondition, type LiveState, type LiveSubject, type SeedCounters } from './incremental.js';
 export { evaluate, inWindow, matchesStep, measureEvents, type FactEvent, type Subject } from './evaluate.js';
 export { asNumber, compareValue, isoToMs, propertyAt, type CompareContext } from './values.js';

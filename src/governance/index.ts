@@ -2,3 +2,5 @@
 export { ROLES, isRole, roleAllows, type Role } from './roles.js';
 /** API keys for the management API, stored hashed. */
 export { ApiKeyRegistry, type ApiKey } from './api-keys.js';
+/** The audit log of changes and exports. */
+export { listAudit, recordAudit, type AuditEntry, type AuditRow } from './audit.js';

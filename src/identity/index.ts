@@ -6,6 +6,8 @@ export {
   type LookupResult,
   type ProfileIdentifier,
   type Refusal,
+  type ResolvedBatch,
+  type ResolvedListener,
   type UnmergeResult,
 } from './resolver.js';
 export type { RebuildReport } from './carry-over-ids.js';
@@ -23,6 +25,7 @@ export {
   identityPosition,
   liveProfiles,
   nodeProfiles,
+  profileIdentifiers,
   sharedEventAnchors,
   type IdentityPosition,
 } from './relations.js';

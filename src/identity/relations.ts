@@ -49,3 +49,10 @@ export async function identityPosition(
   const r = rows[0];
   return { resolvedSeq: r?.resolved_seq ?? 0, anchorsEpoch: r?.anchors_epoch ?? 0 };
 }
+
+/** Each live profile's identifiers that belong to it alone (shared ones, such as a recycled number, are left out). */
+export function profileIdentifiers(workspaceId: string): Sql {
+  return sql`(SELECT n.profile_id, n.id_type, n.value FROM identity_nodes n
+    JOIN identity_profiles p ON p.workspace_id = n.workspace_id AND p.profile_id = n.profile_id
+    WHERE n.workspace_id = ${workspaceId} AND p.merged_into IS NULL AND NOT n.shared)`;
+}

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { scanEventsAfter, type LoadedEvent, type StoredEventIdentity } from '../collect/index.js';
+import {
+  scanEventsAfter,
+  type LoadedEvent,
+  type PreparedEvent,
+  type StoredEventIdentity,
+} from '../collect/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/duckdb.js';
 import { generateId } from '../platform/ids.js';
@@ -55,6 +60,20 @@ export interface ProfileIdentifier {
   lastSeen: string | null;
   events: number;
 }
+
+/**
+ * What one loaded batch did to identity, for later stages that follow it in memory (real-time
+ * segments): each event with the live profile it belongs to after the batch, and the merges the
+ * batch made. `reset`: the graph changed in a way that is not a list of merges (an unmerge, a
+ * rebuild); followers re-read from the store.
+ */
+export interface ResolvedBatch {
+  workspaceId: string;
+  events: Array<{ seq: number; event: PreparedEvent; profileId: string }>;
+  merges: Array<{ from: string; into: string }>;
+  reset: boolean;
+}
+export type ResolvedListener = (batch: ResolvedBatch) => void;
 
 export interface Refusal {
   /** The identifier that was not linked (the lower-priority one). */
@@ -114,6 +133,7 @@ export class IdentityResolver {
   private flushScheduled = false;
   private flushError: unknown = null;
   private paused: LoadedEvent[][] | null = null;
+  private readonly resolvedListeners: ResolvedListener[] = [];
   private readonly matchers = new Map<string, FuzzyMatcher>();
   private pendingReviews: Array<ReviewCandidate & { workspaceId: string }> = [];
   readonly fingerprint: string;
@@ -242,17 +262,56 @@ export class IdentityResolver {
       return;
     }
     try {
+      const follow = this.resolvedListeners.length > 0;
+      const anchors: Array<{ ws: WorkspaceGraph; seq: number; event: PreparedEvent; anchor: number }> = [];
+      const mergesBefore = new Map<WorkspaceGraph, number>();
       for (const { seq, event } of events) {
         const ws = this.workspace(event.workspaceId);
         if (seq <= ws.resolvedSeq) continue;
-        ws.observe(fromPrepared(seq, event));
+        if (follow && !mergesBefore.has(ws)) mergesBefore.set(ws, ws.graph.journal.merges.length);
+        const anchor = ws.observe(fromPrepared(seq, event));
+        if (follow && anchor >= 0) anchors.push({ ws, seq, event, anchor });
       }
       this.matchAll();
+      if (follow) this.announce(anchors, mergesBefore);
     } catch (err) {
       this.onError(err);
     }
     this.scheduleFlush();
   };
+
+  /** Later stages follow resolution here, batch by batch, after each batch is resolved in memory. */
+  onResolved(listener: ResolvedListener): void {
+    this.resolvedListeners.push(listener);
+  }
+
+  private announce(
+    anchors: ReadonlyArray<{ ws: WorkspaceGraph; seq: number; event: PreparedEvent; anchor: number }>,
+    mergesBefore: ReadonlyMap<WorkspaceGraph, number>,
+  ): void {
+    for (const [ws, before] of mergesBefore) {
+      const g = ws.graph;
+      const batch: ResolvedBatch = {
+        workspaceId: ws.workspaceId,
+        events: anchors
+          .filter((a) => a.ws === ws)
+          .map((a) => ({ seq: a.seq, event: a.event, profileId: g.profileIds[g.profileOfNode(a.anchor)]! })),
+        merges: g.journal.merges.slice(before).map((m) => ({ from: m.from, into: m.into })),
+        reset: false,
+      };
+      this.notify(batch);
+    }
+  }
+
+  private notify(batch: ResolvedBatch): void {
+    for (const listener of this.resolvedListeners) {
+      try {
+        listener(batch);
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
 
   /** Pairs already queued or decided are not proposed again (identifiers, so rebuilds keep them). */
   private async restoreReviews(
@@ -668,6 +727,8 @@ export class IdentityResolver {
     }
     await decideReviewRow(this.db, id, status, this.clock.now(), actor);
     await this.settle();
+    if (decision === 'approve')
+      this.notify({ workspaceId: ws.workspaceId, events: [], merges: [], reset: true });
     const g = ws.graph;
     return {
       kind: 'ok',
@@ -744,6 +805,7 @@ export class IdentityResolver {
       this.clock.now(),
     );
     await this.settle();
+    this.notify({ workspaceId, events: [], merges: [], reset: true });
     return { kind: 'ok', splitId: id, profileId: live, newProfiles, links, rules };
   }
 
@@ -837,6 +899,8 @@ export class IdentityResolver {
         if (m) this.matchers.set(workspaceId, m);
       }
       await this.flush();
+      for (const r of reports)
+        this.notify({ workspaceId: r.workspaceId, events: [], merges: [], reset: true });
       return reports;
     } finally {
       const queued = this.paused ?? [];

@@ -123,6 +123,17 @@ const tagsSchema = z.strictObject({
   previewSample: z.number().int().min(10).max(100_000).default(2_000),
 });
 
+const segmentsSchema = z.strictObject({
+  /** How often the schedule looks for segments that are due (0 turns scheduled refreshes off). */
+  scheduleCheckMs: z.number().int().min(0).default(60_000),
+  /** How often real-time segments look for windows that have passed (0: never by themselves). */
+  tickMs: z.number().int().min(0).default(1000),
+  /** How often real-time membership changes are written and announced. */
+  flushMs: z.number().int().min(10).max(60_000).default(100),
+  /** Profiles a preview lists as its sample. */
+  previewSample: z.number().int().min(0).max(1000).default(20),
+});
+
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -141,6 +152,7 @@ export const configSchema = z.strictObject({
   identity: identitySchema.prefault({}),
   profiles: profilesSchema.prefault({}),
   tags: tagsSchema.prefault({}),
+  segments: segmentsSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 

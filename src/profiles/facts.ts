@@ -26,7 +26,22 @@ export interface FactsSync {
  * Brings the facts in line with the store: the pid of facts whose identifier moved to another
  * profile (or whose shared identifier has another owner now), then the events resolved since.
  */
-export async function syncFacts(db: Database | SideConnection, workspaceId: string): Promise<FactsSync> {
+export function syncFacts(db: Database | SideConnection, workspaceId: string): Promise<FactsSync> {
+  // Tags and segments both sync before they compute; two syncs at once would conflict.
+  const next = (syncing.get(workspaceId) ?? Promise.resolve()).then(
+    () => syncOnce(db, workspaceId),
+    () => syncOnce(db, workspaceId),
+  );
+  syncing.set(
+    workspaceId,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+const syncing = new Map<string, Promise<unknown>>();
+
+async function syncOnce(db: Database | SideConnection, workspaceId: string): Promise<FactsSync> {
   const position = await identityPosition(db, workspaceId);
   return db.transaction(async (tx) => {
     const run = async (q: Sql): Promise<void> => tx.run(q.text, q.params);

@@ -11,6 +11,7 @@ export { CONSENT_EVENTS, consentState, type ConsentFact, type ConsentState } fro
 export {
   factOrder,
   mergeTraits,
+  sourceRank,
   traitAggregate,
   traitPolicySchema,
   TRAIT_KEY,

@@ -88,16 +88,24 @@ export const factOrder = (alias: string): Sql =>
  * The merged value of one trait as an aggregate over a profile's facts (`f`), as JSON text.
  * `sourceIds` as from `resolveSources`.
  */
-export function traitAggregate(key: string, policy: TraitPolicy, sourceIds: readonly string[][]): Sql {
+export function traitAggregate(
+  key: string,
+  policy: TraitPolicy,
+  sourceIds: readonly string[][],
+  /** What to take from the winning fact (default: the value as JSON text), e.g. its time. */
+  pick?: Sql,
+): Sql {
   if (!TRAIT_KEY.test(key)) throw new Error(`not a trait key: ${key}`);
   const value = raw(`json_extract(f.traits, '$.${key}')`);
   const has = sql`${value} IS NOT NULL AND json_type(${value}) <> 'NULL'`;
   const order = factOrder('f');
+  const cast = pick ? raw('') : raw('::VARCHAR');
+  const taken = pick ?? value;
   switch (policy.policy) {
     case 'latest':
-      return sql`arg_max(${value}, ${order}) FILTER (WHERE ${has})::VARCHAR`;
+      return sql`arg_max(${taken}, ${order}) FILTER (WHERE ${has})${cast}`;
     case 'first':
-      return sql`arg_min(${value}, ${order}) FILTER (WHERE ${has})::VARCHAR`;
+      return sql`arg_min(${taken}, ${order}) FILTER (WHERE ${has})${cast}`;
     case 'source_priority': {
       const cases = sourceIds.flatMap((ids, i) =>
         ids.length === 0
@@ -111,7 +119,7 @@ export function traitAggregate(key: string, policy: TraitPolicy, sourceIds: read
       );
 
       const rank = cases.length === 0 ? raw('0') : sql`(CASE ${join(cases, ' ')} ELSE 0 END)`;
-      return sql`arg_max(${value}, ${rank}::HUGEINT * ${raw('(1::HUGEINT << 100)')} + ${order}) FILTER (WHERE ${has})::VARCHAR`;
+      return sql`arg_max(${taken}, ${rank}::HUGEINT * ${raw('(1::HUGEINT << 100)')} + ${order}) FILTER (WHERE ${has})${cast}`;
     }
   }
 }

@@ -58,6 +58,8 @@ export interface TagEngineOptions {
   resolveProfile(workspaceId: string, profileId: string): string | null;
   purchaseEvent?: string;
   refundEvent?: string;
+  /** After each refresh (later stages that read tags follow; must not throw). */
+  onRefreshed?(workspaceId: string): void;
   onError?(err: unknown): void;
 }
 
@@ -343,6 +345,7 @@ export class TagEngine {
         if (seen.length > 0 && seen.length >= l.tags.size)
           await pruneChanges(side, workspaceId, Math.min(...seen));
         report.millis = Math.round(performance.now() - started);
+        this.options.onRefreshed?.(workspaceId);
         return report;
       } finally {
         side.close();

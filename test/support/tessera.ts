@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startTessera, type Tessera } from '../../src/app.js';
+import type { Clock } from '../../src/platform/clock.js';
 import { loadConfig, type ConfigInput } from '../../src/platform/config.js';
 
 export const TEST_API_KEY = 'tsk_test_bootstrap_key_0123456789';
@@ -23,7 +24,11 @@ export interface TestTessera extends Tessera {
 }
 
 /** A real Tessera on a temporary data directory and a free port, with a known admin key. */
-export async function startTestTessera(overrides: ConfigInput = {}, dataDir?: string): Promise<TestTessera> {
+export async function startTestTessera(
+  overrides: ConfigInput = {},
+  dataDir?: string,
+  options: { clock?: Clock } = {},
+): Promise<TestTessera> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'tessera-test-'));
   const config = loadConfig({
     env: {},
@@ -35,11 +40,12 @@ export async function startTestTessera(overrides: ConfigInput = {}, dataDir?: st
       ...overrides,
       // Scheduled tag refreshes off unless a test asks: refreshes here are explicit.
       tags: { scheduleCheckMs: 0, ...(overrides.tags ?? {}) },
+      segments: { scheduleCheckMs: 0, ...(overrides.segments ?? {}) },
       server: { port: 0, ...(overrides.server ?? {}) },
       log: { level: 'silent' },
     },
   });
-  const tessera = await startTessera(config, { logger: pino({ level: 'silent' }) });
+  const tessera = await startTessera(config, { logger: pino({ level: 'silent' }), ...options });
   const api = async (method: string, path: string, body?: unknown, apiKey = TEST_API_KEY) => {
     const res = await fetch(`${tessera.url}${path}`, {
       method,

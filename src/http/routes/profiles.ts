@@ -9,6 +9,7 @@ import {
 } from '../../profiles/index.js';
 import type { Database } from '../../platform/db/duckdb.js';
 import { AppError } from '../../platform/errors.js';
+import { profileSegments, type SegmentEngine } from '../../segments/index.js';
 import type { TagEngine } from '../../tags/index.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -29,11 +30,12 @@ export function profileRoutes(deps: {
   identity: IdentityResolver;
   db: Database;
   tags: TagEngine;
+  segments: SegmentEngine;
   policies: Readonly<Record<string, TraitPolicy>>;
   sources: (workspaceId: string) => ReadonlyArray<{ id: string; name: string }>;
   settle: () => Promise<void>;
 }): RouteDef[] {
-  const { identity, db, tags } = deps;
+  const { identity, db, tags, segments: segmentEngine } = deps;
   return [
     defineRoute({
       method: 'GET',
@@ -87,8 +89,7 @@ export function profileRoutes(deps: {
           traitSources,
           computedTraits: await tags.profileComputedTraits(ws, profileId),
           tags: await tags.profileTags(ws, profileId),
-          // Segment memberships arrive with segments; the key is here so clients can rely on it.
-          segments: [],
+          segments: await profileSegments(db, segmentEngine, ws, profileId),
           consent: consentState(facts),
           merges: await identity.mergeHistory(ws, profileId),
           refusals: identity.refusals(ws, { profileId, limit: 50 }),

@@ -332,6 +332,79 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'segments and audiences',
+    sql: [
+      // Every version of a segment's definition (JSON: name, kind, condition, realtime, schedule).
+      `CREATE TABLE segment_definitions (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        definition VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR,
+        PRIMARY KEY (workspace_id, id, version)
+      )`,
+      // Current members; a static segment's members are its list.
+      `CREATE TABLE segment_members (
+        workspace_id VARCHAR NOT NULL,
+        segment_id VARCHAR NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        entered_at TIMESTAMP NOT NULL
+      )`,
+      // Size after every change of membership (a refresh, or a batch of real-time changes).
+      `CREATE TABLE segment_sizes (
+        workspace_id VARCHAR NOT NULL,
+        segment_id VARCHAR NOT NULL,
+        changed_at TIMESTAMP NOT NULL,
+        size BIGINT NOT NULL,
+        entered BIGINT NOT NULL,
+        exited BIGINT NOT NULL,
+        cause VARCHAR NOT NULL
+      )`,
+      // Where an audience is synced to; the signing secret is encrypted.
+      `CREATE TABLE segment_destinations (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        segment_id VARCHAR NOT NULL,
+        definition VARCHAR NOT NULL,
+        secret VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        PRIMARY KEY (workspace_id, id)
+      )`,
+      // What a destination was last told it holds (the next sync sends the difference).
+      `CREATE TABLE segment_destination_members (
+        workspace_id VARCHAR NOT NULL,
+        destination_id VARCHAR NOT NULL,
+        profile_id VARCHAR NOT NULL
+      )`,
+      // Every delivery to a destination, with each attempt.
+      `CREATE TABLE segment_deliveries (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        destination_id VARCHAR NOT NULL,
+        delivered_at TIMESTAMP NOT NULL,
+        added BIGINT NOT NULL,
+        removed BIGINT NOT NULL,
+        status VARCHAR NOT NULL,
+        attempts VARCHAR NOT NULL,
+        error VARCHAR
+      )`,
+      // Who changed or exported what, when.
+      `CREATE TABLE audit_log (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        logged_at TIMESTAMP NOT NULL,
+        actor VARCHAR,
+        action VARCHAR NOT NULL,
+        target VARCHAR,
+        detail VARCHAR
+      )`,
+    ],
+  },
 ];
 
 /** Brings the database to the newest schema; returns the versions applied now. */

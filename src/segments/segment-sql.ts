@@ -1,0 +1,140 @@
+import { ConditionCompiler, type ConditionNode, type EventNode } from '../conditions/index.js';
+import { liveProfiles } from '../identity/index.js';
+import { factsRelation, traitAggregate, type TraitPolicy } from '../profiles/index.js';
+import { join, raw, sql, type Sql } from '../platform/db/sql.js';
+import { toSqlTimestamp } from '../platform/db/duckdb.js';
+import { assertNever } from '../platform/errors.js';
+
+/**
+ * A segment's condition as one query over every live profile: `pid`, `profile_id` of those it
+ * holds for. Event conditions become aggregates of one GROUP BY over the profile facts, read only
+ * for the events and the time the conditions name; traits come from the computed traits or, for
+ * a profile's own traits, from its facts merged by the trait's policy; tags from their values;
+ * other segments from their current members. Every outside value is a bound parameter; trait
+ * keys and property paths have been checked against their patterns by the parser.
+ */
+
+export interface SegmentSqlContext {
+  workspaceId: string;
+  now: number;
+  offsetMs: number;
+  /** Keys of the workspace's computed traits (the rest are the profile's own traits). */
+  computedTraits: ReadonlySet<string>;
+  policy: (key: string) => TraitPolicy;
+  resolveSources: (policy: TraitPolicy) => string[][];
+}
+
+export function segmentQuery(ctx: SegmentSqlContext, condition: ConditionNode): Sql {
+  const ws = ctx.workspaceId;
+  const profileTraits = new Map<string, string>();
+  const computed = new Map<string, string>();
+  const tags = new Map<string, string>();
+  const column = (m: Map<string, string>, prefix: string, key: string): Sql => {
+    let c = m.get(key);
+    if (!c) {
+      c = `${prefix}${m.size}`;
+      m.set(key, c);
+    }
+    return raw(c);
+  };
+  const compiler = new ConditionCompiler({
+    facts: factsRelation(ws),
+    now: ctx.now,
+    offsetMs: ctx.offsetMs,
+    trait: (key) =>
+      ctx.computedTraits.has(key)
+        ? sql`CT.${column(computed, 'ct', key)}`
+        : sql`PT.${column(profileTraits, 'pt', key)}`,
+    tag: (key) => sql`TG.${column(tags, 'tg', key)}`,
+    segment: (id) =>
+      sql`(P.profile_id IN (SELECT profile_id FROM segment_members WHERE workspace_id = ${ws} AND segment_id = ${id}))`,
+  });
+  const predicate = compiler.compile(condition);
+
+  const ctes: Sql[] = [sql`P AS NOT MATERIALIZED (SELECT pid, profile_id FROM ${liveProfiles(ws)})`];
+  const joins: Sql[] = [];
+  if (compiler.aggregates.length > 0) {
+    const read = factsRead(condition, ctx.now);
+    const aggs = compiler.aggregates.map((a) => sql`${a.expr} AS ${raw(a.name)}`);
+    ctes.push(
+      sql`agg AS (SELECT f.pid, ${join(aggs, ', ')} FROM ${factsRelation(ws)} f WHERE ${read} GROUP BY f.pid)`,
+    );
+    joins.push(raw('LEFT JOIN agg ON agg.pid = P.pid'));
+  }
+  if (profileTraits.size > 0) {
+    const cols = [...profileTraits].map(([key, col]) => {
+      const policy = ctx.policy(key);
+      return sql`${traitAggregate(key, policy, ctx.resolveSources(policy))} AS ${raw(col)}`;
+    });
+    ctes.push(
+      sql`PT AS (SELECT f.pid, ${join(cols, ', ')} FROM ${factsRelation(ws)} f WHERE f.traits IS NOT NULL GROUP BY f.pid)`,
+    );
+    joins.push(raw('LEFT JOIN PT ON PT.pid = P.pid'));
+  }
+  for (const [name, table, m] of [
+    ['CT', 'trait_values', computed],
+    ['TG', 'tag_values', tags],
+  ] as const) {
+    if (m.size === 0) continue;
+    const cols = [...m].map(([key, col]) => sql`max(value) FILTER (WHERE key = ${key}) AS ${raw(col)}`);
+    const keys = join(
+      [...m.keys()].map((k) => sql`${k}`),
+      ', ',
+    );
+    ctes.push(
+      sql`${raw(name)} AS (SELECT profile_id, ${join(cols, ', ')} FROM ${raw(table)} WHERE workspace_id = ${ws} AND key IN (${keys}) GROUP BY profile_id)`,
+    );
+    joins.push(raw(`LEFT JOIN ${name} ON ${name}.profile_id = P.profile_id`));
+  }
+  for (const s of compiler.sequences) {
+    joins.push(sql`LEFT JOIN ${s.query} ${raw(s.name)} ON ${raw(s.name)}.pid = P.pid`);
+  }
+  return sql`WITH ${join(ctes, ', ')} SELECT P.pid, P.profile_id FROM P ${join(joins, ' ')} WHERE ${predicate}`;
+}
+
+/**
+ * Which facts the aggregates can use at all: the event names of the conditions, and, when every
+ * event condition has a window, the time from the earliest window's start (most facts are
+ * skipped before any property is read).
+ */
+function factsRead(c: ConditionNode, now: number): Sql {
+  const events: EventNode[] = [];
+  const walk = (n: ConditionNode): void => {
+    switch (n.kind) {
+      case 'all':
+      case 'any':
+        n.of.forEach(walk);
+        return;
+      case 'not':
+        walk(n.of);
+        return;
+      case 'event':
+        events.push(n);
+        return;
+      case 'trait':
+      case 'tag':
+      case 'segment':
+      case 'sequence':
+      case 'const':
+        return;
+      default:
+        assertNever(n);
+    }
+  };
+  walk(c);
+  const names = [...new Set(events.flatMap((e) => e.events))];
+  const parts = [
+    sql`f.event IN (${join(
+      names.map((n) => sql`${n}`),
+      ', ',
+    )})`,
+  ];
+  let from = Number.POSITIVE_INFINITY;
+  for (const e of events) {
+    const w = e.within;
+    if (w.kind === 'all_time') from = Number.NEGATIVE_INFINITY;
+    else from = Math.min(from, w.kind === 'last' ? now - w.ms : w.from);
+  }
+  if (Number.isFinite(from)) parts.push(sql`f.ts >= ${toSqlTimestamp(from)}::TIMESTAMP`);
+  return join(parts, ' AND ');
+}
