@@ -3,6 +3,7 @@ import { benchDemo } from './demo.js';
 import { benchIdentity } from './identity.js';
 import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
+import { benchSegments } from './segments.js';
 import { benchTags } from './tags.js';
 
 const GROUPS: Record<string, () => Promise<void>> = {
@@ -11,6 +12,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   demo: benchDemo,
   identity: benchIdentity,
   tags: benchTags,
+  segments: benchSegments,
 };
 
 const asked = process.argv.slice(2);
