@@ -8,7 +8,6 @@ import { syncFacts } from '../src/profiles/index.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { Database } from '../src/platform/db/duckdb.js';
 import { migrate } from '../src/platform/db/migrations.js';
-import { sql } from '../src/platform/db/sql.js';
 import {
   csvChunk,
   membersRelation,
@@ -32,7 +31,6 @@ const PROFILES = Number(process.env.BENCH_SEGMENTS_PROFILES ?? 1_000_000);
 const EVENTS_PER_PROFILE = Number(process.env.BENCH_SEGMENTS_EVENTS_PER_PROFILE ?? 30);
 const AS_OF = Date.parse('2026-11-01T00:00:00+08:00');
 const WS = 'ws_default';
-const DAY = 86_400_000;
 const REALTIME_EVENTS = 20_000;
 const AUDIENCE = Math.min(500_000, Math.floor(PROFILES / 2));
 

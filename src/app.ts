@@ -248,6 +248,10 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       lookup: (ws, type, value) => identity.lookup(ws, type, value),
       emit: emitSegmentEvents,
       onError: (err) => logger.error({ err }, 'segments failed'),
+      onWritten: (ws, ids) =>
+        void destinations.changed(ws, ids, () => segments.sqlContext(ws), (err) =>
+          logger.error({ err }, 'audience sync failed'),
+        ),
       flushMs: config.segments.flushMs,
       tickMs: config.segments.tickMs,
     });

@@ -139,6 +139,29 @@ export class Destinations {
     return rows.map((r) => ({ ...r, attempts: JSON.parse(r.attempts) as DeliveryAttempt[] }));
   }
 
+  private readonly queued = new Set<string>();
+
+  /**
+   * After membership changed: a sync of every active destination of these segments, coalesced
+   * (a destination with a sync already waiting gets no second one). Failures are recorded as
+   * deliveries; the next change or call sends again what was not confirmed.
+   */
+  async changed(ws: string, segmentIds: readonly string[], ctx: () => SegmentSqlContext, onError: (err: unknown) => void): Promise<void> {
+    const all = await this.list(ws);
+    for (const d of all) {
+      if (d.status !== 'active' || !segmentIds.includes(d.segmentId) || this.queued.has(d.id)) continue;
+      this.queued.add(d.id);
+      const running = this.syncing.get(d.id) ?? Promise.resolve();
+      void running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued.delete(d.id);
+          return this.sync(ws, d.id, ctx(), null);
+        })
+        .catch(onError);
+    }
+  }
+
   /** Sends what changed since the last confirmed delivery; one sync per destination at a time. */
   sync(ws: string, destinationId: string, ctx: SegmentSqlContext, actor: string | null): Promise<SyncReport> {
     const running = this.syncing.get(destinationId);

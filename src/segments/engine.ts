@@ -63,6 +63,8 @@ export interface SegmentEngineOptions {
   /** Puts membership events into the event stream. */
   emit(workspaceId: string, events: readonly SegmentEvent[]): Promise<void>;
   onError: (err: unknown) => void;
+  /** After membership changes were written (audience destinations follow). */
+  onWritten?: (workspaceId: string, segmentIds: string[]) => void;
   /** How often real-time changes are written (ms). */
   flushMs?: number;
   /** How often expiring windows are checked (ms; 0: only by tick()). */
@@ -691,7 +693,10 @@ export class SegmentEngine {
         events.push({ profileId: p, event: SEGMENT_EXITED, properties: props(c.cause), timestamp: at });
       byWs.set(c.workspaceId, events);
     }
-    for (const [ws, events] of byWs) await this.options.emit(ws, events);
+    for (const [ws, events] of byWs) {
+      await this.options.emit(ws, events);
+      this.options.onWritten?.(ws, [...new Set(changes.filter((c) => c.workspaceId === ws).map((c) => c.segmentId))]);
+    }
   }
 
   // ------------------------------------------------------------------------------ schedule
