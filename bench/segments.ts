@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zoneOffsetMs } from '../src/app.js';
@@ -58,19 +58,30 @@ const quantile = (xs: number[], q: number): number => {
 };
 
 export async function benchSegments(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-segments-'));
+  // BENCH_SEGMENTS_DIR keeps the generated data (and reuses it when it is there) between runs.
+  const keep = process.env.BENCH_SEGMENTS_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'tessera-bench-segments-'));
+  const reuse = keep !== undefined && existsSync(join(dir, 'tessera.duckdb'));
   let db = await Database.open(join(dir, 'tessera.duckdb'));
   try {
-    await migrate(db);
-    console.log(`generating ${PROFILES.toLocaleString('en-US')} profiles × ${EVENTS_PER_PROFILE} events…`);
-    const data = await generateTagBenchData(db, {
-      profiles: PROFILES,
-      eventsPerProfile: EVENTS_PER_PROFILE,
-      asOf: AS_OF,
-      seed: 42,
-    });
-    console.log(`  ${data.events.toLocaleString('en-US')} events in ${data.seconds.toFixed(1)} s`);
-    await db.close();
+    let data: { events: number };
+    if (reuse) {
+      data = (await db.query<{ events: number }>('SELECT count(*)::DOUBLE AS events FROM events'))[0]!;
+      console.log(`reusing ${dir}: ${data.events.toLocaleString('en-US')} events`);
+      await db.run("DELETE FROM segment_members WHERE segment_id = 'seg_bench_export'");
+      await db.run('DELETE FROM segment_definitions');
+    } else {
+      await migrate(db);
+      console.log(`generating ${PROFILES.toLocaleString('en-US')} profiles × ${EVENTS_PER_PROFILE} events…`);
+      const generated = await generateTagBenchData(db, {
+        profiles: PROFILES,
+        eventsPerProfile: EVENTS_PER_PROFILE,
+        asOf: AS_OF,
+        seed: 42,
+      });
+      console.log(`  ${generated.events.toLocaleString('en-US')} events in ${generated.seconds.toFixed(1)} s`);
+      data = generated;
+    }
     db = await Database.open(join(dir, 'tessera.duckdb'));
     const sources = await db.query<{ id: string; name: string }>(
       'SELECT id, name FROM sources WHERE workspace_id = ?',
@@ -267,6 +278,6 @@ export async function benchSegments(): Promise<void> {
     ]);
   } finally {
     await db.close();
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }

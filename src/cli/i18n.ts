@@ -39,6 +39,18 @@ const MESSAGES = {
     'zh-CN':
       '{workspaceId}：已为 {profiles} 个档案计算 {tags} 个标签、{traits} 个计算属性，用时 {seconds} 秒（标签值 {tagValues} 个）；新增事实 {appended} 条',
   },
+  segmentsHeader: {
+    en: 'id                                mode      status    size      name',
+    'zh-CN': '人群 ID                           方式      状态      人数      名称',
+  },
+  segmentPreview: {
+    en: '{count} people match now ({seconds}s); a sample:',
+    'zh-CN': '当前符合条件 {count} 人（用时 {seconds} 秒）；示例：',
+  },
+  segmentRefreshed: {
+    en: '{id}: {size} members, {entered} entered, {exited} left ({seconds}s)',
+    'zh-CN': '{id}：{size} 人，新进入 {entered} 人，退出 {exited} 人（用时 {seconds} 秒）',
+  },
   tagsHeader: {
     en: 'key                          category     kind       status      version  coverage',
     'zh-CN': '标签键                       类别         类型       状态        版本     覆盖率',

@@ -10,6 +10,7 @@ import { registerRejected } from './rejected.js';
 import { registerSources } from './sources.js';
 import { registerEval } from './eval.js';
 import { registerIdentity } from './identity.js';
+import { registerSegments } from './segments.js';
 import { registerTags } from './tags.js';
 import type { IdentityEvalReport } from '../eval/identity-eval.js';
 
@@ -69,6 +70,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   registerEval(program, ctx);
   registerIdentity(program, ctx);
   registerTags(program, ctx);
+  registerSegments(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

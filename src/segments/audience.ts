@@ -45,9 +45,19 @@ export const identifierColumn = (i: { type: string; hash: string }): string =>
 
 const isAudienceType = (t: string): t is AudienceIdType => (AUDIENCE_TYPES as readonly string[]).includes(t);
 
-/** Hashing works on the platforms' form of the value; other identifier types are hashed as stored. */
+/** A mainland mobile as OneID stores it (E.164): its audience form is the national number. */
+const STORED_CN_MOBILE = /^\+86(1\d{10})$/;
+
+/**
+ * Hashing works on the platforms' form of the value; other identifier types are hashed as
+ * stored. Stored phones are already E.164, so the common case needs no phone parsing.
+ */
 function hashed(type: string, value: string, hash: 'none' | 'md5' | 'sha256'): string | null {
   if (hash === 'none') return value;
+  if (type === 'phone') {
+    const m = STORED_CN_MOBILE.exec(value);
+    if (m) return createHash(hash).update(m[1]!, 'utf8').digest('hex');
+  }
   if (isAudienceType(type)) return hashIdentifier(type, value, hash);
   return createHash(hash).update(value, 'utf8').digest('hex');
 }

@@ -30,10 +30,15 @@ export async function previewCondition(
   try {
     await syncFacts(side, ws);
     const q = segmentQuery(engine.sqlContext(ws), parsed.condition);
-    const count = sql`SELECT count(*)::DOUBLE AS n FROM (${q})`;
-    const sample = sql`SELECT profile_id FROM (${q}) ORDER BY hash(profile_id), profile_id LIMIT ${sampleSize}`;
-    const n = (await side.query<{ n: number }>(count.text, count.params))[0]?.n ?? 0;
-    const rows = sampleSize > 0 ? await side.query<{ profile_id: string }>(sample.text, sample.params) : [];
+    // Evaluated once; the count and the sample are read from the result.
+    const create = sql`CREATE OR REPLACE TEMP TABLE segment_preview AS SELECT profile_id FROM (${q})`;
+    await side.run(create.text, create.params);
+    const n =
+      (await side.query<{ n: number }>('SELECT count(*)::DOUBLE AS n FROM segment_preview'))[0]?.n ?? 0;
+    const rows = await side.query<{ profile_id: string }>(
+      'SELECT profile_id FROM segment_preview ORDER BY hash(profile_id), profile_id LIMIT ?',
+      [sampleSize],
+    );
     return {
       ok: true,
       value: {
