@@ -52,7 +52,7 @@ const STORED_CN_MOBILE = /^\+86(1\d{10})$/;
  * Hashing works on the platforms' form of the value; other identifier types are hashed as
  * stored. Stored phones are already E.164, so the common case needs no phone parsing.
  */
-function hashed(type: string, value: string, hash: 'none' | 'md5' | 'sha256'): string | null {
+export function hashed(type: string, value: string, hash: 'none' | 'md5' | 'sha256'): string | null {
   if (hash === 'none') return value;
   if (type === 'phone') {
     const m = STORED_CN_MOBILE.exec(value);
