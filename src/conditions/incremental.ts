@@ -5,8 +5,12 @@ import {
   type Comparison,
   type ConditionNode,
   type EventNode,
+  type Measure,
+  type PropertyFilter,
   type SequenceNode,
   type SequenceStep,
+  type TagNode,
+  type TraitNode,
 } from './ast.js';
 import { evaluate, inWindow, type FactEvent } from './evaluate.js';
 import {
@@ -25,18 +29,18 @@ import {
  * order with any timestamp; the clock passed in never goes backwards for one state. Clocks and
  * timestamps are whole epoch milliseconds (a window expires at `ts + ms + 1`).
  *
- * Storage per leaf:
- * - all-time and date-range event leaves: counters (count, n, sum, min, max), since their window
- *   does not move;
- * - rolling ('last') event leaves: a sorted list of times, with the measured value beside each
- *   time when the measure reads a property (events without a number cannot change such a
- *   measure, so they are not kept);
- * - sequences: a sorted list of (ts, seq) per step;
- * - leaves whose property filters move with the clock (`within_last`, `birthday_within`,
- *   `before`/`after` a duration ago): the events themselves, matched again at test time, since
- *   whether an event matches depends on `now`. They are rare; they cannot be seeded from SQL.
- * Floating-point sums are added in time order rather than event-list order, so a sum of
- * non-representable decimals may differ from `evaluate()` in the last bit.
+ * What a leaf keeps:
+ * - all-time and date-range event leaves: counters (count, n, sum, min, max), since their
+ *   window does not move;
+ * - rolling ('last') event leaves: the times of their events in order, each with its measured
+ *   value when the measure reads a property (an event without a number cannot change such a
+ *   measure, so it is not kept);
+ * - sequences: the (ts, seq) of each step's events, in order;
+ * - leaves with a property filter that reads the clock (`within_last`, `birthday_within`,
+ *   `before`/`after` a duration ago): the events themselves, since whether one matches depends
+ *   on `now`; they are matched again at test time and cannot be seeded from SQL (`seedable`).
+ * Sums are added in time order, not event-list order, so a sum of decimals that binary floating
+ * point cannot hold exactly may differ from `evaluate()` in the last bit.
  */
 
 export interface LiveSubject {
@@ -46,11 +50,11 @@ export interface LiveSubject {
 }
 
 export interface LiveState {
-  /** Five numbers per counter leaf: count, n, sum, min, max (min and max mean something when n > 0). */
+  /** Five numbers per counter leaf: count, n, sum, min, max (min and max mean something once n > 0). */
   counters: number[];
   /** Flat tuples in ascending order: (ts) or (ts, value) per rolling leaf, (ts, seq) per sequence step. */
   lists: number[][];
-  /** The events of leaves whose filters move with the clock. */
+  /** The events of leaves whose filters read the clock. */
   replay: FactEvent[][];
 }
 
@@ -62,48 +66,52 @@ export interface SeedCounters {
   max: number | null;
 }
 
-type EventPlan =
-  | { store: 'counters'; node: EventNode; slot: number }
-  | { store: 'list'; node: EventNode; slot: number; ms: number; stride: 1 | 2 }
-  | { store: 'replay'; node: EventNode; slot: number };
-type SequencePlan =
-  { store: 'list'; node: SequenceNode; slot: number } | { store: 'replay'; node: SequenceNode; slot: number };
+type EventPlan = { node: EventNode; slot: number } & (
+  { store: 'counters' } | { store: 'list'; ms: number; stride: 1 | 2 } | { store: 'replay' }
+);
+type SequencePlan = { node: SequenceNode; slot: number; store: 'list' | 'replay' };
+type Counters = [count: number, n: number, sum: number, min: number, max: number];
 
 export class IncrementalCondition {
   readonly eventLeaves: readonly EventNode[];
   readonly sequenceLeaves: readonly SequenceNode[];
   readonly readsEvents: boolean;
   readonly eventNames: ReadonlySet<string>;
-  /** False when some leaf keeps whole events (a clock-dependent filter): load it through `add`. */
+  /** False when some leaf keeps whole events (a filter reads the clock): feed those through `add`. */
   readonly seedable: boolean;
-  private readonly events = new Map<EventNode, EventPlan>();
-  private readonly sequences = new Map<SequenceNode, SequencePlan>();
+  private readonly eventPlans = new Map<EventNode, EventPlan>();
+  private readonly sequencePlans = new Map<SequenceNode, SequencePlan>();
+  /** Trait and tag comparisons that read the clock. */
+  private readonly clockComparisons: Array<TraitNode | TagNode> = [];
   private readonly size = { counters: 0, lists: 0, replay: 0 };
+  /** Numbers per tuple, for each list. */
+  private readonly strides: number[] = [];
+  /** Never read: the filters that would read it are left to test time. */
+  private readonly fixedContext: CompareContext;
 
   constructor(
     readonly condition: ConditionNode,
     readonly offsetMs: number,
   ) {
+    this.fixedContext = { now: 0, offsetMs };
     const names = new Set<string>();
     const walk = (n: ConditionNode): void => {
       switch (n.kind) {
         case 'all':
         case 'any':
-          n.of.forEach(walk);
-          return;
+          return n.of.forEach(walk);
         case 'not':
-          walk(n.of);
-          return;
+          return walk(n.of);
         case 'event':
-          if (!this.events.has(n)) this.events.set(n, this.planEvent(n));
-          n.events.forEach((x) => names.add(x));
-          return;
+          if (!this.eventPlans.has(n)) this.eventPlans.set(n, this.planEvent(n));
+          return n.events.forEach((x) => names.add(x));
         case 'sequence':
-          if (!this.sequences.has(n)) this.sequences.set(n, this.planSequence(n));
-          n.steps.forEach((s) => s.events.forEach((x) => names.add(x)));
-          return;
+          if (!this.sequencePlans.has(n)) this.sequencePlans.set(n, this.planSequence(n));
+          return n.steps.forEach((s) => s.events.forEach((x) => names.add(x)));
         case 'trait':
         case 'tag':
+          if (movesWithClock(n)) this.clockComparisons.push(n);
+          return;
         case 'segment':
         case 'const':
           return;
@@ -112,32 +120,34 @@ export class IncrementalCondition {
       }
     };
     walk(condition);
-    this.eventLeaves = [...this.events.keys()];
-    this.sequenceLeaves = [...this.sequences.keys()];
-    this.readsEvents = this.eventLeaves.length + this.sequenceLeaves.length > 0;
+    // Maps keep insertion order: a leaf's index is its place in the condition.
+    this.eventLeaves = [...this.eventPlans.keys()];
+    this.sequenceLeaves = [...this.sequencePlans.keys()];
     this.eventNames = names;
-    const plans = [...this.events.values(), ...this.sequences.values()];
-    this.seedable = plans.every((p) => p.store !== 'replay');
+    this.readsEvents = this.eventPlans.size + this.sequencePlans.size > 0;
+    this.seedable = [...this.eventPlans.values(), ...this.sequencePlans.values()].every(
+      (p) => p.store !== 'replay',
+    );
   }
 
   private planEvent(node: EventNode): EventPlan {
-    if (node.where.some(movesWithClock)) return { store: 'replay', node, slot: this.size.replay++ };
+    if (node.where.some(movesWithClock)) return { node, store: 'replay', slot: this.size.replay++ };
     if (node.within.kind !== 'last') {
-      const slot = this.size.counters;
       this.size.counters += 5;
-      return { store: 'counters', node, slot };
+      return { node, store: 'counters', slot: this.size.counters - 5 };
     }
     const stride = node.measure.fn === 'count' ? 1 : 2;
-    return { store: 'list', node, slot: this.size.lists++, ms: node.within.ms, stride };
+    this.strides.push(stride);
+    return { node, store: 'list', slot: this.size.lists++, ms: node.within.ms, stride };
   }
 
   private planSequence(node: SequenceNode): SequencePlan {
     if (node.steps.some((s) => s.where.some(movesWithClock))) {
-      return { store: 'replay', node, slot: this.size.replay++ };
+      return { node, store: 'replay', slot: this.size.replay++ };
     }
-    const slot = this.size.lists;
+    node.steps.forEach(() => this.strides.push(2));
     this.size.lists += node.steps.length;
-    return { store: 'list', node, slot };
+    return { node, store: 'list', slot: this.size.lists - node.steps.length };
   }
 
   initial(): LiveState {
@@ -151,18 +161,17 @@ export class IncrementalCondition {
   add(state: LiveState, e: FactEvent): boolean {
     if (e.event === null || !this.eventNames.has(e.event)) return false;
     let took = false;
-    for (const plan of this.events.values()) {
+    for (const plan of this.eventPlans.values()) {
       if (!this.matchesFixed(e, plan.node)) continue;
       if (plan.store === 'replay') {
         state.replay[plan.slot]!.push(e);
         took = true;
-      } else {
-        const p = plan.node.measure.property;
-        took =
-          this.take(state, plan, e.ts, p === null ? null : asNumber(propertyAt(e.properties, p))) || took;
+        continue;
       }
+      const p = plan.node.measure.property;
+      took = this.take(state, plan, e.ts, p === null ? null : asNumber(propertyAt(e.properties, p))) || took;
     }
-    for (const plan of this.sequences.values()) {
+    for (const plan of this.sequencePlans.values()) {
       const steps = plan.node.steps.flatMap((s, i) => (this.matchesFixed(e, s) ? [i] : []));
       if (steps.length === 0) continue;
       took = true;
@@ -173,22 +182,21 @@ export class IncrementalCondition {
   }
 
   addToLeaf(state: LiveState, leaf: number, ts: number, value: number | null): void {
-    const plan = this.events.get(this.eventLeaves[leaf]!)!;
-    if (plan.store === 'replay')
-      throw new Error(`event leaf ${leaf} moves with the clock; feed it with add()`);
+    const plan = this.eventPlans.get(this.eventLeaves[leaf]!)!;
+    if (plan.store === 'replay') throw new Error(`event leaf ${leaf} reads the clock; feed it through add()`);
     this.take(state, plan, ts, value);
   }
 
   seedLeaf(state: LiveState, leaf: number, agg: SeedCounters): void {
-    const plan = this.events.get(this.eventLeaves[leaf]!)!;
+    const plan = this.eventPlans.get(this.eventLeaves[leaf]!)!;
     if (plan.store !== 'counters') throw new Error(`event leaf ${leaf} keeps times, not counters`);
-    addCounters(state.counters, plan.slot, agg.count, agg.n, agg.sum, agg.min ?? 0, agg.max ?? 0);
+    addCounters(state.counters, plan.slot, [agg.count, agg.n, agg.sum, agg.min ?? 0, agg.max ?? 0]);
   }
 
   addToStep(state: LiveState, leaf: number, step: number, ts: number, seq: number): void {
-    const plan = this.sequences.get(this.sequenceLeaves[leaf]!)!;
+    const plan = this.sequencePlans.get(this.sequenceLeaves[leaf]!)!;
     if (plan.store === 'replay')
-      throw new Error(`sequence leaf ${leaf} moves with the clock; feed it with add()`);
+      throw new Error(`sequence leaf ${leaf} reads the clock; feed it through add()`);
     insert(state.lists[plan.slot + step]!, [ts, seq]);
   }
 
@@ -212,9 +220,9 @@ export class IncrementalCondition {
           if (!subject.inSegment) throw new Error(`segment ${n.id} cannot be evaluated here`);
           return subject.inSegment(n.id);
         case 'event':
-          return this.testEvent(state, this.events.get(n)!, ctx);
+          return this.testEvent(state, this.eventPlans.get(n)!, ctx);
         case 'sequence':
-          return this.testSequence(state, this.sequences.get(n)!, ctx);
+          return this.testSequence(state, this.sequencePlans.get(n)!, ctx);
         default:
           return assertNever(n);
       }
@@ -223,110 +231,55 @@ export class IncrementalCondition {
   }
 
   nextChange(state: LiveState, subject: LiveSubject, now: number): number | null {
-    let next = Number.POSITIVE_INFINITY;
-    const at = (t: number | null): void => {
-      if (t !== null && t > now && t < next) next = t;
-    };
-    const comparison = (c: Comparison, v: unknown): void => at(comparisonChange(c, v, now, this.offsetMs));
-    const walk = (n: ConditionNode): void => {
-      switch (n.kind) {
-        case 'all':
-        case 'any':
-          n.of.forEach(walk);
-          return;
-        case 'not':
-          walk(n.of);
-          return;
-        case 'trait':
-          return comparison(n, subject.trait(n.key));
-        case 'tag':
-          return comparison(n, subject.tag(n.key));
-        case 'const':
-        case 'segment':
-          return;
-        case 'event': {
-          const plan = this.events.get(n)!;
-          const w = n.within;
-          if (plan.store === 'counters') return;
-          if (plan.store === 'list') {
-            const list = state.lists[plan.slot]!;
-            // The oldest event in the window leaves it first; the first future event enters next.
-            const lo = lowerBound(list, plan.stride, [now - plan.ms]);
-            if (lo * plan.stride < list.length && list[lo * plan.stride]! <= now)
-              at(list[lo * plan.stride]! + plan.ms + 1);
-            const hi = upperBound(list, plan.stride, [now]);
-            if (hi * plan.stride < list.length) at(list[hi * plan.stride]!);
-            return;
-          }
-          for (const e of state.replay[plan.slot]!) {
-            for (const f of n.where) comparison(f, propertyAt(e.properties, f.property));
-            if (w.kind === 'last') [e.ts, e.ts + w.ms + 1].forEach(at);
-          }
-          return;
-        }
-        case 'sequence': {
-          const plan = this.sequences.get(n)!;
-          if (plan.store === 'list') {
-            if (n.completed) return;
-            const lists = state.lists.slice(plan.slot, plan.slot + n.steps.length);
-            for (let i = 0; i * 2 < lists[0]!.length; i++) {
-              if (!chainDone(lists, i, n.withinMs)) at(lists[0]![i * 2]! + n.withinMs);
-            }
-            return;
-          }
-          // Early is allowed: every stored event's window end, whether or not it starts a chain.
-          for (const e of state.replay[plan.slot]!) {
-            for (const s of n.steps)
-              for (const f of s.where) comparison(f, propertyAt(e.properties, f.property));
-            if (!n.completed) at(e.ts + n.withinMs);
-          }
-          return;
-        }
-        default:
-          assertNever(n);
-      }
-    };
-    walk(this.condition);
-    return next === Number.POSITIVE_INFINITY ? null : next;
+    let times = this.clockComparisons.map((c) =>
+      comparisonChange(c, c.kind === 'trait' ? subject.trait(c.key) : subject.tag(c.key), now, this.offsetMs),
+    );
+    for (const plan of this.eventPlans.values()) times = times.concat(this.eventChanges(state, plan, now));
+    for (const plan of this.sequencePlans.values())
+      times = times.concat(this.sequenceChanges(state, plan, now));
+    return times.reduce<number | null>(
+      (a, t) => (t !== null && t > now && (a === null || t < a) ? t : a),
+      null,
+    );
   }
 
   prune(state: LiveState, now: number): void {
-    for (const plan of this.events.values()) {
+    for (const plan of this.eventPlans.values()) {
       const w = plan.node.within;
-      if (w.kind !== 'last' || plan.store === 'counters') continue;
+      if (w.kind !== 'last') continue;
       // The clock never goes back, so an event older than the window never counts again.
       if (plan.store === 'list') {
         const list = state.lists[plan.slot]!;
-        list.splice(0, lowerBound(list, plan.stride, [now - w.ms]) * plan.stride);
-      } else state.replay[plan.slot] = state.replay[plan.slot]!.filter((e) => e.ts >= now - w.ms);
-    }
-    for (const plan of this.sequences.values()) {
-      // A completed sequence stays completed whatever arrives later (a new event can only make a
-      // greedy chain end sooner), so one finished chain is all it needs. Nothing of an uncompleted
-      // one can go: any start may still be completed by a late event with an old timestamp.
-      if (plan.store !== 'list' || !plan.node.completed) continue;
-      const n = plan.node.steps.length;
-      const lists = state.lists.slice(plan.slot, plan.slot + n);
-      for (let i = 0; i * 2 < lists[0]!.length; i++) {
-        const chain = chainOf(lists, i);
-        if (chain === null || lists[n - 1]![chain[n - 1]! * 2]! - lists[0]![i * 2]! > plan.node.withinMs)
-          continue;
-        for (let s = 0; s < n; s++)
-          state.lists[plan.slot + s] = lists[s]!.slice(chain[s]! * 2, chain[s]! * 2 + 2);
-        break;
+        list.splice(0, bound(list, plan.stride, [now - w.ms], false) * plan.stride);
+      } else if (plan.store === 'replay') {
+        state.replay[plan.slot] = state.replay[plan.slot]!.filter((e) => e.ts >= now - w.ms);
       }
+    }
+    for (const plan of this.sequencePlans.values()) {
+      // A completed sequence stays completed whatever arrives (a new event can only make a greedy
+      // chain end sooner), so one finished chain is all it needs. An uncompleted one keeps all:
+      // a late event with an old timestamp may still complete any start.
+      if (plan.store !== 'list' || !plan.node.completed) continue;
+      const lists = stepLists(state, plan);
+      const done = starts(lists).find((i) => chainDone(lists, i, plan.node.withinMs));
+      if (done === undefined) continue;
+      chainOf(lists, done)!.forEach((k, s) => {
+        state.lists[plan.slot + s] = lists[s]!.slice(k * 2, k * 2 + 2);
+      });
     }
   }
 
   merge(into: LiveState, from: LiveState): void {
-    for (const plan of this.events.values()) {
+    for (const plan of this.eventPlans.values()) {
       if (plan.store !== 'counters') continue;
-      const [count, n, sum, min, max] = from.counters.slice(plan.slot, plan.slot + 5) as Counters;
-      addCounters(into.counters, plan.slot, count, n, sum, min, max);
+      addCounters(into.counters, plan.slot, from.counters.slice(plan.slot, plan.slot + 5) as Counters);
     }
-    const strides = this.strides();
-    into.lists = into.lists.map((list, i) => mergeTuples(list, from.lists[i]!, strides[i]!));
-    into.replay = into.replay.map((list, i) => [...list, ...from.replay[i]!]);
+    // Profile merges are rare: inserting one tuple at a time keeps this simple.
+    into.lists.forEach((list, i) => {
+      const k = this.strides[i]!;
+      for (let j = 0; j < from.lists[i]!.length; j += k) insert(list, from.lists[i]!.slice(j, j + k));
+    });
+    into.replay = into.replay.map((list, i) => list.concat(from.replay[i]!));
   }
 
   isEmpty(state: LiveState): boolean {
@@ -338,100 +291,99 @@ export class IncrementalCondition {
 
   /** The name and the filters that do not read the clock (all of them, unless the leaf replays). */
   private matchesFixed(e: FactEvent, step: SequenceStep): boolean {
-    // The context is never read: filters that would read it are left to test time.
-    const ctx: CompareContext = { now: 0, offsetMs: this.offsetMs };
     return (
       step.events.includes(e.event!) &&
-      step.where.every((f) => movesWithClock(f) || compareValue(propertyAt(e.properties, f.property), f, ctx))
+      step.where.every(
+        (f) => movesWithClock(f) || compareValue(propertyAt(e.properties, f.property), f, this.fixedContext),
+      )
     );
   }
 
   /** One matching event into a counter or list leaf; false when it cannot change the measure. */
   private take(
     state: LiveState,
-    plan: EventPlan & { store: 'counters' | 'list' },
+    plan: Exclude<EventPlan, { store: 'replay' }>,
     ts: number,
-    value: number | null,
+    v: number | null,
   ): boolean {
     if (plan.store === 'list') {
-      if (plan.stride === 1) insert(state.lists[plan.slot]!, [ts]);
-      else if (value !== null) insert(state.lists[plan.slot]!, [ts, value]);
-      return plan.stride === 1 || value !== null;
+      if (plan.stride === 2 && v === null) return false;
+      insert(state.lists[plan.slot]!, plan.stride === 1 ? [ts] : [ts, v!]);
+      return true;
     }
     // All-time and range windows do not read the clock: the event counts now or never.
     if (!inWindow(ts, plan.node.within, ts)) return false;
-    if (value === null) addCounters(state.counters, plan.slot, 1, 0, 0, 0, 0);
-    else addCounters(state.counters, plan.slot, 1, 1, value, value, value);
+    addCounters(state.counters, plan.slot, v === null ? [1, 0, 0, 0, 0] : [1, 1, v, v, v]);
     return true;
   }
 
   private testEvent(state: LiveState, plan: EventPlan, ctx: CompareContext): boolean {
-    const { fn, op, value } = plan.node.measure;
+    const { op, value } = plan.node.measure;
     if (plan.store === 'replay') return evaluate(plan.node, replaying(state.replay[plan.slot]!), ctx);
-    let count: number, n: number, sum: number, min: number, max: number;
-    if (plan.store === 'counters') {
-      [count, n, sum, min, max] = state.counters.slice(plan.slot, plan.slot + 5) as Counters;
-    } else {
-      const list = state.lists[plan.slot]!;
-      const lo = lowerBound(list, plan.stride, [ctx.now - plan.ms]);
-      const hi = upperBound(list, plan.stride, [ctx.now]);
-      count = n = hi - lo;
-      sum = 0;
-      min = Number.POSITIVE_INFINITY;
-      max = Number.NEGATIVE_INFINITY;
-      for (let i = lo; plan.stride === 2 && i < hi; i++) {
-        const v = list[i * 2 + 1]!;
-        sum += v;
-        min = Math.min(min, v);
-        max = Math.max(max, v);
-      }
-    }
-    switch (fn) {
-      case 'count':
-        return compareNumber(count, op, value);
-      case 'sum':
-        return compareNumber(sum, op, value);
-      case 'avg':
-        return compareNumber(n === 0 ? null : sum / n, op, value);
-      case 'min':
-        return compareNumber(n === 0 ? null : min, op, value);
-      case 'max':
-        return compareNumber(n === 0 ? null : max, op, value);
-      default:
-        return assertNever(fn);
-    }
+    const counters =
+      plan.store === 'counters'
+        ? (state.counters.slice(plan.slot, plan.slot + 5) as Counters)
+        : windowCounters(state.lists[plan.slot]!, plan.stride, ctx.now - plan.ms, ctx.now);
+    return compareNumber(measured(plan.node.measure.fn, counters), op, value);
   }
 
   private testSequence(state: LiveState, plan: SequencePlan, ctx: CompareContext): boolean {
     const c = plan.node;
     if (plan.store === 'replay') return evaluate(c, replaying(state.replay[plan.slot]!), ctx);
-    const lists = state.lists.slice(plan.slot, plan.slot + c.steps.length);
-    for (let i = 0; i * 2 < lists[0]!.length; i++) {
+    const lists = stepLists(state, plan);
+    return starts(lists).some((i) => {
       const done = chainDone(lists, i, c.withinMs);
-      if (c.completed && done) return true;
-      if (!c.completed && !done && lists[0]![i * 2]! + c.withinMs <= ctx.now) return true;
-    }
-    return false;
+      return c.completed ? done : !done && lists[0]![i * 2]! + c.withinMs <= ctx.now;
+    });
   }
 
-  private strides(): number[] {
-    const out = new Array<number>(this.size.lists).fill(2);
-    for (const plan of this.events.values()) if (plan.store === 'list') out[plan.slot] = plan.stride;
-    return out;
+  private eventChanges(state: LiveState, plan: EventPlan, now: number): Array<number | null> {
+    switch (plan.store) {
+      case 'counters':
+        return [];
+      case 'list': {
+        // The oldest event in the window leaves it first; the first future event enters it.
+        const list = state.lists[plan.slot]!;
+        const oldest = bound(list, plan.stride, [now - plan.ms], false) * plan.stride;
+        const future = bound(list, plan.stride, [now], true) * plan.stride;
+        return [oldest < future ? list[oldest]! + plan.ms + 1 : null, list[future] ?? null];
+      }
+      case 'replay': {
+        const w = plan.node.within;
+        return state.replay[plan.slot]!.flatMap((e) => [
+          ...this.filterChanges(e, plan.node.where, now),
+          ...(w.kind === 'last' ? [e.ts, e.ts + w.ms + 1] : []),
+        ]);
+      }
+      default:
+        return assertNever(plan);
+    }
+  }
+
+  private sequenceChanges(state: LiveState, plan: SequencePlan, now: number): Array<number | null> {
+    const c = plan.node;
+    if (plan.store === 'replay') {
+      // Early is allowed: every kept event's window end, whether or not it starts a chain.
+      return state.replay[plan.slot]!.flatMap((e) => [
+        ...c.steps.flatMap((s) => this.filterChanges(e, s.where, now)),
+        c.completed ? null : e.ts + c.withinMs,
+      ]);
+    }
+    if (c.completed) return [];
+    // An uncompleted sequence turns true when the window of a start whose chain did not finish passes.
+    const lists = stepLists(state, plan);
+    return starts(lists)
+      .filter((i) => !chainDone(lists, i, c.withinMs))
+      .map((i) => lists[0]![i * 2]! + c.withinMs);
+  }
+
+  private filterChanges(e: FactEvent, where: readonly PropertyFilter[], now: number): Array<number | null> {
+    return where.map((f) => comparisonChange(f, propertyAt(e.properties, f.property), now, this.offsetMs));
   }
 }
 
-type Counters = [count: number, n: number, sum: number, min: number, max: number];
-
-function addCounters(
-  c: number[],
-  at: number,
-  count: number,
-  n: number,
-  sum: number,
-  min: number,
-  max: number,
-): void {
+/** Adds counters into the five at `at`; min and max count only when they come with n > 0. */
+function addCounters(c: number[], at: number, [count, n, sum, min, max]: Counters): void {
   if (n > 0) {
     c[at + 3] = c[at + 1] === 0 ? min : Math.min(c[at + 3]!, min);
     c[at + 4] = c[at + 1] === 0 ? max : Math.max(c[at + 4]!, max);
@@ -441,20 +393,50 @@ function addCounters(
   c[at + 2] = c[at + 2]! + sum;
 }
 
+/** The counters of a rolling leaf's tuples with from <= ts <= to. */
+function windowCounters(list: readonly number[], stride: number, from: number, to: number): Counters {
+  const lo = bound(list, stride, [from], false);
+  const hi = bound(list, stride, [to], true);
+  const out: Counters = [hi - lo, 0, 0, 0, 0];
+  for (let i = lo; stride === 2 && i < hi; i++) {
+    const v = list[i * 2 + 1]!;
+    addCounters(out, 0, [0, 1, v, v, v]);
+  }
+  return out;
+}
+
+function measured(fn: Measure['fn'], [count, n, sum, min, max]: Counters): number | null {
+  // A record over every fn: a new measure fails to compile here, as a switch would.
+  const by: Record<Measure['fn'], number | null> = {
+    count,
+    sum,
+    avg: n === 0 ? null : sum / n,
+    min: n === 0 ? null : min,
+    max: n === 0 ? null : max,
+  };
+  return by[fn];
+}
+
 /** A leaf that replays its events reads nothing but them. */
 const replaying = (events: FactEvent[]) => ({ trait: () => undefined, tag: () => undefined, events });
 
+type ClockComparison = Comparison & {
+  op: 'before' | 'after' | 'within_last' | 'birthday_within';
+  value: string;
+};
+
 /** Whether a comparison reads `now` (the others give the same answer at every time). */
-function movesWithClock(c: Comparison): boolean {
+function movesWithClock(c: Comparison): c is ClockComparison {
   const ago = (c.op === 'before' || c.op === 'after') && DURATION.test(c.value as string);
   return ago || c.op === 'within_last' || c.op === 'birthday_within';
 }
 
 /** The first time after `now` at which comparing a fixed value may turn (see compareValue). */
 function comparisonChange(c: Comparison, v: unknown, now: number, offsetMs: number): number | null {
-  const t = typeof v === 'string' && movesWithClock(c) ? isoToMs(v) : null;
+  if (!movesWithClock(c) || typeof v !== 'string') return null;
+  const t = isoToMs(v);
   if (t === null) return null;
-  const d = durationMs(c.value as string);
+  const d = durationMs(c.value);
   switch (c.op) {
     case 'within_last': // true while t <= now <= t + d
       return now < t ? t : now <= t + d ? t + d + 1 : null;
@@ -464,24 +446,12 @@ function comparisonChange(c: Comparison, v: unknown, now: number, offsetMs: numb
       return now < t + d ? t + d : null;
     case 'birthday_within': // the window moves at the workspace's local midnight
       return (Math.floor((now + offsetMs) / DAY) + 1) * DAY - offsetMs;
-    case 'eq':
-    case 'neq':
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte':
-    case 'in':
-    case 'nin':
-    case 'exists':
-    case 'contains':
-    case 'between':
-      return null;
     default:
       return assertNever(c.op);
   }
 }
 
-// ------------------------------------------------------------------ sorted flat tuple lists
+// ----------------------------------------------------------- sorted lists of flat tuples
 
 /** Lexicographic order of the tuple at index `i` against the first `key.length` fields of it. */
 function order(list: readonly number[], stride: number, i: number, key: readonly number[]): number {
@@ -492,45 +462,28 @@ function order(list: readonly number[], stride: number, i: number, key: readonly
   return 0;
 }
 
-/** The first tuple not below `key`. */
-function lowerBound(list: readonly number[], stride: number, key: readonly number[]): number {
+/** The index of the first tuple above `key` (`strict`) or not below it. */
+function bound(list: readonly number[], stride: number, key: readonly number[], strict: boolean): number {
   let lo = 0;
   let hi = list.length / stride;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (order(list, stride, mid, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The first tuple above `key`. */
-function upperBound(list: readonly number[], stride: number, key: readonly number[]): number {
-  let lo = 0;
-  let hi = list.length / stride;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (order(list, stride, mid, key) <= 0) lo = mid + 1;
+    const d = order(list, stride, mid, key);
+    if (d < 0 || (strict && d === 0)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 function insert(list: number[], tuple: readonly number[]): void {
-  list.splice(upperBound(list, tuple.length, tuple) * tuple.length, 0, ...tuple);
+  list.splice(bound(list, tuple.length, tuple, true) * tuple.length, 0, ...tuple);
 }
 
-function mergeTuples(a: readonly number[], b: readonly number[], stride: number): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    // `i` counts numbers, not tuples, hence stride 1 here.
-    const fromA = j >= b.length || (i < a.length && order(a, 1, i, b.slice(j, j + stride)) <= 0);
-    out.push(...(fromA ? a.slice(i, (i += stride)) : b.slice(j, (j += stride))));
-  }
-  return out;
-}
+const stepLists = (state: LiveState, plan: SequencePlan): number[][] =>
+  state.lists.slice(plan.slot, plan.slot + plan.node.steps.length);
+
+const starts = (lists: readonly number[][]): number[] =>
+  Array.from({ length: lists[0]!.length / 2 }, (_, i) => i);
 
 /** The greedy chain from start `i` of step 0: per step, the earliest (ts, seq) after the previous. */
 function chainOf(lists: readonly number[][], i: number): number[] | null {
@@ -538,7 +491,7 @@ function chainOf(lists: readonly number[][], i: number): number[] | null {
   for (let s = 1; s < lists.length; s++) {
     const prev = lists[s - 1]!;
     const k = chain[s - 1]!;
-    const next = upperBound(lists[s]!, 2, [prev[k * 2]!, prev[k * 2 + 1]!]);
+    const next = bound(lists[s]!, 2, [prev[k * 2]!, prev[k * 2 + 1]!], true);
     if (next * 2 >= lists[s]!.length) return null;
     chain.push(next);
   }

@@ -10,7 +10,7 @@ import { liveProfiles } from '../identity/index.js';
 import { factsRelation, syncFacts, traitAggregate } from '../profiles/index.js';
 import type { SideConnection } from '../platform/db/duckdb.js';
 import { toSqlTimestamp } from '../platform/db/duckdb.js';
-import { raw, sql, type Sql } from '../platform/db/sql.js';
+import { join, raw, sql, type Sql } from '../platform/db/sql.js';
 import { assertNever } from '../platform/errors.js';
 import type { LiveLoad } from './live-segments.js';
 import type { LiveValues } from './live-values.js';
@@ -107,6 +107,41 @@ export async function loadLive(
     trait: () => raw('NULL'),
     tag: () => raw('NULL'),
   });
+  if (!inc.seedable) {
+    // Some filter moves with the clock (within_last, birthday_within, before/after a duration):
+    // which events match is decided at each test, so the events themselves are fed in.
+    const names = [...inc.eventNames];
+    if (names.length > 0) {
+      const rows = await query<{
+        profile_id: string;
+        seq: number;
+        event: string;
+        ts: number;
+        properties: string | null;
+      }>(
+        joined(
+          raw('f.seq::DOUBLE AS seq, f.event, epoch_ms(f.ts)::DOUBLE AS ts, f.properties'),
+          sql`f.event IN (${join(
+            names.map((n) => sql`${n}`),
+            ', ',
+          )})`,
+        ),
+      );
+      for (const r of rows) {
+        const properties: unknown = r.properties === null ? {} : JSON.parse(r.properties);
+        inc.add(state(r.profile_id), {
+          seq: r.seq,
+          event: r.event,
+          ts: r.ts,
+          properties:
+            typeof properties === 'object' && properties !== null
+              ? (properties as Record<string, unknown>)
+              : {},
+        });
+      }
+    }
+    return { syncedSeq: facts.syncedSeq, members, states };
+  }
   for (const [i, leaf] of inc.eventLeaves.entries()) {
     const v =
       leaf.measure.property === null

@@ -164,20 +164,54 @@ describe('real-time segments, scenario by scenario', () => {
     expect(await members(seg)).toEqual([]);
   });
 
+  it('a filter that moves with the clock: loaded from history, and followed as time passes', async () => {
+    const now = T + 12 * HOUR;
+    clock.set(now);
+    const expires = now + 30 * MIN;
+    await send(track({ userId: 'fay' }, 'Coupon Claimed', now, { expires_at: at(expires) }));
+    // Created after the event: the load reads it from the store.
+    const seg = await create({
+      name: 'coupon expired today',
+      condition: {
+        event: 'Coupon Claimed',
+        where: [{ property: 'expires_at', op: 'within_last', value: '1d' }],
+      },
+    });
+    expect(await members(seg)).toEqual([]);
+    clock.set(expires);
+    t.segments.live.tick();
+    const fay = await profile('fay');
+    expect(await members(seg)).toEqual([fay]);
+    clock.set(expires + 24 * HOUR);
+    t.segments.live.tick();
+    expect(await members(seg)).toEqual([fay]);
+    clock.set(expires + 24 * HOUR + 1);
+    t.segments.live.tick();
+    expect(await members(seg)).toEqual([]);
+  });
+
   it('a restart: membership survives, and windows that passed while down are applied on load', async () => {
-    const seg = ids['two coupons today']!;
-    const dan = await profile('dan');
-    expect(await members(seg)).toEqual([dan]);
+    const now = clock.now();
+    const recent = await create({
+      name: 'active in the last hour',
+      condition: { event: 'App Opened', within: '1h' },
+    });
+    await send(track({ userId: 'gus' }, 'App Opened', now));
+    const gus = await profile('gus');
+    const bob = await profile('bob');
+    expect(await members(recent)).toEqual([gus]);
+    expect(await members(ids['abandoned checkout']!)).toEqual([bob]);
     await t.stop({ keepData: true });
-    clock.set(T + 35 * HOUR);
+    clock.set(now + 2 * HOUR);
     t = await startTestTessera({ segments: { tickMs: 0 } }, t.dataDir, { clock });
     await t.segments.ready;
-    expect(await members(seg)).toEqual([]);
-    expect(await membershipEvents('dan', seg)).toEqual([
+    expect(await members(ids['abandoned checkout']!)).toEqual([bob]);
+    expect(await members(recent)).toEqual([]);
+    expect(await membershipEvents('gus', recent)).toEqual([
       'Segment Exited:refresh',
       'Segment Entered:realtime',
     ]);
-    const info = await t.api('GET', `/api/v1/segments/${seg}`);
+    const info = await t.api('GET', `/api/v1/segments/${recent}`);
     expect(info.body).toMatchObject({ live: true, size: 0 });
   });
 });
