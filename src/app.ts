@@ -249,8 +249,11 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       emit: emitSegmentEvents,
       onError: (err) => logger.error({ err }, 'segments failed'),
       onWritten: (ws, ids) =>
-        void destinations.changed(ws, ids, () => segments.sqlContext(ws), (err) =>
-          logger.error({ err }, 'audience sync failed'),
+        void destinations.changed(
+          ws,
+          ids,
+          () => segments.sqlContext(ws),
+          (err) => logger.error({ err }, 'audience sync failed'),
         ),
       flushMs: config.segments.flushMs,
       tickMs: config.segments.tickMs,

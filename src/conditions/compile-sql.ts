@@ -338,9 +338,12 @@ export class ConditionCompiler implements CompiledNeeds {
     );
     const chain: Sql[] = [raw(`ch0 AS (SELECT pid, ts AS start_ts, ts AS cur_ts, ord AS cur FROM st0)`)];
     for (let i = 1; i < c.steps.length; i++) {
+      // A chain that already broke off stays broken; only live chains look for their next step
+      // (an ASOF join on a NULL key is left to the engine's mercy).
       chain.push(
         raw(
-          `ch${i} AS (SELECT c.pid, c.start_ts, s.ts AS cur_ts, s.ord AS cur FROM ch${i - 1} c ASOF LEFT JOIN st${i} s ON c.pid = s.pid AND c.cur < s.ord)`,
+          `ch${i} AS (SELECT c.pid, c.start_ts, s.ts AS cur_ts, s.ord AS cur FROM (SELECT * FROM ch${i - 1} WHERE cur IS NOT NULL) c ASOF LEFT JOIN st${i} s ON c.pid = s.pid AND c.cur < s.ord
+            UNION ALL SELECT pid, start_ts, NULL, NULL FROM ch${i - 1} WHERE cur IS NULL)`,
         ),
       );
     }

@@ -94,9 +94,11 @@ export function traitAggregate(
   sourceIds: readonly string[][],
   /** What to take from the winning fact (default: the value as JSON text), e.g. its time. */
   pick?: Sql,
+  /** The trait's JSON value in the fact row, when the caller extracted it already. */
+  extracted?: Sql,
 ): Sql {
   if (!TRAIT_KEY.test(key)) throw new Error(`not a trait key: ${key}`);
-  const value = raw(`json_extract(f.traits, '$.${key}')`);
+  const value = extracted ?? raw(`json_extract(f.traits, '$.${key}')`);
   const has = sql`${value} IS NOT NULL AND json_type(${value}) <> 'NULL'`;
   const order = factOrder('f');
   const cast = pick ? raw('') : raw('::VARCHAR');

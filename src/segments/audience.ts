@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import Papa from 'papaparse';
 import { z } from 'zod';
 import { KEY as KEY_PATTERN } from '../conditions/index.js';
-import { hashIdentifier, type AudienceIdType } from '../channels/audience-hash.js';
 import { liveProfiles, profileIdentifiers } from '../identity/index.js';
 import { factsRelation, traitAggregate } from '../profiles/index.js';
 import type { Database } from '../platform/db/duckdb.js';
@@ -43,51 +41,68 @@ export interface AudienceRow {
 export const identifierColumn = (i: { type: string; hash: string }): string =>
   i.hash === 'none' ? i.type : `${i.type}_${i.hash}`;
 
-const isAudienceType = (t: string): t is AudienceIdType => (AUDIENCE_TYPES as readonly string[]).includes(t);
-
-/** A mainland mobile as OneID stores it (E.164): its audience form is the national number. */
-const STORED_CN_MOBILE = /^\+86(1\d{10})$/;
-
 /**
- * Hashing works on the platforms' form of the value; other identifier types are hashed as
- * stored. Stored phones are already E.164, so the common case needs no phone parsing.
+ * An identifier's audience form, in SQL, from the form OneID stores (phones E.164, e-mails and
+ * device ids normalised): the form Tencent Ads and Ocean Engine hash (see channels/audience-hash.ts,
+ * which the tests hold this to), NULL when the value has none. Other types are taken as stored.
  */
-export function hashed(type: string, value: string, hash: 'none' | 'md5' | 'sha256'): string | null {
-  if (hash === 'none') return value;
-  if (type === 'phone') {
-    const m = STORED_CN_MOBILE.exec(value);
-    if (m) return createHash(hash).update(m[1]!, 'utf8').digest('hex');
+export function audienceForm(type: string, value: Sql): Sql {
+  switch (type) {
+    case 'phone':
+      return sql`nullif(regexp_extract(${value}, '^[+]86(1[0-9]{10})$', 1), '')`;
+    case 'email':
+      return value;
+    case 'idfa': {
+      const hex = sql`upper(replace(${value}, '-', ''))`;
+      return sql`CASE WHEN regexp_full_match(${hex}, '[0-9A-F]{32}') AND NOT regexp_full_match(${hex}, '0*')
+        THEN regexp_replace(${hex}, '^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\\1-\\2-\\3-\\4-\\5') END`;
+    }
+    case 'oaid': {
+      const v = sql`lower(trim(${value}))`;
+      const digits = sql`length(replace(${v}, '-', ''))`;
+      return sql`CASE WHEN regexp_full_match(${v}, '[0-9a-f]+(-[0-9a-f]+)*') AND NOT regexp_full_match(${v}, '[0-]*')
+        AND ${digits} BETWEEN 16 AND 64 THEN ${v} END`;
+    }
+    default:
+      return value;
   }
-  if (isAudienceType(type)) return hashIdentifier(type, value, hash);
-  return createHash(hash).update(value, 'utf8').digest('hex');
+}
+
+/** The column of one identifier spec: the member's distinct values (hashed), sorted. */
+function identifierList(spec: { type: string; hash: 'none' | 'md5' | 'sha256' }): Sql {
+  const form = spec.hash === 'none' ? raw('value') : audienceForm(spec.type, raw('value'));
+  const hashedValue = spec.hash === 'none' ? form : sql`${raw(spec.hash)}(${form})`;
+  return sql`list_sort(list_distinct(list(${hashedValue}) FILTER (WHERE id_type = ${spec.type} AND ${form} IS NOT NULL)))`;
 }
 
 /**
- * The members of some profiles relation (`profile_id`), with the columns asked for, in
- * profile-id order, `onRows` called chunk by chunk.
+ * One query for an audience: `lists` gives identifier lists and JSON values (for sync payloads
+ * and member pages), `cells` gives CSV cells (values joined by `|`, strings unquoted).
  */
-export async function readAudience(
-  db: Database,
+function audienceQuery(
   ctx: SegmentSqlContext,
   members: Sql,
   columns: AudienceColumns,
-  onRows: (rows: AudienceRow[]) => void,
-): Promise<number> {
+  shape: 'lists' | 'cells',
+): Sql {
   const ws = ctx.workspaceId;
   const ctes: Sql[] = [
     sql`M AS (SELECT P.pid, P.profile_id FROM ${liveProfiles(ws)} P WHERE P.profile_id IN (SELECT profile_id FROM ${members}))`,
   ];
   const select: Sql[] = [raw('M.profile_id')];
   const joins: Sql[] = [];
-  const types = [...new Set(columns.identifiers.map((i) => i.type))];
-  if (types.length > 0) {
-    const cols = types.map(
-      (t, i) => sql`list(value ORDER BY value) FILTER (WHERE id_type = ${t}) AS ${raw(`id${i}`)}`,
-    );
+  const cell = (v: Sql): Sql =>
+    shape === 'lists'
+      ? v
+      : sql`coalesce(CASE WHEN json_type(${v}) = 'VARCHAR' THEN json_extract_string(${v}, '$') ELSE ${v} END, '')`;
+  if (columns.identifiers.length > 0) {
+    const cols = columns.identifiers.map((spec, i) => sql`${identifierList(spec)} AS ${raw(`id${i}`)}`);
     ctes.push(
       sql`I AS (SELECT profile_id, ${join(cols, ', ')} FROM ${profileIdentifiers(ws)} WHERE profile_id IN (SELECT profile_id FROM M) GROUP BY profile_id)`,
     );
-    types.forEach((_, i) => select.push(raw(`I.id${i}`)));
+    columns.identifiers.forEach((_, i) =>
+      select.push(shape === 'lists' ? raw(`I.id${i}`) : raw(`coalesce(array_to_string(I.id${i}, '|'), '')`)),
+    );
     joins.push(raw('LEFT JOIN I ON I.profile_id = M.profile_id'));
   }
   const own = columns.traits.filter((t) => !ctx.computedTraits.has(t));
@@ -100,7 +115,7 @@ export async function readAudience(
     ctes.push(
       sql`PT AS (SELECT f.pid, ${join(cols, ', ')} FROM ${factsRelation(ws)} f WHERE f.traits IS NOT NULL AND f.pid IN (SELECT pid FROM M) GROUP BY f.pid)`,
     );
-    own.forEach((_, i) => select.push(raw(`PT.pt${i}`)));
+    own.forEach((_, i) => select.push(cell(raw(`PT.pt${i}`))));
     joins.push(raw('LEFT JOIN PT ON PT.pid = M.pid'));
   }
   for (const [name, table, keys] of [
@@ -114,10 +129,27 @@ export async function readAudience(
     ctes.push(
       sql`${raw(name)} AS (SELECT profile_id, ${join(cols, ', ')} FROM ${raw(table)} WHERE workspace_id = ${ws} AND profile_id IN (SELECT profile_id FROM M) GROUP BY profile_id)`,
     );
-    keys.forEach((_, i) => select.push(raw(`${name}.${name.toLowerCase()}${i}`)));
+    keys.forEach((_, i) => select.push(cell(raw(`${name}.${name.toLowerCase()}${i}`))));
     joins.push(raw(`LEFT JOIN ${name} ON ${name}.profile_id = M.profile_id`));
   }
-  const q = sql`WITH ${join(ctes, ', ')} SELECT ${join(select, ', ')} FROM M ${join(joins, ' ')} ORDER BY M.profile_id`;
+  // Computed traits come after the profile's own in the row; put them back in the order asked.
+  return sql`WITH ${join(ctes, ', ')} SELECT ${join(select, ', ')} FROM M ${join(joins, ' ')} ORDER BY M.profile_id`;
+}
+
+/**
+ * The members of some profiles relation (`profile_id`), with the columns asked for, in
+ * profile-id order, `onRows` called chunk by chunk.
+ */
+export async function readAudience(
+  db: Database,
+  ctx: SegmentSqlContext,
+  members: Sql,
+  columns: AudienceColumns,
+  onRows: (rows: AudienceRow[]) => void,
+): Promise<number> {
+  const own = columns.traits.filter((t) => !ctx.computedTraits.has(t));
+  const computed = columns.traits.filter((t) => ctx.computedTraits.has(t));
+  const q = audienceQuery(ctx, members, columns, 'lists');
   let count = 0;
   await db.scan(q.text, q.params, (cols) => {
     const n = cols[0]!.length;
@@ -125,17 +157,9 @@ export async function readAudience(
     for (let r = 0; r < n; r++) {
       let c = 0;
       const row: AudienceRow = { profileId: cols[c++]![r] as string, identifiers: {}, traits: {}, tags: {} };
-      const lists = types.map(
-        () => (cols[c++]![r] as { items?: unknown[] } | null)?.items ?? listItems(cols[c - 1]![r]),
-      );
       for (const spec of columns.identifiers) {
-        const values = lists[types.indexOf(spec.type)] ?? [];
-        const out: string[] = [];
-        for (const v of values) {
-          const h = hashed(spec.type, String(v), spec.hash);
-          if (h !== null && !out.includes(h)) out.push(h);
-        }
-        row.identifiers[identifierColumn(spec)] = out;
+        const v = cols[c++]![r] as { items?: unknown[] } | null;
+        row.identifiers[identifierColumn(spec)] = (v?.items ?? listItems(v)).map(String);
       }
       for (const k of own) row.traits[k] = parseJson(cols[c++]![r]);
       for (const k of computed) row.traits[k] = parseJson(cols[c++]![r]);
@@ -148,6 +172,36 @@ export async function readAudience(
   return count;
 }
 
+/** The audience as CSV (a header, one row per member), handed over chunk by chunk. */
+export async function exportCsv(
+  db: Database,
+  ctx: SegmentSqlContext,
+  members: Sql,
+  columns: AudienceColumns,
+  onChunk: (text: string) => void,
+): Promise<number> {
+  const own = columns.traits.filter((t) => !ctx.computedTraits.has(t));
+  const computed = columns.traits.filter((t) => ctx.computedTraits.has(t));
+  const fields = [
+    'profile_id',
+    ...columns.identifiers.map(identifierColumn),
+    ...own,
+    ...computed,
+    ...columns.tags.map((t) => `tag:${t}`),
+  ];
+  const q = audienceQuery(ctx, members, columns, 'cells');
+  let count = 0;
+  onChunk(`${Papa.unparse({ fields, data: [] }, { newline: '\n' })}\n`);
+  await db.scan(q.text, q.params, (cols) => {
+    const n = cols[0]!.length;
+    const data: string[][] = new Array<string[]>(n);
+    for (let r = 0; r < n; r++) data[r] = cols.map((c) => c[r] as string);
+    count += n;
+    onChunk(`${Papa.unparse(data, { newline: '\n' })}\n`);
+  });
+  return count;
+}
+
 function listItems(v: unknown): unknown[] {
   if (v === null || v === undefined) return [];
   if (Array.isArray(v)) return v;
@@ -156,24 +210,4 @@ function listItems(v: unknown): unknown[] {
 
 function parseJson(v: unknown): unknown {
   return typeof v === 'string' ? (JSON.parse(v) as unknown) : null;
-}
-
-/** The CSV of an audience: a header, one row per member; several values of a column joined by `|`. */
-export function csvChunk(rows: readonly AudienceRow[], columns: AudienceColumns, header: boolean): string {
-  const fields = [
-    'profile_id',
-    ...columns.identifiers.map(identifierColumn),
-    ...columns.traits,
-    ...columns.tags.map((t) => `tag:${t}`),
-  ];
-  const cell = (v: unknown): string =>
-    v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  const data = rows.map((r) => [
-    r.profileId,
-    ...columns.identifiers.map((i) => r.identifiers[identifierColumn(i)]!.join('|')),
-    ...columns.traits.map((t) => cell(r.traits[t])),
-    ...columns.tags.map((t) => cell(r.tags[t])),
-  ]);
-  const text = Papa.unparse({ fields, data }, { header, newline: '\n' });
-  return text.length === 0 ? '' : `${text}\n`;
 }

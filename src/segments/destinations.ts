@@ -146,7 +146,12 @@ export class Destinations {
    * (a destination with a sync already waiting gets no second one). Failures are recorded as
    * deliveries; the next change or call sends again what was not confirmed.
    */
-  async changed(ws: string, segmentIds: readonly string[], ctx: () => SegmentSqlContext, onError: (err: unknown) => void): Promise<void> {
+  async changed(
+    ws: string,
+    segmentIds: readonly string[],
+    ctx: () => SegmentSqlContext,
+    onError: (err: unknown) => void,
+  ): Promise<void> {
     const all = await this.list(ws);
     for (const d of all) {
       if (d.status !== 'active' || !segmentIds.includes(d.segmentId) || this.queued.has(d.id)) continue;

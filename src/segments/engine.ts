@@ -695,7 +695,9 @@ export class SegmentEngine {
     }
     for (const [ws, events] of byWs) {
       await this.options.emit(ws, events);
-      this.options.onWritten?.(ws, [...new Set(changes.filter((c) => c.workspaceId === ws).map((c) => c.segmentId))]);
+      this.options.onWritten?.(ws, [
+        ...new Set(changes.filter((c) => c.workspaceId === ws).map((c) => c.segmentId)),
+      ]);
     }
   }
 

@@ -9,7 +9,7 @@ export {
   type SegmentResult,
 } from './engine.js';
 export { SEGMENT_KINDS, SEGMENT_SCHEDULES, SEGMENT_STATUSES, memberList } from './definitions.js';
-export { audienceColumns, csvChunk, readAudience, type AudienceColumns } from './audience.js';
+export { audienceColumns, exportCsv, readAudience, type AudienceColumns } from './audience.js';
 export { Destinations, destinationInput, type Destination, type SyncReport } from './destinations.js';
 export { membersWithValues, overlap, previewCondition, profileSegments, sizes } from './segment-reads.js';
 export { membersRelation } from './segment-store.js';

@@ -62,12 +62,15 @@ export function segmentQuery(ctx: SegmentSqlContext, condition: ConditionNode): 
     joins.push(raw('LEFT JOIN agg ON agg.pid = P.pid'));
   }
   if (profileTraits.size > 0) {
-    const cols = [...profileTraits].map(([key, col]) => {
+    // Each trait is read out of the traits JSON once per fact, then merged by its policy.
+    const keys = [...profileTraits];
+    const extract = keys.map(([key, col]) => raw(`json_extract(traits, '$.${key}') AS x_${col}`));
+    const cols = keys.map(([key, col]) => {
       const policy = ctx.policy(key);
-      return sql`${traitAggregate(key, policy, ctx.resolveSources(policy))} AS ${raw(col)}`;
+      return sql`${traitAggregate(key, policy, ctx.resolveSources(policy), undefined, raw(`f.x_${col}`))} AS ${raw(col)}`;
     });
     ctes.push(
-      sql`PT AS (SELECT f.pid, ${join(cols, ', ')} FROM ${factsRelation(ws)} f WHERE f.traits IS NOT NULL GROUP BY f.pid)`,
+      sql`PT AS (SELECT f.pid, ${join(cols, ', ')} FROM (SELECT pid, ts, seq, source_id, ${join(extract, ', ')} FROM ${factsRelation(ws)} WHERE traits IS NOT NULL) f GROUP BY f.pid)`,
     );
     joins.push(raw('LEFT JOIN PT ON PT.pid = P.pid'));
   }

@@ -4,14 +4,13 @@ import type { Database } from '../../platform/db/duckdb.js';
 import { AppError } from '../../platform/errors.js';
 import {
   audienceColumns,
-  csvChunk,
   destinationInput,
   memberList,
   membersRelation,
   membersWithValues,
   overlap,
   previewCondition,
-  readAudience,
+  exportCsv,
   sizes,
   type Destinations,
   type SegmentEngine,
@@ -259,14 +258,13 @@ export function segmentRoutes(deps: {
         }
         await segments.flush();
         const chunks: string[] = [];
-        const rows = await readAudience(
+        const rows = await exportCsv(
           db,
           segments.sqlContext(caller.workspaceId),
           membersRelation(caller.workspaceId, params.id),
           body,
-          (r) => chunks.push(csvChunk(r, body, chunks.length === 0)),
+          (c) => chunks.push(c),
         );
-        if (chunks.length === 0) chunks.push(csvChunk([], body, true));
         await recordAudit(
           db,
           {
