@@ -30,4 +30,4 @@ export {
 } from './compile-sql.js';
 export { IncrementalCondition, type LiveState, type LiveSubject, type SeedCounters } from './incremental.js';
 export { evaluate, inWindow, matchesStep, measureEvents, type FactEvent, type Subject } from './evaluate.js';
-export { asNumber, compareValue, isoToMs, propertyAt, type CompareContext } from './values.js';
+export { asNumber, compareNumber, compareValue, isoToMs, propertyAt, type CompareContext } from './values.js';

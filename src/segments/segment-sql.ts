@@ -1,4 +1,4 @@
-import { ConditionCompiler, type ConditionNode, type EventNode } from '../conditions/index.js';
+import { compareNumber, ConditionCompiler, type ConditionNode, type EventNode } from '../conditions/index.js';
 import { liveProfiles } from '../identity/index.js';
 import { factsRelation, traitAggregate, type TraitPolicy } from '../profiles/index.js';
 import { join, raw, sql, type Sql } from '../platform/db/sql.js';
@@ -50,9 +50,15 @@ export function segmentQuery(ctx: SegmentSqlContext, condition: ConditionNode): 
       sql`(P.profile_id IN (SELECT profile_id FROM segment_members WHERE workspace_id = ${ws} AND segment_id = ${id}))`,
   });
   const predicate = compiler.compile(condition);
+  // Event conditions every member must meet and that nobody meets without a matching event
+  // ("viewed 3 times"): their profiles are the candidates, and everything else is read for them only.
+  const required = conjuncts(condition)
+    .filter(needsEvents)
+    .map((c) => compiler.compile(c));
 
-  const ctes: Sql[] = [sql`P AS NOT MATERIALIZED (SELECT pid, profile_id FROM ${liveProfiles(ws)})`];
+  const ctes: Sql[] = [];
   const joins: Sql[] = [];
+  let candidates = sql``;
   if (compiler.aggregates.length > 0) {
     const read = factsRead(condition, ctx.now);
     const aggs = compiler.aggregates.map((a) => sql`${a.expr} AS ${raw(a.name)}`);
@@ -60,7 +66,14 @@ export function segmentQuery(ctx: SegmentSqlContext, condition: ConditionNode): 
       sql`agg AS (SELECT f.pid, ${join(aggs, ', ')} FROM ${factsRelation(ws)} f WHERE ${read} GROUP BY f.pid)`,
     );
     joins.push(raw('LEFT JOIN agg ON agg.pid = P.pid'));
+    if (required.length > 0) {
+      ctes.push(sql`C AS (SELECT agg.pid FROM agg WHERE ${join(required, ' AND ')})`);
+      candidates = raw(' AND pid IN (SELECT pid FROM C)');
+    }
   }
+  ctes.push(
+    sql`P AS NOT MATERIALIZED (SELECT pid, profile_id FROM ${liveProfiles(ws)} WHERE true${candidates})`,
+  );
   if (profileTraits.size > 0) {
     // Each trait is read out of the traits JSON once per fact, then merged by its policy.
     const keys = [...profileTraits];
@@ -70,7 +83,7 @@ export function segmentQuery(ctx: SegmentSqlContext, condition: ConditionNode): 
       return sql`${traitAggregate(key, policy, ctx.resolveSources(policy), undefined, raw(`f.x_${col}`))} AS ${raw(col)}`;
     });
     ctes.push(
-      sql`PT AS (SELECT f.pid, ${join(cols, ', ')} FROM (SELECT pid, ts, seq, source_id, ${join(extract, ', ')} FROM ${factsRelation(ws)} WHERE traits IS NOT NULL) f GROUP BY f.pid)`,
+      sql`PT AS (SELECT f.pid, ${join(cols, ', ')} FROM (SELECT pid, ts, seq, source_id, ${join(extract, ', ')} FROM ${factsRelation(ws)} WHERE traits IS NOT NULL${candidates}) f GROUP BY f.pid)`,
     );
     joins.push(raw('LEFT JOIN PT ON PT.pid = P.pid'));
   }
@@ -85,7 +98,7 @@ export function segmentQuery(ctx: SegmentSqlContext, condition: ConditionNode): 
       ', ',
     );
     ctes.push(
-      sql`${raw(name)} AS (SELECT profile_id, ${join(cols, ', ')} FROM ${raw(table)} WHERE workspace_id = ${ws} AND key IN (${keys}) GROUP BY profile_id)`,
+      sql`${raw(name)} AS (SELECT profile_id, ${join(cols, ', ')} FROM ${raw(table)} WHERE workspace_id = ${ws} AND key IN (${keys})${required.length > 0 ? raw(' AND profile_id IN (SELECT profile_id FROM P)') : raw('')} GROUP BY profile_id)`,
     );
     joins.push(raw(`LEFT JOIN ${name} ON ${name}.profile_id = P.profile_id`));
   }
@@ -93,6 +106,19 @@ export function segmentQuery(ctx: SegmentSqlContext, condition: ConditionNode): 
     joins.push(sql`LEFT JOIN ${s.query} ${raw(s.name)} ON ${raw(s.name)}.pid = P.pid`);
   }
   return sql`WITH ${join(ctes, ', ')} SELECT P.pid, P.profile_id FROM P ${join(joins, ' ')} WHERE ${predicate}`;
+}
+
+/** The conditions a top-level AND is made of (nested ANDs flattened). */
+function conjuncts(c: ConditionNode): ConditionNode[] {
+  return c.kind === 'all' ? c.of.flatMap(conjuncts) : [c];
+}
+
+/** An event condition that no profile without a matching event can meet. */
+function needsEvents(c: ConditionNode): boolean {
+  if (c.kind !== 'event') return false;
+  const m = c.measure;
+  // Of no events: the count and the sum are 0, the others have no value (and compare false).
+  return m.fn === 'count' || m.fn === 'sum' ? !compareNumber(0, m.op, m.value) : true;
 }
 
 /**
