@@ -50,21 +50,20 @@ export function isoToMs(text: string): number | null {
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month)) return null;
   if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
-  let ms = Date.UTC(
-    Number(y),
-    month - 1,
-    day,
-    Number(h),
-    Number(mi),
-    Number(s),
-    Number(frac.padEnd(3, '0').slice(0, 3)),
+  // Date.UTC reads years 0–99 as 1900–1999; the year is set on its own so 0050 stays 50 (as in SQL).
+  const at = new Date(
+    Date.UTC(2000, month - 1, day, Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0').slice(0, 3))),
   );
+  at.setUTCFullYear(Number(y), month - 1, day);
+  let ms = at.getTime();
   if (zone && zone !== 'Z') ms -= (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
   return ms;
 }
 
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const at = new Date(Date.UTC(2000, 0, 1));
+  at.setUTCFullYear(year, month, 0);
+  return at.getUTCDate();
 }
 
 const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
