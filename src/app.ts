@@ -28,7 +28,7 @@ import { profileRoutes } from './http/routes/profiles.js';
 import { tagRoutes } from './http/routes/tags.js';
 import { segmentRoutes } from './http/routes/segments.js';
 import { TagEngine } from './tags/index.js';
-import { Destinations, SegmentEngine, type SegmentEvent } from './segments/index.js';
+import { Destinations, SEGMENT_TEMPLATES, SegmentEngine, type SegmentEvent } from './segments/index.js';
 import { SecretBox } from './platform/secret-box.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import { loadConfig, type Config } from './platform/config.js';
@@ -196,8 +196,8 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
 
     // Membership events go into the event stream through an internal source, carrying the
     // profile's strongest identifier so they resolve to the same person.
-    const segmentSource = await sources.findOrCreate(DEFAULT_WORKSPACE, 'Tessera segments', 'internal');
     const emitSegmentEvents = async (ws: string, events: readonly SegmentEvent[]): Promise<void> => {
+      const segmentSource = await sources.findOrCreate(ws, 'Tessera segments', 'internal');
       const items = events.flatMap((e) => {
         const id = identity.identifiers(ws, e.profileId)?.[0];
         if (!id) return [];
@@ -319,7 +319,8 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
 
     // First start on an empty data directory: load the demo brand behind the running server.
     const empty =
-      (await countEvents(db, DEFAULT_WORKSPACE)) === 0 && sources.list(DEFAULT_WORKSPACE).length === 0;
+      (await countEvents(db, DEFAULT_WORKSPACE)) === 0 &&
+      sources.list(DEFAULT_WORKSPACE).filter((s) => s.kind !== 'internal').length === 0;
     const demo =
       config.demo && empty
         ? loadDemo({
@@ -340,6 +341,14 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
                   { tags: r.tags.length, profiles: r.profiles, millis: r.millis },
                   'demo tags computed',
                 );
+                if (segments.list(DEFAULT_WORKSPACE).length === 0) {
+                  for (const t of SEGMENT_TEMPLATES) {
+                    const created = await segments.create(DEFAULT_WORKSPACE, t, 'demo');
+                    if (!created.ok)
+                      logger.error({ issues: created.issues }, `demo segment ${t.name} refused`);
+                  }
+                  logger.info({ segments: SEGMENT_TEMPLATES.length }, 'demo segments created');
+                }
               } catch (err) {
                 logger.error({ err }, 'the demo tags could not be computed');
               }

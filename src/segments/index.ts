@@ -14,3 +14,4 @@ export { Destinations, destinationInput, type Destination, type SyncReport } fro
 export { membersWithValues, overlap, previewCondition, profileSegments, sizes } from './segment-reads.js';
 export { membersRelation } from './segment-store.js';
 export { segmentQuery, type SegmentSqlContext } from './segment-sql.js';
+export { SEGMENT_TEMPLATES } from './templates.js';
