@@ -374,6 +374,28 @@ export const all = (...of: ConditionNode[]): AllNode => ({ kind: 'all', of });
 export const any = (...of: ConditionNode[]): AnyNode => ({ kind: 'any', of });
 export const not = (of: ConditionNode): NotNode => ({ kind: 'not', of });
 
+export type LeafNode = Exclude<ConditionNode, AllNode | AnyNode | NotNode>;
+
+/** The leaves of a condition, under any all / any / not. */
+export function conditionLeaves(c: ConditionNode): LeafNode[] {
+  switch (c.kind) {
+    case 'all':
+    case 'any':
+      return c.of.flatMap(conditionLeaves);
+    case 'not':
+      return conditionLeaves(c.of);
+    case 'trait':
+    case 'tag':
+    case 'event':
+    case 'sequence':
+    case 'segment':
+    case 'const':
+      return [c];
+    default:
+      return assertNever(c);
+  }
+}
+
 /** Every trait, tag and segment a condition refers to (for dependency order and checks). */
 export function references(c: ConditionNode): {
   traits: Set<string>;
@@ -381,32 +403,24 @@ export function references(c: ConditionNode): {
   segments: Set<string>;
 } {
   const out = { traits: new Set<string>(), tags: new Set<string>(), segments: new Set<string>() };
-  const walk = (n: ConditionNode): void => {
+  for (const n of conditionLeaves(c)) {
     switch (n.kind) {
-      case 'all':
-      case 'any':
-        n.of.forEach(walk);
-        return;
-      case 'not':
-        walk(n.of);
-        return;
       case 'trait':
         out.traits.add(n.key);
-        return;
+        break;
       case 'tag':
         out.tags.add(n.key);
-        return;
+        break;
       case 'segment':
         out.segments.add(n.id);
-        return;
+        break;
       case 'event':
       case 'sequence':
       case 'const':
-        return;
+        break;
       default:
         assertNever(n);
     }
-  };
-  walk(c);
+  }
   return out;
 }

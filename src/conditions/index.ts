@@ -7,6 +7,7 @@ export {
   all,
   any,
   not,
+  conditionLeaves,
   durationMs,
   KEY,
   parseCondition,

@@ -1,6 +1,6 @@
 import type { ConditionIssue } from '../conditions/index.js';
 import { parseCondition, references } from '../conditions/index.js';
-import { recordAudit } from '../governance/index.js';
+import { recordAudit, type AuditEntry } from '../governance/index.js';
 import type { LookupResult, ResolvedBatch } from '../identity/index.js';
 import { syncFacts, type TraitPolicy } from '../profiles/index.js';
 import type { Clock } from '../platform/clock.js';
@@ -17,11 +17,12 @@ import {
   type SegmentStatus,
 } from './definitions.js';
 import { loadLive } from './live-load.js';
+import { resolveList, type ListReport } from './member-lists.js';
+import { MembershipWriter, type SegmentEvent } from './membership-writer.js';
 import { LiveSegments, type MembershipChange } from './live-segments.js';
 import { LiveValues } from './live-values.js';
 import { segmentQuery, type SegmentSqlContext } from './segment-sql.js';
 import {
-  applyMembership,
   definitionVersions,
   insertDefinition,
   lastSize,
@@ -37,16 +38,6 @@ import {
  * Every change of membership is written with the segment's size and announced as
  * `Segment Entered` / `Segment Exited` events into the event stream.
  */
-
-export const SEGMENT_ENTERED = 'Segment Entered';
-export const SEGMENT_EXITED = 'Segment Exited';
-
-export interface SegmentEvent {
-  profileId: string;
-  event: typeof SEGMENT_ENTERED | typeof SEGMENT_EXITED;
-  properties: Record<string, unknown>;
-  timestamp: number;
-}
 
 export interface SegmentEngineOptions {
   clock: Clock;
@@ -92,13 +83,6 @@ export type SegmentResult<T> =
       issues: ConditionIssue[];
     };
 
-export interface ListReport {
-  matched: number;
-  unmatched: number;
-  /** The first unmatched entries with why. */
-  problems: Array<{ entry: string; reason: string }>;
-}
-
 const invalid = (message: string, issues: ConditionIssue[] = []) =>
   ({ ok: false, code: 'validation_failed', message, issues }) as const;
 
@@ -109,8 +93,7 @@ export class SegmentEngine {
   private readonly values = new Map<string, LiveValues>();
   private readonly stored = new Map<string, Set<string>>();
   readonly live: LiveSegments;
-  private pending: MembershipChange[] = [];
-  private writing: Promise<void> = Promise.resolve();
+  private readonly writer: MembershipWriter;
   private chain: Promise<unknown> = Promise.resolve();
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -121,6 +104,13 @@ export class SegmentEngine {
     private readonly db: Database,
     private readonly options: SegmentEngineOptions,
   ) {
+    this.writer = new MembershipWriter(db, {
+      now: () => options.clock.now(),
+      segmentName: (ws, id) => this.wsDefs(ws).get(id)?.definition.name ?? id,
+      sized: (ws, id, size, at) => this.sizes.set(`${ws}:${id}`, { size, at: new Date(at).toISOString() }),
+      emit: (ws, events) => options.emit(ws, events),
+      ...(options.onWritten ? { onWritten: options.onWritten } : {}),
+    });
     this.live = new LiveSegments({
       now: () => options.clock.now(),
       offsetMs: (at) => options.offsetMs(at),
@@ -267,24 +257,16 @@ export class SegmentEngine {
         createdAt: new Date(this.options.clock.now()).toISOString(),
         createdBy: actor,
       };
-      await this.db.transaction(async (tx) => {
-        await insertDefinition(tx, ws, row, this.options.clock.now());
-        await recordAudit(
-          tx,
-          {
-            workspaceId: ws,
-            actor,
-            action: 'segment.create',
-            target: id,
-            detail: { name: row.definition.name, kind: row.definition.kind },
-          },
-          this.options.clock.now(),
-        );
+      await this.saveVersion(ws, row, {
+        workspaceId: ws,
+        actor,
+        action: 'segment.create',
+        target: id,
+        detail: { name: row.definition.name, kind: row.definition.kind },
       });
-      this.wsDefs(ws).set(id, row);
       let list: ListReport | undefined;
       if (row.definition.kind === 'static') {
-        const r = this.resolveList(ws, checked.value.members ?? {});
+        const r = resolveList(ws, this.options, checked.value.members ?? {});
         list = r.report;
         this.enqueue({
           workspaceId: ws,
@@ -318,15 +300,13 @@ export class SegmentEngine {
         createdAt: new Date(this.options.clock.now()).toISOString(),
         createdBy: actor,
       };
-      await this.db.transaction(async (tx) => {
-        await insertDefinition(tx, ws, row, this.options.clock.now());
-        await recordAudit(
-          tx,
-          { workspaceId: ws, actor, action: 'segment.update', target: id, detail: { version: row.version } },
-          this.options.clock.now(),
-        );
+      await this.saveVersion(ws, row, {
+        workspaceId: ws,
+        actor,
+        action: 'segment.update',
+        target: id,
+        detail: { version: row.version },
       });
-      this.wsDefs(ws).set(id, row);
       if (!row.definition.realtime) this.live.remove(id);
       if (row.definition.kind === 'dynamic' && row.status === 'active') await this.compute(ws, id);
       return { ok: true, value: this.info(ws, row) };
@@ -360,24 +340,26 @@ export class SegmentEngine {
         createdAt: new Date(this.options.clock.now()).toISOString(),
         createdBy: actor,
       };
-      await this.db.transaction(async (tx) => {
-        await insertDefinition(tx, ws, row, this.options.clock.now());
-        await recordAudit(
-          tx,
-          {
-            workspaceId: ws,
-            actor,
-            action: `segment.${status === 'archived' ? 'archive' : 'activate'}`,
-            target: id,
-          },
-          this.options.clock.now(),
-        );
+      await this.saveVersion(ws, row, {
+        workspaceId: ws,
+        actor,
+        action: `segment.${status === 'archived' ? 'archive' : 'activate'}`,
+        target: id,
       });
-      this.wsDefs(ws).set(id, row);
       if (status === 'archived') this.live.remove(id);
       else if (row.definition.kind === 'dynamic') await this.compute(ws, id);
       return { ok: true, value: this.info(ws, row) };
     });
+  }
+
+  /** Stores a new version of a definition with its audit entry, and makes it current. */
+  private async saveVersion(ws: string, row: SegmentRow, audit: AuditEntry): Promise<void> {
+    const at = this.options.clock.now();
+    await this.db.transaction(async (tx) => {
+      await insertDefinition(tx, ws, row, at);
+      await recordAudit(tx, audit, at);
+    });
+    this.wsDefs(ws).set(row.id, row);
   }
 
   // ------------------------------------------------------------------------------ membership
@@ -553,8 +535,8 @@ export class SegmentEngine {
           message: 'only a static segment has a list to change',
           issues: [],
         };
-      const add = this.resolveList(ws, change.add ?? {});
-      const remove = this.resolveList(ws, change.remove ?? {});
+      const add = resolveList(ws, this.options, change.add ?? {});
+      const remove = resolveList(ws, this.options, change.remove ?? {});
       const current = new Set(await memberIds(this.db, ws, id));
       this.enqueue({
         workspaceId: ws,
@@ -580,31 +562,6 @@ export class SegmentEngine {
         value: { added: add.report, removed: remove.report, size: this.info(ws, row).size ?? 0 },
       };
     });
-  }
-
-  private resolveList(ws: string, list: MemberList): { profiles: Set<string>; report: ListReport } {
-    const profiles = new Set<string>();
-    const report: ListReport = { matched: 0, unmatched: 0, problems: [] };
-    const miss = (entry: string, reason: string) => {
-      report.unmatched++;
-      if (report.problems.length < 100) report.problems.push({ entry, reason });
-    };
-    for (const p of list.profileIds ?? []) {
-      const live = this.options.resolveProfile(ws, p);
-      if (live === null) miss(p, 'no such profile');
-      else {
-        profiles.add(live);
-        report.matched++;
-      }
-    }
-    for (const i of list.identifiers ?? []) {
-      const r = this.options.lookup(ws, i.type, i.value);
-      if (r.kind === 'found') {
-        profiles.add(r.profileId);
-        report.matched++;
-      } else miss(`${i.type}:${i.value}`, r.reason);
-    }
-    return { profiles, report };
   }
 
   /** A static copy of a segment's members now. */
@@ -635,15 +592,13 @@ export class SegmentEngine {
           origin: { kind: 'snapshot', of: id, at: new Date(now).toISOString() },
         },
       };
-      await this.db.transaction(async (tx) => {
-        await insertDefinition(tx, ws, copy, now);
-        await recordAudit(
-          tx,
-          { workspaceId: ws, actor, action: 'segment.snapshot', target: copy.id, detail: { of: id } },
-          now,
-        );
+      await this.saveVersion(ws, copy, {
+        workspaceId: ws,
+        actor,
+        action: 'segment.snapshot',
+        target: copy.id,
+        detail: { of: id },
       });
-      this.wsDefs(ws).set(copy.id, copy);
       this.enqueue({
         workspaceId: ws,
         segmentId: copy.id,
@@ -661,44 +616,12 @@ export class SegmentEngine {
   private enqueue(c: MembershipChange): void {
     if (c.entered.length + c.exited.length === 0) return;
     this.counting?.(c);
-    this.pending.push(c);
+    this.writer.enqueue(c);
   }
 
   /** Writes queued changes (members, size, events); one write at a time, in order. */
   flush(): Promise<void> {
-    const next = this.writing.then(() => this.writeOnce());
-    this.writing = next.catch(() => undefined);
-    return next;
-  }
-
-  private async writeOnce(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const changes = this.pending;
-    this.pending = [];
-    const at = this.options.clock.now();
-    const byWs = new Map<string, SegmentEvent[]>();
-    await this.db.transaction(async (tx) => {
-      for (const c of changes) {
-        const size = await applyMembership(tx, c.workspaceId, c.segmentId, c, at);
-        this.sizes.set(`${c.workspaceId}:${c.segmentId}`, { size, at: new Date(at).toISOString() });
-      }
-    });
-    for (const c of changes) {
-      const name = this.wsDefs(c.workspaceId).get(c.segmentId)?.definition.name ?? c.segmentId;
-      const events = byWs.get(c.workspaceId) ?? [];
-      const props = (reason: string) => ({ segment_id: c.segmentId, segment_name: name, reason });
-      for (const p of c.entered)
-        events.push({ profileId: p, event: SEGMENT_ENTERED, properties: props(c.cause), timestamp: at });
-      for (const p of c.exited)
-        events.push({ profileId: p, event: SEGMENT_EXITED, properties: props(c.cause), timestamp: at });
-      byWs.set(c.workspaceId, events);
-    }
-    for (const [ws, events] of byWs) {
-      await this.options.emit(ws, events);
-      this.options.onWritten?.(ws, [
-        ...new Set(changes.filter((c) => c.workspaceId === ws).map((c) => c.segmentId)),
-      ]);
-    }
+    return this.writer.flush();
   }
 
   // ------------------------------------------------------------------------------ schedule

@@ -1,13 +1,6 @@
 /** Segments: static and dynamic audiences, real-time membership, exports and audience sync. */
-export {
-  SegmentEngine,
-  SEGMENT_ENTERED,
-  SEGMENT_EXITED,
-  type SegmentEngineOptions,
-  type SegmentEvent,
-  type SegmentInfo,
-  type SegmentResult,
-} from './engine.js';
+export { SegmentEngine, type SegmentEngineOptions, type SegmentInfo, type SegmentResult } from './engine.js';
+export { SEGMENT_ENTERED, SEGMENT_EXITED, type SegmentEvent } from './membership-writer.js';
 export { SEGMENT_KINDS, SEGMENT_SCHEDULES, SEGMENT_STATUSES, memberList } from './definitions.js';
 export { audienceColumns, exportCsv, readAudience, type AudienceColumns } from './audience.js';
 export { Destinations, destinationInput, type Destination, type SyncReport } from './destinations.js';

@@ -1,9 +1,14 @@
-import { compareNumber, ConditionCompiler, type ConditionNode, type EventNode } from '../conditions/index.js';
+import {
+  compareNumber,
+  ConditionCompiler,
+  conditionLeaves,
+  type ConditionNode,
+  type EventNode,
+} from '../conditions/index.js';
 import { liveProfiles } from '../identity/index.js';
 import { factsRelation, traitAggregate, type TraitPolicy } from '../profiles/index.js';
 import { join, raw, sql, type Sql } from '../platform/db/sql.js';
 import { toSqlTimestamp } from '../platform/db/duckdb.js';
-import { assertNever } from '../platform/errors.js';
 
 /**
  * A segment's condition as one query over every live profile: `pid`, `profile_id` of those it
@@ -127,30 +132,7 @@ function needsEvents(c: ConditionNode): boolean {
  * skipped before any property is read).
  */
 function factsRead(c: ConditionNode, now: number): Sql {
-  const events: EventNode[] = [];
-  const walk = (n: ConditionNode): void => {
-    switch (n.kind) {
-      case 'all':
-      case 'any':
-        n.of.forEach(walk);
-        return;
-      case 'not':
-        walk(n.of);
-        return;
-      case 'event':
-        events.push(n);
-        return;
-      case 'trait':
-      case 'tag':
-      case 'segment':
-      case 'sequence':
-      case 'const':
-        return;
-      default:
-        assertNever(n);
-    }
-  };
-  walk(c);
+  const events = conditionLeaves(c).filter((n): n is EventNode => n.kind === 'event');
   const names = [...new Set(events.flatMap((e) => e.events))];
   const parts = [
     sql`f.event IN (${join(
