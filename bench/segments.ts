@@ -8,13 +8,7 @@ import { syncFacts } from '../src/profiles/index.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { Database } from '../src/platform/db/duckdb.js';
 import { migrate } from '../src/platform/db/migrations.js';
-import {
-  csvChunk,
-  membersRelation,
-  previewCondition,
-  readAudience,
-  SegmentEngine,
-} from '../src/segments/index.js';
+import { membersRelation, previewCondition, exportCsv, SegmentEngine } from '../src/segments/index.js';
 import { TagEngine } from '../src/tags/index.js';
 import { record } from './results.js';
 import { generateTagBenchData } from './support/tag-data.js';
@@ -79,7 +73,9 @@ export async function benchSegments(): Promise<void> {
         asOf: AS_OF,
         seed: 42,
       });
-      console.log(`  ${generated.events.toLocaleString('en-US')} events in ${generated.seconds.toFixed(1)} s`);
+      console.log(
+        `  ${generated.events.toLocaleString('en-US')} events in ${generated.seconds.toFixed(1)} s`,
+      );
       data = generated;
     }
     db = await Database.open(join(dir, 'tessera.duckdb'));
@@ -230,15 +226,13 @@ export async function benchSegments(): Promise<void> {
     };
     const exportStart = performance.now();
     let bytes = 0;
-    let first = true;
-    const rows = await readAudience(
+    const rows = await exportCsv(
       db,
       segments.sqlContext(WS),
       membersRelation(WS, 'seg_bench_export'),
       columns,
-      (r) => {
-        bytes += Buffer.byteLength(csvChunk(r, columns, first));
-        first = false;
+      (c) => {
+        bytes += Buffer.byteLength(c);
       },
     );
     const exportSeconds = (performance.now() - exportStart) / 1000;
