@@ -23,6 +23,21 @@ afterAll(async () => {
 });
 
 describe('demo brand on first start', () => {
+  it('gets the seeds’ segments, each member announced once with Segment Entered', async () => {
+    await t.segments.flush();
+    await t.writer.settle();
+    const segments = t.segments.list('ws_default');
+    expect(segments.map((s) => s.name).sort()).toEqual(
+      ['加购未下单', '护肤兴趣未复购', '沉睡待唤醒', '重要价值客户'].sort(),
+    );
+    const sizes = segments.reduce((n, s) => n + (s.size ?? 0), 0);
+    expect(sizes).toBeGreaterThan(0);
+    const rows = await t.db.query<{ n: number }>(
+      `SELECT count(*)::DOUBLE AS n FROM events WHERE event = 'Segment Entered' AND source_id IN (SELECT id FROM sources WHERE kind = 'internal')`,
+    );
+    expect(rows[0]!.n).toBe(sizes);
+  });
+
   it('stores each valid online event exactly once and rejects each invalid one', async () => {
     const invalid = new Set(
       truth.data.groundTruth
@@ -38,7 +53,9 @@ describe('demo brand on first start', () => {
     );
     await t.writer.settle();
     const rows = await t.db.query<{ message_id: string; n: number }>(
-      `SELECT message_id, count(*) AS n FROM events WHERE message_id NOT LIKE 'ord_%' AND message_id NOT LIKE 'prf_%' GROUP BY message_id`,
+      // Membership events of the demo's segments come from Tessera's own source; see the test below.
+      `SELECT message_id, count(*) AS n FROM events WHERE message_id NOT LIKE 'ord_%' AND message_id NOT LIKE 'prf_%'
+         AND source_id NOT IN (SELECT id FROM sources WHERE kind = 'internal') GROUP BY message_id`,
     );
     const stored = new Map(rows.map((r) => [r.message_id, r.n]));
     expect([...stored.values()].every((n) => n === 1)).toBe(true);
