@@ -109,7 +109,7 @@ export class SegmentEngine {
       segmentName: (ws, id) => this.wsDefs(ws).get(id)?.definition.name ?? id,
       sized: (ws, id, size, at) => this.sizes.set(`${ws}:${id}`, { size, at: new Date(at).toISOString() }),
       emit: (ws, events) => options.emit(ws, events),
-      ...(options.onWritten ? { onWritten: options.onWritten } : {}),
+      onWritten: (ws, changes) => this.written(ws, changes),
     });
     this.live = new LiveSegments({
       now: () => options.clock.now(),
@@ -612,6 +612,22 @@ export class SegmentEngine {
   }
 
   // ------------------------------------------------------------------------------ writing
+
+  /**
+   * After a write: members of segments that are not live (static lists, batch segments) are
+   * what live segments reading them see, so those follow at once for the people who changed.
+   */
+  private written(ws: string, changes: readonly MembershipChange[]): void {
+    for (const c of changes) {
+      if (this.live.has(c.segmentId)) continue;
+      const stored = this.stored.get(`${ws}:${c.segmentId}`);
+      if (!stored) continue;
+      c.exited.forEach((p) => stored.delete(p));
+      c.entered.forEach((p) => stored.add(p));
+      this.live.retestReaders(ws, c.segmentId, [...c.entered, ...c.exited]);
+    }
+    this.options.onWritten?.(ws, [...new Set(changes.map((c) => c.segmentId))]);
+  }
 
   private enqueue(c: MembershipChange): void {
     if (c.entered.length + c.exited.length === 0) return;

@@ -289,6 +289,15 @@ export class LiveSegments {
     this.timers.push(at, { live: l, profileId: p });
   }
 
+  /** Another segment's members changed for these profiles: the live segments reading it re-test them. */
+  retestReaders(workspaceId: string, segmentId: string, profiles: readonly string[]): void {
+    const now = this.opts.now();
+    for (const l of this.live.values()) {
+      if (l.workspaceId === workspaceId && l.buffer === null && l.refs.segments.has(segmentId))
+        this.retest(l, profiles, now, 'realtime');
+    }
+  }
+
   /** Re-tests every profile whose time has come (windows passed); run every second or so. */
   tick(): void {
     const now = this.opts.now();

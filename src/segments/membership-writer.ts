@@ -24,7 +24,7 @@ export interface MembershipWriterOptions {
   /** The size after a write (kept in memory for listings). */
   sized(workspaceId: string, segmentId: string, size: number, at: number): void;
   emit(workspaceId: string, events: readonly SegmentEvent[]): Promise<void>;
-  onWritten?: (workspaceId: string, segmentIds: string[]) => void;
+  onWritten?: (workspaceId: string, changes: readonly MembershipChange[]) => void;
 }
 
 export class MembershipWriter {
@@ -71,9 +71,10 @@ export class MembershipWriter {
     }
     for (const [ws, events] of byWs) {
       await this.options.emit(ws, events);
-      this.options.onWritten?.(ws, [
-        ...new Set(changes.filter((c) => c.workspaceId === ws).map((c) => c.segmentId)),
-      ]);
+      this.options.onWritten?.(
+        ws,
+        changes.filter((c) => c.workspaceId === ws),
+      );
     }
   }
 }

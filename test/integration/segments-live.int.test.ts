@@ -190,6 +190,28 @@ describe('real-time segments, scenario by scenario', () => {
     expect(await members(seg)).toEqual([]);
   });
 
+  it('a segment of a segment: a live segment follows the list it reads as the list changes', async () => {
+    const now = clock.now();
+    const list = await create({ name: 'VIP', members: { identifiers: [{ type: 'user_id', value: 'ann' }] } });
+    const seg = await create({
+      name: 'VIP visited a store',
+      condition: { all: [{ segment: list }, { event: 'Store Visited', within: '1d' }] },
+    });
+    await send(
+      track({ userId: 'hal' }, 'Store Visited', now),
+      track({ userId: 'ann' }, 'Store Visited', now),
+    );
+    const hal = await profile('hal');
+    const ann = await profile('ann');
+    expect(await members(seg)).toEqual([ann]);
+    const edit = await t.api('POST', `/api/v1/segments/${list}/members`, {
+      add: { identifiers: [{ type: 'user_id', value: 'hal' }] },
+      remove: { identifiers: [{ type: 'user_id', value: 'ann' }] },
+    });
+    expect(edit.status).toBe(200);
+    expect(await members(seg)).toEqual([hal]);
+  });
+
   it('a restart: membership survives, and windows that passed while down are applied on load', async () => {
     const now = clock.now();
     const recent = await create({
