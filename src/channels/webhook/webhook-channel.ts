@@ -1,0 +1,43 @@
+import type { ChannelAdapter, ChannelKind, OutboundMessage, SendOutcome } from '../channel.js';
+import { deliverWebhook, type WebhookTarget } from './deliver.js';
+
+/**
+ * The generic signed webhook as a channel, and app push through a generic HTTP provider (a push
+ * relay that takes `{ to, title, body, data }`): one attempt per send, signed, with the
+ * idempotency key; the journey engine owns retries and backoff, so the adapter only classifies.
+ */
+export class WebhookChannel implements ChannelAdapter {
+  constructor(
+    readonly kind: Extract<ChannelKind, 'webhook' | 'push'>,
+    private readonly target: WebhookTarget,
+    private readonly now: () => number = Date.now,
+    readonly provider = kind === 'push' ? 'http-push' : 'webhook',
+  ) {}
+
+  async send(message: OutboundMessage): Promise<SendOutcome> {
+    const body = JSON.stringify(
+      this.kind === 'push'
+        ? {
+            to: message.to,
+            title: message.subject ?? null,
+            body: message.body ?? '',
+            data: message.metadata ?? {},
+          }
+        : {
+            to: message.to,
+            subject: message.subject ?? null,
+            body: message.body ?? null,
+            params: message.params ?? null,
+            metadata: message.metadata ?? {},
+          },
+    );
+    const outcome = await deliverWebhook(this.target, body, {
+      idempotencyKey: message.idempotencyKey,
+      policy: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+      now: this.now,
+    });
+    return outcome.kind === 'delivered'
+      ? { kind: 'sent', providerMessageId: null, at: this.now() }
+      : { kind: 'failed', retryable: outcome.retryable, reason: outcome.reason };
+  }
+}
