@@ -1,0 +1,100 @@
+/**
+ * What is checked before every marketing send, as plain functions of the profile's history and
+ * the clock (the journey engine calls them; they decide nothing by themselves):
+ * - frequency caps across all journeys, overall and per channel, over rolling windows;
+ * - quiet hours in the profile's own time zone, which delay a send rather than drop it.
+ */
+
+export interface FrequencyCap {
+  /** null: all channels together. */
+  channel: string | null;
+  max: number;
+  windowMs: number;
+}
+
+export interface PastSend {
+  at: number;
+  channel: string;
+}
+
+export type CapCheck = { allowed: true } | { allowed: false; cap: FrequencyCap; until: number };
+
+/**
+ * Whether one more `channel` message at `at` stays within every cap; if not, the earliest time it
+ * would (when enough of the counted sends have left the window), for the cap that waits longest.
+ */
+export function checkCaps(
+  caps: readonly FrequencyCap[],
+  history: readonly PastSend[],
+  channel: string,
+  at: number,
+): CapCheck {
+  let worst: { cap: FrequencyCap; until: number } | null = null;
+  for (const cap of caps) {
+    if (cap.channel !== null && cap.channel !== channel) continue;
+    // A send at s is counted at t when t - windowMs < s <= t.
+    const counted = history
+      .filter(
+        (h) => (cap.channel === null || h.channel === cap.channel) && h.at <= at && h.at > at - cap.windowMs,
+      )
+      .map((h) => h.at)
+      .sort((a, b) => a - b);
+    if (counted.length < cap.max) continue;
+    // Allowed once only max - 1 remain: when the (len - max + 1)-th oldest leaves the window.
+    const until = counted[counted.length - cap.max]! + cap.windowMs;
+    if (!worst || until > worst.until) worst = { cap, until };
+  }
+  return worst ? { allowed: false, ...worst } : { allowed: true };
+}
+
+export interface QuietHours {
+  /** Local minutes after midnight: quiet from `start` until `end` (wrapping midnight when end < start). */
+  start: number;
+  end: number;
+}
+
+/** The zone's offset from UTC at an instant, in ms (from the platform's time-zone data). */
+export function zoneOffset(timeZone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(at));
+  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
+  const local = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return local - Math.floor(at / 1000) * 1000;
+}
+
+const MINUTE = 60_000;
+const DAY_MINUTES = 24 * 60;
+
+function quietAt(q: QuietHours, timeZone: string, at: number): boolean {
+  const m = Math.floor(((((at + zoneOffset(timeZone, at)) % 86_400_000) + 86_400_000) % 86_400_000) / MINUTE);
+  return q.start <= q.end ? m >= q.start && m < q.end : m >= q.start || m < q.end;
+}
+
+/** `at` itself when it is not quiet for the profile; otherwise the first minute after the quiet hours end. */
+export function nextSendTime(q: QuietHours, timeZone: string, at: number): number {
+  if (q.start === q.end || !quietAt(q, timeZone, at)) return at;
+  // Jump to the end by local arithmetic, then walk the few minutes a DST change can leave.
+  const localMinute = Math.floor(
+    ((((at + zoneOffset(timeZone, at)) % 86_400_000) + 86_400_000) % 86_400_000) / MINUTE,
+  );
+  const wait = (((q.end - localMinute) % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
+  let t = Math.floor(at / MINUTE) * MINUTE + wait * MINUTE;
+  while (t > at && !quietAt(q, timeZone, t - MINUTE)) t -= MINUTE;
+  while (quietAt(q, timeZone, t)) t += MINUTE;
+  return t;
+}
