@@ -9,6 +9,7 @@ export {
   not,
   conditionLeaves,
   durationMs,
+  DURATION,
   KEY,
   parseCondition,
   references,
