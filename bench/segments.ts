@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { zoneOffsetMs } from '../src/app.js';
+import { zoneOffsetMs } from '../src/platform/time-zone.js';
 import type { PreparedEvent } from '../src/collect/index.js';
 import type { ResolvedBatch } from '../src/identity/index.js';
 import { syncFacts } from '../src/profiles/index.js';

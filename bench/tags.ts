@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { zoneOffsetMs } from '../src/app.js';
+import { zoneOffsetMs } from '../src/platform/time-zone.js';
 import { ManualClock } from '../src/platform/clock.js';
 import { Database } from '../src/platform/db/duckdb.js';
 import { migrate } from '../src/platform/db/migrations.js';

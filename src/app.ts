@@ -34,6 +34,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import { loadConfig, type Config } from './platform/config.js';
 import { Database } from './platform/db/duckdb.js';
 import { migrate } from './platform/db/migrations.js';
+import { zoneOffsetMs } from './platform/time-zone.js';
 import { newSecret } from './platform/secrets.js';
 import { runCli } from './cli/index.js';
 import { evaluateIdentity, type IdentityEvalReport } from './eval/identity-eval.js';
@@ -93,30 +94,6 @@ async function openDatabase(dataDir: string): Promise<Database> {
     }
     throw err;
   }
-}
-
-/** The zone's offset from UTC at a time, in ms (Asia/Shanghai: +8 h all year). */
-export function zoneOffsetMs(timeZone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(at));
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
-  const local = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return local - Math.floor(at / 1000) * 1000;
 }
 
 /** Starts everything in one process: store, pipeline, HTTP server. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkCaps, nextSendTime, zoneOffset, type FrequencyCap, type PastSend } from './guards.js';
+import { zoneOffsetMs } from '../platform/time-zone.js';
+import { checkCaps, nextSendTime, type FrequencyCap, type PastSend } from './guards.js';
 import { holdoutPoint, inHoldout } from './holdout.js';
 
 const MINUTE = 60_000;
@@ -74,7 +75,7 @@ describe('frequency caps', () => {
 
 describe('quiet hours in the profile’s time zone', () => {
   const quiet = (start: number, end: number, timeZone: string, t: number): boolean => {
-    const m = Math.floor(((((t + zoneOffset(timeZone, t)) % DAY) + DAY) % DAY) / MINUTE);
+    const m = Math.floor(((((t + zoneOffsetMs(timeZone, t)) % DAY) + DAY) % DAY) / MINUTE);
     return start <= end ? m >= start && m < end : m >= start || m < end;
   };
   function naive(start: number, end: number, timeZone: string, at: number): number {

@@ -1,3 +1,5 @@
+import { zoneOffsetMs } from '../platform/time-zone.js';
+
 /**
  * What is checked before every marketing send, as plain functions of the profile's history and
  * the clock (the journey engine calls them; they decide nothing by themselves):
@@ -53,35 +55,13 @@ export interface QuietHours {
   end: number;
 }
 
-/** The zone's offset from UTC at an instant, in ms (from the platform's time-zone data). */
-export function zoneOffset(timeZone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(at));
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
-  const local = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return local - Math.floor(at / 1000) * 1000;
-}
-
 const MINUTE = 60_000;
 const DAY_MINUTES = 24 * 60;
 
 function quietAt(q: QuietHours, timeZone: string, at: number): boolean {
-  const m = Math.floor(((((at + zoneOffset(timeZone, at)) % 86_400_000) + 86_400_000) % 86_400_000) / MINUTE);
+  const m = Math.floor(
+    ((((at + zoneOffsetMs(timeZone, at)) % 86_400_000) + 86_400_000) % 86_400_000) / MINUTE,
+  );
   return q.start <= q.end ? m >= q.start && m < q.end : m >= q.start || m < q.end;
 }
 
@@ -90,7 +70,7 @@ export function nextSendTime(q: QuietHours, timeZone: string, at: number): numbe
   if (q.start === q.end || !quietAt(q, timeZone, at)) return at;
   // Jump to the end by local arithmetic, then walk the few minutes a DST change can leave.
   const localMinute = Math.floor(
-    ((((at + zoneOffset(timeZone, at)) % 86_400_000) + 86_400_000) % 86_400_000) / MINUTE,
+    ((((at + zoneOffsetMs(timeZone, at)) % 86_400_000) + 86_400_000) % 86_400_000) / MINUTE,
   );
   const wait = (((q.end - localMinute) % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
   let t = Math.floor(at / MINUTE) * MINUTE + wait * MINUTE;

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { assertNever } from '../../platform/errors.js';
 import type { ChannelAdapter, OutboundMessage, SendOutcome } from '../channel.js';
-import { postOnce } from './http.js';
+import { parseReply, postOnce } from './http.js';
 
 /**
  * SMS through Aliyun (Alibaba Cloud) Dysms: `SendSms`, version 2017-05-25
@@ -156,19 +156,8 @@ export class AliyunSmsChannel implements ChannelAdapter {
   private interpret(status: number, text: string): SendOutcome {
     // Errors such as SignatureDoesNotMatch come with a 4xx and the same JSON shape, so the code in
     // the body decides; the status decides only when there is no code to read.
-    const statusRetryable = status === 408 || status === 429 || status >= 500;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      const reason = `HTTP ${status}, body is not JSON (${String(err)}): ${text.slice(0, 200)}`;
-      return { kind: 'failed', retryable: statusRetryable, reason };
-    }
-    const parsed = responseSchema.safeParse(json);
-    if (!parsed.success) {
-      const reason = `HTTP ${status}, unexpected response shape: ${text.slice(0, 200)}`;
-      return { kind: 'failed', retryable: statusRetryable, reason };
-    }
+    const parsed = parseReply(status, text, responseSchema);
+    if (!parsed.ok) return parsed.outcome;
     const { Code: code, Message: errorMessage, BizId: bizId, RequestId: requestId } = parsed.data;
     if (code === 'OK') return { kind: 'sent', providerMessageId: bizId ?? null, at: this.now() };
     const reason = `${code}: ${errorMessage ?? ''} (RequestId ${requestId ?? '?'})`;

@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { SendOutcome } from '../channel.js';
+
 /** The one HTTP call each SMS provider makes: a POST with a deadline, the answer or why there was none. */
 
 export type Reply = { kind: 'response'; status: number; text: string } | { kind: 'network'; reason: string };
@@ -32,3 +35,31 @@ export async function postOnce(
     clearTimeout(timer);
   }
 }
+
+/**
+ * A provider's JSON answer in its documented shape, or the failure to report when it is none
+ * (a proxy's HTML page, a truncated body): retryable when the HTTP status says so.
+ */
+export function parseReply<T>(
+  status: number,
+  text: string,
+  schema: z.ZodType<T>,
+): { ok: true; data: T } | { ok: false; outcome: SendOutcome } {
+  const statusRetryable = retryableStatus(status);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    const reason = `HTTP ${status}, body is not JSON (${String(err)}): ${text.slice(0, 200)}`;
+    return { ok: false, outcome: { kind: 'failed', retryable: statusRetryable, reason } };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const reason = `HTTP ${status}, unexpected response shape: ${text.slice(0, 200)}`;
+    return { ok: false, outcome: { kind: 'failed', retryable: statusRetryable, reason } };
+  }
+  return { ok: true, data: parsed.data };
+}
+
+/** Timeouts, throttling and server errors are worth another try. */
+export const retryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { assertNever } from '../../platform/errors.js';
 import type { ChannelAdapter, OutboundMessage, SendOutcome } from '../channel.js';
-import { postOnce } from './http.js';
+import { parseReply, postOnce, retryableStatus } from './http.js';
 
 /**
  * SMS through Tencent Cloud: `SendSms` of API 3.0 (service `sms`, version 2021-01-11,
@@ -168,19 +168,8 @@ export class TencentSmsChannel implements ChannelAdapter {
 
   private interpret(status: number, text: string): SendOutcome {
     // Tencent answers 200 with Response.Error for API errors; other statuses come from in between.
-    const statusRetryable = status === 408 || status === 429 || status >= 500;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      const reason = `HTTP ${status}, body is not JSON (${String(err)}): ${text.slice(0, 200)}`;
-      return { kind: 'failed', retryable: statusRetryable, reason };
-    }
-    const parsed = responseSchema.safeParse(json);
-    if (!parsed.success) {
-      const reason = `HTTP ${status}, unexpected response shape: ${text.slice(0, 200)}`;
-      return { kind: 'failed', retryable: statusRetryable, reason };
-    }
+    const parsed = parseReply(status, text, responseSchema);
+    if (!parsed.ok) return parsed.outcome;
     const { Error: error, SendStatusSet: statuses, RequestId: requestId } = parsed.data.Response;
     const first = statuses?.[0];
     const code = error?.Code ?? first?.Code;
@@ -190,7 +179,7 @@ export class TencentSmsChannel implements ChannelAdapter {
     if (code === undefined) {
       return {
         kind: 'failed',
-        retryable: statusRetryable,
+        retryable: retryableStatus(status),
         reason: `HTTP ${status}, no send status: ${text}`,
       };
     }
