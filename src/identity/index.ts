@@ -1,15 +1,15 @@
 /** Identity (OneID): identifier rules, the identity graph, merges, unmerges, rebuilds. */
-export {
-  IdentityResolver,
-  rulesFingerprint,
-  type IdentityStats,
-  type LookupResult,
-  type ProfileIdentifier,
-  type Refusal,
-  type ResolvedBatch,
-  type ResolvedListener,
-  type UnmergeResult,
-} from './resolver.js';
+export { IdentityResolver, rulesFingerprint } from './resolver.js';
+export type {
+  IdentityStats,
+  LookupResult,
+  ProfileIdentifier,
+  Refusal,
+  ResolvedBatch,
+  ResolvedListener,
+  ReviewItem,
+  UnmergeResult,
+} from './resolver-types.js';
 export type { RebuildReport } from './carry-over-ids.js';
 export {
   compileRules,

@@ -38,64 +38,23 @@ import {
   type SplitRow,
 } from './decision-store.js';
 import { normaliseClaim, type IdentityRules } from './rules.js';
+import { profileIdentifiers, refusalsOf, statsOf } from './graph-reads.js';
+import type {
+  IdentityStats,
+  LookupResult,
+  ProfileIdentifier,
+  Refusal,
+  ResolvedBatch,
+  ResolvedListener,
+  ReviewItem,
+  UnmergeResult,
+} from './resolver-types.js';
 import {
   EDGE_KIND_NAMES,
   edgeKindOf,
   fromPrepared,
   WorkspaceGraph,
-  type BlockedHit,
-  type IdentityCounters,
 } from './workspace-graph.js';
-
-export type LookupResult =
-  | { kind: 'found'; profileId: string }
-  | { kind: 'not_found'; reason: string }
-  | { kind: 'invalid'; reason: string };
-
-export interface ProfileIdentifier {
-  type: string;
-  value: string;
-  sourceId: string | null;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  events: number;
-}
-
-/**
- * What one loaded batch did to identity, for later stages that follow it in memory (real-time
- * segments): each event with the live profile it belongs to after the batch, and the merges the
- * batch made. `reset`: the graph changed in a way that is not a list of merges (an unmerge, a
- * rebuild); followers re-read from the store.
- */
-export interface ResolvedBatch {
-  workspaceId: string;
-  events: Array<{ seq: number; event: PreparedEvent; profileId: string }>;
-  merges: Array<{ from: string; into: string }>;
-  reset: boolean;
-}
-export type ResolvedListener = (batch: ResolvedBatch) => void;
-
-export interface Refusal {
-  /** The identifier that was not linked (the lower-priority one). */
-  identifier: { type: string; value: string; profileId: string };
-  /** The identifier it came with, whose profile it would have joined. */
-  with: { type: string; value: string; profileId: string };
-  reason: string;
-  /** The first event that carried both. */
-  seq: number;
-  at: string;
-}
-
-export interface IdentityStats {
-  profiles: number;
-  identifiers: number;
-  links: number;
-  refusals: number;
-  refusalsByReason: Record<string, number>;
-  counters: IdentityCounters;
-  blocked: BlockedHit[];
-  resolvedSeq: number;
-}
 
 /** Events a rebuild hands the graph at a time. */
 const REBUILD_BATCH = 4096;
@@ -491,29 +450,7 @@ export class IdentityResolver {
 
   identifiers(workspaceId: string, profileId: string): ProfileIdentifier[] | null {
     const ws = this.workspaces.get(workspaceId);
-    const g = ws?.graph;
-    if (!ws || !g) return null;
-    const p = g.liveProfile(profileId);
-    if (p < 0) return null;
-    return g
-      .members(g.profileNode[p]!)
-      .sort(
-        (a, b) =>
-          g.types[g.nodeType[a]!]!.priority - g.types[g.nodeType[b]!]!.priority ||
-          g.firstSeen(a) - g.firstSeen(b),
-      )
-      .reverse()
-      .map((n) => {
-        const row = ws.nodeRow(n);
-        return {
-          type: row.type,
-          value: row.value,
-          sourceId: row.sourceId,
-          firstSeen: iso(g.firstSeen(n)),
-          lastSeen: iso(g.lastSeen(n)),
-          events: row.events,
-        };
-      });
+    return ws ? profileIdentifiers(ws, profileId) : null;
   }
 
   /** Merge history of a profile: every profile merged into it (at any depth), and where it went. */
@@ -581,61 +518,13 @@ export class IdentityResolver {
 
   /** Links refused because of a limit or an unmerge, newest first (optionally for one profile). */
   refusals(workspaceId: string, options: { profileId?: string; limit: number }): Refusal[] {
-    const g = this.workspaces.get(workspaceId)?.graph;
     const ws = this.workspaces.get(workspaceId);
-    if (!g || !ws) return [];
-    let members: Set<number> | null = null;
-    if (options.profileId) {
-      const p = g.liveProfile(options.profileId);
-      if (p < 0) return [];
-      members = new Set(g.members(g.profileNode[p]!));
-    }
-    const out: Refusal[] = [];
-    for (let e = g.edgeCount - 1; e >= 0 && out.length < options.limit; e--) {
-      if (g.edgeState[e] !== EDGE_REFUSED) continue;
-      const a = g.edgeFrom(e);
-      const b = g.edgeTo(e);
-      if (members && !members.has(a) && !members.has(b)) continue;
-      const side = (n: number): { type: string; value: string; profileId: string } => ({
-        type: g.types[g.nodeType[n]!]!.name,
-        value: g.value(n),
-        profileId: g.profileIds[g.profileOfNode(n)]!,
-      });
-      out.push({
-        identifier: side(b),
-        with: side(a),
-        reason: ws.reasonName(g.edgeReason[e]!) ?? 'unknown',
-        seq: g.edgeSeq[e]!,
-        at: iso(g.edgeTime[e]!) ?? '',
-      });
-    }
-    return out;
+    return ws ? refusalsOf(ws, options) : [];
   }
 
   stats(workspaceId: string): IdentityStats | null {
     const ws = this.workspaces.get(workspaceId);
-    if (!ws) return null;
-    const g = ws.graph;
-    const byReason: Record<string, number> = {};
-    let refusals = 0;
-    let links = 0;
-    for (let e = 0; e < g.edgeCount; e++) {
-      if (g.edgeState[e] === EDGE_REFUSED) {
-        refusals++;
-        const r = ws.reasonName(g.edgeReason[e]!) ?? 'unknown';
-        byReason[r] = (byReason[r] ?? 0) + 1;
-      } else links++;
-    }
-    return {
-      profiles: g.profileCount,
-      identifiers: g.nodeCount,
-      links,
-      refusals,
-      refusalsByReason: byReason,
-      counters: { ...ws.counters },
-      blocked: [...ws.blocked.values()].sort((a, b) => b.hits - a.hits).slice(0, 100),
-      resolvedSeq: ws.resolvedSeq,
-    };
+    return ws ? statsOf(ws) : null;
   }
 
   /** The in-memory state of a workspace (evaluation, rebuild reports, fuzzy matching). */
@@ -909,38 +798,6 @@ export class IdentityResolver {
     }
   }
 }
-
-export interface ReviewItem {
-  id: string;
-  score: number;
-  fields: Array<{ field: string; outcome: string; weight: number }>;
-  status: string;
-  createdAt: string;
-  a: { profileId: string | null; identifier: { type: string; value: string } };
-  b: { profileId: string | null; identifier: { type: string; value: string } };
-  /** Joined since (by a later link): nothing left to decide. */
-  sameProfileNow: boolean;
-}
-
-export type UnmergeResult =
-  | {
-      kind: 'ok';
-      splitId: string;
-      profileId: string;
-      newProfiles: string[];
-      /** The links that had joined the two sides (now refused as `unmerged`). */
-      links: Array<{
-        from: { type: string; value: string };
-        to: { type: string; value: string };
-        kind: string;
-        seq: number | null;
-        at: string | null;
-      }>;
-      /** The rules that caused the bad merge, e.g. `device_id links`. */
-      rules: string[];
-    }
-  | { kind: 'not_found' }
-  | { kind: 'invalid'; reason: string };
 
 function hasChanges(f: FlushSet): boolean {
   return (

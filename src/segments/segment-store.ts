@@ -33,14 +33,21 @@ export async function insertDefinition(
   ]);
 }
 
-function toRow(r: {
+/** A stored version as it comes out of SQL. */
+interface StoredVersion {
+  workspace_id: string;
   id: string;
   version: number;
   definition: string;
   status: string;
   created_at: string;
   created_by: string | null;
-}): SegmentRow {
+  [column: string]: unknown;
+}
+
+const VERSION_COLUMNS = `workspace_id, id, version, definition, status, strftime(created_at, ${ISO}) AS created_at, created_by`;
+
+function toRow(r: StoredVersion): SegmentRow {
   return {
     id: r.id,
     version: r.version,
@@ -53,18 +60,9 @@ function toRow(r: {
 
 /** The newest version of every segment of every workspace. */
 export async function latestDefinitions(db: Database): Promise<Array<SegmentRow & { workspaceId: string }>> {
-  const rows = await db.query<{
-    workspace_id: string;
-    id: string;
-    version: number;
-    definition: string;
-    status: string;
-    created_at: string;
-    created_by: string | null;
-  }>(
-    `SELECT workspace_id, id, version, definition, status, strftime(created_at, ${ISO}) AS created_at, created_by
-       FROM segment_definitions QUALIFY row_number() OVER (PARTITION BY workspace_id, id ORDER BY version DESC) = 1
-      ORDER BY created_at, id`,
+  const rows = await db.query<StoredVersion>(
+    `SELECT ${VERSION_COLUMNS} FROM segment_definitions
+      QUALIFY row_number() OVER (PARTITION BY workspace_id, id ORDER BY version DESC) = 1 ORDER BY created_at, id`,
   );
   return rows.map((r) => ({ ...toRow(r), workspaceId: r.workspace_id }));
 }
@@ -74,16 +72,8 @@ export async function definitionVersions(
   workspaceId: string,
   id: string,
 ): Promise<SegmentRow[]> {
-  const rows = await db.query<{
-    id: string;
-    version: number;
-    definition: string;
-    status: string;
-    created_at: string;
-    created_by: string | null;
-  }>(
-    `SELECT id, version, definition, status, strftime(created_at, ${ISO}) AS created_at, created_by
-       FROM segment_definitions WHERE workspace_id = ? AND id = ? ORDER BY version DESC`,
+  const rows = await db.query<StoredVersion>(
+    `SELECT ${VERSION_COLUMNS} FROM segment_definitions WHERE workspace_id = ? AND id = ? ORDER BY version DESC`,
     [workspaceId, id],
   );
   return rows.map(toRow);
