@@ -49,12 +49,7 @@ import type {
   ReviewItem,
   UnmergeResult,
 } from './resolver-types.js';
-import {
-  EDGE_KIND_NAMES,
-  edgeKindOf,
-  fromPrepared,
-  WorkspaceGraph,
-} from './workspace-graph.js';
+import { EDGE_KIND_NAMES, edgeKindOf, fromPrepared, WorkspaceGraph } from './workspace-graph.js';
 
 /** Events a rebuild hands the graph at a time. */
 const REBUILD_BATCH = 4096;

@@ -1,14 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  at,
-  boot,
-  lookup,
-  profileOf,
-  restart,
-  send,
-  stats,
-  stopAll,
-} from '../support/identity-api.js';
+import { at, boot, lookup, profileOf, restart, send, stats, stopAll } from '../support/identity-api.js';
 
 /**
  * OneID through the real HTTP API on a real DuckDB data directory: events in through the
