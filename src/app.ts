@@ -28,6 +28,19 @@ import { profileRoutes } from './http/routes/profiles.js';
 import { tagRoutes } from './http/routes/tags.js';
 import { segmentRoutes } from './http/routes/segments.js';
 import { TagEngine } from './tags/index.js';
+import { CHANNEL_KINDS, type ChannelKind } from './channels/channel.js';
+import { ChannelSettings } from './channels/settings.js';
+import { durationMs } from './conditions/index.js';
+import {
+  JourneyEngine,
+  TrackingSigner,
+  decorateEmailHtml,
+  decorateText,
+  trackingLinks,
+} from './journeys/index.js';
+import { journeyRoutes } from './http/routes/journeys.js';
+import { channelRoutes } from './http/routes/channels.js';
+import { registerTrackingForms, trackingRoutes } from './http/routes/tracking.js';
 import { Destinations, SEGMENT_TEMPLATES, SegmentEngine, type SegmentEvent } from './segments/index.js';
 import { SecretBox } from './platform/secret-box.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -38,6 +51,8 @@ import { zoneOffsetMs } from './platform/time-zone.js';
 import { newSecret } from './platform/secrets.js';
 import { runCli } from './cli/index.js';
 import { evaluateIdentity, type IdentityEvalReport } from './eval/identity-eval.js';
+
+const isChannelKind = (c: string): c is ChannelKind => (CHANNEL_KINDS as readonly string[]).includes(c);
 
 /** The composition root: the one place that builds concrete things and reads process.env. */
 
@@ -58,6 +73,8 @@ export interface Tessera {
   tags: TagEngine;
   segments: SegmentEngine;
   destinations: Destinations;
+  journeys: JourneyEngine;
+  channels: ChannelSettings;
   importer: Importer;
   sources: SourceRegistry;
   apiKeys: ApiKeyRegistry;
@@ -78,6 +95,12 @@ export const databasePath = (dataDir: string): string => join(dataDir, 'tessera.
 export const serverInfoPath = (dataDir: string): string => join(dataDir, 'server.json');
 export const adminKeyPath = (dataDir: string): string => join(dataDir, 'admin-api-key');
 export const secretKeyPath = (dataDir: string): string => join(dataDir, 'secret.key');
+export const trackingKeyPath = (dataDir: string): string => join(dataDir, 'tracking.key');
+
+const minutesOf = (hhmm: string): number => {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+};
 
 async function openDatabase(dataDir: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
@@ -171,10 +194,21 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
     if (config.tags.scheduleCheckMs > 0)
       tags.startSchedule(() => [DEFAULT_WORKSPACE], config.tags.scheduleCheckMs);
 
-    // Membership events go into the event stream through an internal source, carrying the
-    // profile's strongest identifier so they resolve to the same person.
-    const emitSegmentEvents = async (ws: string, events: readonly SegmentEvent[]): Promise<void> => {
-      const segmentSource = await sources.findOrCreate(ws, 'Tessera segments', 'internal');
+    // What segments and journeys say goes into the event stream through internal sources,
+    // carrying the profile's strongest identifier so it resolves to the same person.
+    const emitInternal = async (
+      ws: string,
+      sourceName: string,
+      events: ReadonlyArray<{
+        profileId: string;
+        type?: 'track' | 'identify';
+        event?: string;
+        properties?: Record<string, unknown>;
+        traits?: Record<string, unknown>;
+        timestamp: number;
+      }>,
+    ): Promise<void> => {
+      const source = await sources.findOrCreate(ws, sourceName, 'internal');
       const items = events.flatMap((e) => {
         const id = identity.identifiers(ws, e.profileId)?.[0];
         if (!id) return [];
@@ -184,27 +218,30 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
             : id.type === 'anonymous_id'
               ? { anonymousId: id.value }
               : { context: { externalIds: [{ type: id.type, id: id.value }] } };
-        return [
-          {
-            message: {
-              type: 'track',
-              event: e.event,
-              properties: { ...e.properties, profile_id: e.profileId },
-              timestamp: new Date(e.timestamp).toISOString(),
-              ...who,
-            },
-          },
-        ];
+        const timestamp = new Date(e.timestamp).toISOString();
+        const message =
+          e.type === 'identify'
+            ? { type: 'identify', traits: e.traits ?? {}, timestamp, ...who }
+            : {
+                type: 'track',
+                event: e.event,
+                properties: { ...e.properties, profile_id: e.profileId },
+                timestamp,
+                ...who,
+              };
+        return [{ message }];
       });
       for (let i = 0; i < items.length; i += 5000) {
         await collector.ingest(items.slice(i, i + 5000), {
           workspaceId: ws,
-          sourceId: segmentSource.id,
+          sourceId: source.id,
           origin: 'api',
           correctClockSkew: false,
         });
       }
     };
+    const emitSegmentEvents = (ws: string, events: readonly SegmentEvent[]): Promise<void> =>
+      emitInternal(ws, 'Tessera segments', events);
     const box = SecretBox.open(secretKeyPath(config.dataDir));
     const destinations = new Destinations(db, box, () => clock.now());
     const segments = await SegmentEngine.open(db, {
@@ -240,6 +277,45 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
     if (config.segments.scheduleCheckMs > 0)
       segments.startSchedule(() => [DEFAULT_WORKSPACE], config.segments.scheduleCheckMs);
 
+    const channels = await ChannelSettings.load(db, box, () => clock.now());
+    const signer = TrackingSigner.open(trackingKeyPath(config.dataDir));
+    let serverUrl = '';
+    const publicUrl = (): string => config.journeys.publicUrl ?? serverUrl;
+    const journeys = await JourneyEngine.open(db, {
+      clock,
+      timeZone: config.governance.timeZone,
+      holdoutShare: config.journeys.holdoutShare,
+      holdoutSalt: config.journeys.holdoutSalt,
+      caps: config.journeys.caps.map((c) => ({ channel: c.channel, max: c.max, windowMs: durationMs(c.window) })),
+      quietHours: config.journeys.quietHours && {
+        start: minutesOf(config.journeys.quietHours.start),
+        end: minutesOf(config.journeys.quietHours.end),
+      },
+      flushMs: config.journeys.flushMs,
+      tickMs: config.journeys.tickMs,
+      concurrency: config.journeys.concurrency,
+      maxAttempts: config.journeys.maxAttempts,
+      backoffMs: config.journeys.backoffMs,
+      maxBackoffMs: config.journeys.maxBackoffMs,
+      settle: settleAll,
+      sqlContext: (ws, now) => segments.sqlContext(ws, now),
+      identifiers: (ws, id) => identity.identifiers(ws, id),
+      profileOfNode: (ws, node) => identity.profileOfNode(ws, node),
+      segmentExists: (ws, id) => segments.get(ws, id) !== null,
+      adapter: (ws, channel) => (isChannelKind(channel) ? channels.adapter(ws, channel) : null),
+      callAdapter: (ws, url) => channels.callAdapter(ws, url),
+      links: (ws, key) => trackingLinks(signer, publicUrl(), ws, key),
+      decorateHtml: decorateEmailHtml,
+      decorateText,
+      emit: (ws, events) => emitInternal(ws, 'Tessera journeys', events),
+      assignTag: async (ws, key, rows, actor) => {
+        const r = await tags.assign(ws, key, rows, false, actor);
+        if (!r.ok) logger.warn({ key }, r.message);
+      },
+      onError: (err) => logger.error({ err }, 'journeys failed'),
+    });
+    identity.onResolved(journeys.onResolved);
+
     const rejected = new RejectedRecords(db, collector, clock, settle, { import: replayImportRow });
     const importer = new Importer(db, collector, clock);
     const startedAt = clock.now();
@@ -269,6 +345,17 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
         previewSample: config.segments.previewSample,
         settle: settleAll,
       }),
+      ...journeyRoutes({ journeys }),
+      ...channelRoutes(channels),
+      ...trackingRoutes({
+        signer,
+        now: () => clock.now(),
+        lang: config.lang === 'en' ? 'en' : 'zh-CN',
+        sink: {
+          feedback: (ws, key, kind, detail) => journeys.feedback(ws, key, kind, detail),
+          keyForProviderMessage: (ws, provider, id) => journeys.keyForProviderMessage(ws, provider, id),
+        },
+      }),
       ...tagRoutes({
         tags,
         identity,
@@ -283,12 +370,14 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       routes,
       authenticate: (token) => apiKeys.authenticate(token),
     });
+    registerTrackingForms(server);
     await server.listen({ host: config.server.host, port: config.server.port });
     const address = server.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const host =
       config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    serverUrl = url;
     writeFileSync(
       serverInfoPath(config.dataDir),
       JSON.stringify({ url, pid: process.pid, version: VERSION }),
@@ -343,6 +432,8 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       (closing ??= (async () => {
         await demo;
         await server.close();
+        await journeys.close();
+        channels.close();
         await segments.close();
         await tags.close();
         await writer.close();
@@ -361,6 +452,8 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       tags,
       segments,
       destinations,
+      journeys,
+      channels,
       importer,
       sources,
       apiKeys,

@@ -222,3 +222,35 @@ export async function previewTemplate(
   if (!rendered.ok) return rendered;
   return ok({ rendered: rendered.value, missing: [...missing].sort() });
 }
+
+export interface CompiledTemplate {
+  /** Top-level paths the template reads (`traits.city`, `tags.rfm_class`, `event.properties.x`). */
+  variables: string[][];
+  render(context: TemplateContext): Promise<Result<RenderedParts, TemplateProblem>>;
+}
+
+/** Parses once for many renders (a journey step sends the same template to many people). */
+export function compileTemplate(
+  template: TemplateParts,
+  options: TemplateOptions = {},
+): Result<CompiledTemplate, TemplateProblem> {
+  const parsed = parseTemplate(template, options);
+  if (!parsed.ok) return parsed;
+  const variables: string[][] = [];
+  for (const part of PARTS) {
+    const tpl = parsed.value[part];
+    if (tpl === undefined) continue;
+    for (const segments of engineFor(part, options).globalVariableSegmentsSync(tpl)) {
+      const names: string[] = [];
+      for (const s of segments) {
+        if (typeof s !== 'string' && typeof s !== 'number') break;
+        names.push(String(s));
+      }
+      variables.push(names);
+    }
+  }
+  return ok({
+    variables,
+    render: (context) => renderParsed(parsed.value, templateScope(context), options),
+  });
+}

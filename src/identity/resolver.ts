@@ -435,6 +435,13 @@ export class IdentityResolver {
     return p >= 0 ? g.profileIds[p]! : null;
   }
 
+  /** The live profile an identifier node (a facts row's anchor) belongs to now, or null. */
+  profileOfNode(workspaceId: string, node: number): string | null {
+    const g = this.workspaces.get(workspaceId)?.graph;
+    if (!g || node < 0) return null;
+    return g.profileIds[g.profileOfNode(node)] ?? null;
+  }
+
   /** The identifier nodes of a live profile (what its facts and anchors are keyed by). */
   profileNodes(workspaceId: string, profileId: string): number[] {
     const g = this.workspaces.get(workspaceId)?.graph;

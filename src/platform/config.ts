@@ -134,6 +134,46 @@ const segmentsSchema = z.strictObject({
   previewSample: z.number().int().min(0).max(1000).default(20),
 });
 
+const capSchema = z.strictObject({
+  /** null or absent: all channels together. */
+  channel: z.enum(['email', 'sms', 'wechat', 'push', 'webhook']).nullable().default(null),
+  max: z.number().int().min(1),
+  window: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 1d or 7d'),
+});
+
+const journeysSchema = z.strictObject({
+  /** Where people's mail clients and phones reach this server (open pixel, click redirects, unsubscribe). */
+  publicUrl: z.url().optional(),
+  /** The share of all profiles that no journey markets to (stable by hash), to measure incremental effect. */
+  holdoutShare: z.number().min(0).max(0.5).default(0.05),
+  /** Salt of the holdout draw: change it to draw a new holdout. */
+  holdoutSalt: z.string().min(1).default('tessera-holdout'),
+  /** Marketing messages a person may get across all journeys (e.g. 2 a day, 5 a week). */
+  caps: z.array(capSchema).default([
+    { channel: null, max: 2, window: '1d' },
+    { channel: null, max: 5, window: '7d' },
+  ]),
+  /** Local hours (profile's time zone) in which no marketing goes out; the send waits until the end. */
+  quietHours: z
+    .strictObject({
+      start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+      end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+    })
+    .nullable()
+    .default({ start: '21:00', end: '08:00' }),
+  /** How often journey state and the outbox are written (a send goes out after its intent is durable). */
+  flushMs: z.number().int().min(5).max(60_000).default(50),
+  /** How often timers (waits, timeouts, schedules, date triggers) are checked (0: only when asked). */
+  tickMs: z.number().int().min(0).default(1000),
+  /** Sends in flight at once, over all channels. */
+  concurrency: z.number().int().min(1).max(1000).default(64),
+  /** Attempts for a send that fails with a retryable error, before it goes to the dead-letter. */
+  maxAttempts: z.number().int().min(1).max(50).default(8),
+  /** First retry delay; doubled per attempt (with jitter), up to maxBackoffMs. */
+  backoffMs: z.number().int().min(1).default(2_000),
+  maxBackoffMs: z.number().int().min(1).default(3_600_000),
+});
+
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -153,6 +193,7 @@ export const configSchema = z.strictObject({
   profiles: profilesSchema.prefault({}),
   tags: tagsSchema.prefault({}),
   segments: segmentsSchema.prefault({}),
+  journeys: journeysSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 
@@ -197,6 +238,7 @@ const ENV_MAP: Array<[string, string[], 'string' | 'int' | 'bool']> = [
   ['TESSERA_LOG_LEVEL', ['log', 'level'], 'string'],
   ['TESSERA_DEFAULT_REGION', ['governance', 'defaultRegion'], 'string'],
   ['TESSERA_TIME_ZONE', ['governance', 'timeZone'], 'string'],
+  ['TESSERA_PUBLIC_URL', ['journeys', 'publicUrl'], 'string'],
 ];
 
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {

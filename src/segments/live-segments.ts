@@ -7,7 +7,7 @@ import {
 } from '../conditions/index.js';
 import type { ResolvedBatch } from '../identity/index.js';
 import type { LiveValues } from './live-values.js';
-import { TimerHeap } from './timer-heap.js';
+import { TimerHeap } from '../platform/timer-heap.js';
 
 /**
  * Real-time membership: every live segment keeps, per profile, the incremental state of its

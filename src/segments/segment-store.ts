@@ -1,83 +1,34 @@
 import type { Database, SideConnection, Tx } from '../platform/db/duckdb.js';
 import { raw, sql, type Sql } from '../platform/db/sql.js';
 import type { SegmentDefinition, SegmentStatus } from './definitions.js';
+import {
+  insertVersion,
+  ISO_FORMAT,
+  latestVersions,
+  versionsOf,
+  type VersionRow,
+} from '../platform/db/versions.js';
 
 /** Segments' SQL: definitions by version, members, size history. */
 
-export interface SegmentRow {
-  id: string;
-  version: number;
-  definition: SegmentDefinition;
-  status: SegmentStatus;
-  createdAt: string;
-  createdBy: string | null;
-}
+export type SegmentRow = VersionRow<SegmentDefinition, SegmentStatus>;
 
-const ISO = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
+const ISO = ISO_FORMAT;
 type Runner = Pick<Tx, 'run' | 'query'>;
 
-export async function insertDefinition(
+export const insertDefinition = (
   db: Pick<Tx, 'run'>,
   workspaceId: string,
   row: Omit<SegmentRow, 'createdAt'>,
   at: number,
-): Promise<void> {
-  await db.run('INSERT INTO segment_definitions VALUES (?, ?, ?, ?, ?, ?::TIMESTAMP, ?)', [
-    workspaceId,
-    row.id,
-    row.version,
-    JSON.stringify(row.definition),
-    row.status,
-    new Date(at),
-    row.createdBy,
-  ]);
-}
-
-/** A stored version as it comes out of SQL. */
-interface StoredVersion {
-  workspace_id: string;
-  id: string;
-  version: number;
-  definition: string;
-  status: string;
-  created_at: string;
-  created_by: string | null;
-  [column: string]: unknown;
-}
-
-const VERSION_COLUMNS = `workspace_id, id, version, definition, status, strftime(created_at, ${ISO}) AS created_at, created_by`;
-
-function toRow(r: StoredVersion): SegmentRow {
-  return {
-    id: r.id,
-    version: r.version,
-    definition: JSON.parse(r.definition) as SegmentDefinition,
-    status: r.status as SegmentStatus,
-    createdAt: r.created_at,
-    createdBy: r.created_by,
-  };
-}
+): Promise<void> => insertVersion(db, 'segment_definitions', workspaceId, row, at);
 
 /** The newest version of every segment of every workspace. */
-export async function latestDefinitions(db: Database): Promise<Array<SegmentRow & { workspaceId: string }>> {
-  const rows = await db.query<StoredVersion>(
-    `SELECT ${VERSION_COLUMNS} FROM segment_definitions
-      QUALIFY row_number() OVER (PARTITION BY workspace_id, id ORDER BY version DESC) = 1 ORDER BY created_at, id`,
-  );
-  return rows.map((r) => ({ ...toRow(r), workspaceId: r.workspace_id }));
-}
+export const latestDefinitions = (db: Database): Promise<Array<SegmentRow & { workspaceId: string }>> =>
+  latestVersions(db, 'segment_definitions');
 
-export async function definitionVersions(
-  db: Database,
-  workspaceId: string,
-  id: string,
-): Promise<SegmentRow[]> {
-  const rows = await db.query<StoredVersion>(
-    `SELECT ${VERSION_COLUMNS} FROM segment_definitions WHERE workspace_id = ? AND id = ? ORDER BY version DESC`,
-    [workspaceId, id],
-  );
-  return rows.map(toRow);
-}
+export const definitionVersions = (db: Database, workspaceId: string, id: string): Promise<SegmentRow[]> =>
+  versionsOf(db, 'segment_definitions', workspaceId, id);
 
 export const membersRelation = (workspaceId: string, segmentId: string): Sql =>
   sql`(SELECT profile_id, entered_at FROM segment_members WHERE workspace_id = ${workspaceId} AND segment_id = ${segmentId})`;

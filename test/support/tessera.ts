@@ -41,6 +41,8 @@ export async function startTestTessera(
       // Scheduled tag refreshes off unless a test asks: refreshes here are explicit.
       tags: { scheduleCheckMs: 0, ...(overrides.tags ?? {}) },
       segments: { scheduleCheckMs: 0, ...(overrides.segments ?? {}) },
+      // Journey timers run when a test ticks them, with no quiet hours unless it asks.
+      journeys: { tickMs: 0, quietHours: null, ...(overrides.journeys ?? {}) },
       server: { port: 0, ...(overrides.server ?? {}) },
       log: { level: 'silent' },
     },

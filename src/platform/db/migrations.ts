@@ -405,6 +405,122 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       )`,
     ],
   },
+  {
+    version: 6,
+    name: 'journeys and channels',
+    sql: [
+      // Every version of a journey's definition (JSON) and its status.
+      `CREATE TABLE journey_definitions (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        definition VARCHAR NOT NULL,
+        status VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR,
+        PRIMARY KEY (workspace_id, id, version)
+      )`,
+      // One person's pass through a journey, as it stands (rewritten in batches: no key, deleted and appended).
+      `CREATE TABLE journey_instances (
+        workspace_id VARCHAR NOT NULL,
+        id VARCHAR NOT NULL,
+        journey_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        entry_no INTEGER NOT NULL,
+        state VARCHAR NOT NULL,
+        step_id VARCHAR,
+        wake_at TIMESTAMP,
+        variant VARCHAR,
+        holdout BOOLEAN NOT NULL,
+        entered_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL,
+        exit_reason VARCHAR,
+        converted_at TIMESTAMP,
+        revenue DOUBLE,
+        context VARCHAR NOT NULL
+      )`,
+      // Every step an instance reached, and how it left it (per-step metrics).
+      `CREATE TABLE journey_step_log (
+        workspace_id VARCHAR NOT NULL,
+        journey_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        instance_id VARCHAR NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        step_id VARCHAR NOT NULL,
+        reached_at TIMESTAMP NOT NULL,
+        outcome VARCHAR NOT NULL
+      )`,
+      // The outbox: a send is written here before any provider is called; the key makes it once.
+      `CREATE TABLE journey_sends (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        journey_id VARCHAR NOT NULL,
+        version INTEGER NOT NULL,
+        step_id VARCHAR NOT NULL,
+        instance_id VARCHAR NOT NULL,
+        profile_id VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        message VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL
+      )`,
+      // What became of each send, appended per attempt: sent, retry, dead, suppressed, held_out.
+      `CREATE TABLE journey_send_results (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        result_at TIMESTAMP NOT NULL,
+        status VARCHAR NOT NULL,
+        attempt INTEGER NOT NULL,
+        provider VARCHAR,
+        provider_message_id VARCHAR,
+        reason VARCHAR,
+        next_attempt_at TIMESTAMP
+      )`,
+      // What came back about a send: delivered, opened, clicked, unsubscribed, bounced.
+      `CREATE TABLE journey_feedback (
+        workspace_id VARCHAR NOT NULL,
+        key VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL,
+        feedback_at TIMESTAMP NOT NULL,
+        detail VARCHAR
+      )`,
+      // How far the engine has read the event stream, and which schedule/date runs it has made.
+      `CREATE TABLE journey_cursor (
+        workspace_id VARCHAR PRIMARY KEY,
+        seq BIGINT NOT NULL,
+        updated_at TIMESTAMP NOT NULL
+      )`,
+      `CREATE TABLE journey_runs (
+        workspace_id VARCHAR NOT NULL,
+        journey_id VARCHAR NOT NULL,
+        run_key VARCHAR NOT NULL,
+        ran_at TIMESTAMP NOT NULL,
+        entered BIGINT NOT NULL,
+        PRIMARY KEY (workspace_id, journey_id, run_key)
+      )`,
+      // A channel's provider per workspace: settings in the clear, credentials sealed.
+      `CREATE TABLE channel_settings (
+        workspace_id VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        provider VARCHAR NOT NULL,
+        config VARCHAR NOT NULL,
+        secrets VARCHAR NOT NULL,
+        updated_at TIMESTAMP NOT NULL,
+        updated_by VARCHAR,
+        PRIMARY KEY (workspace_id, channel)
+      )`,
+      // Addresses no message goes to, on one channel or ('*') on all.
+      `CREATE TABLE suppressions (
+        workspace_id VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        address VARCHAR NOT NULL,
+        reason VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR,
+        PRIMARY KEY (workspace_id, channel, address)
+      )`,
+    ],
+  },
 ];
 
 /** Brings the database to the newest schema; returns the versions applied now. */

@@ -1,0 +1,658 @@
+import type { ChannelAdapter } from '../channels/channel.js';
+import { compileTemplate, previewTemplate, type TemplateParts } from '../channels/templates.js';
+import { conditionLeaves, durationMs, parseCondition, type ConditionNode, type FactEvent } from '../conditions/index.js';
+import { recordAudit, type AuditEntry } from '../governance/audit.js';
+import type { ProfileIdentifier, ResolvedBatch } from '../identity/index.js';
+import { syncFacts } from '../profiles/index.js';
+import type { Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/duckdb.js';
+import { sql } from '../platform/db/sql.js';
+import { insertVersion, latestVersions, versionsOf, type VersionRow } from '../platform/db/versions.js';
+import { generateId } from '../platform/ids.js';
+import { readAudience, segmentQuery, type SegmentSqlContext } from '../segments/index.js';
+import type { FeedbackKind } from './tracking.js';
+import { checkJourney, type JourneyDefinition, type Step } from './definitions.js';
+import { ConsentBook, SendHistory, Suppressions } from './guard-state.js';
+import type { FrequencyCap, QuietHours } from './guards.js';
+import {
+  findSend,
+  keyForProviderMessage,
+  loadCursors,
+  loadEntries,
+  loadInstances,
+  loadOpenSends,
+  loadRuns,
+  recentSends,
+  type Instance,
+  type SendResult,
+  type SendRow,
+} from './journey-store.js';
+import { deadLetters, journeyMetrics, type JourneyMetrics } from './metrics.js';
+import { Outbox } from './outbox.js';
+import { JourneyRuntime, type JourneyStatus, type RunningJourney } from './runtime.js';
+import { capWindowMs, runSendStep, type TrackingLinks } from './send-step.js';
+import { dateTriggerCondition, localDate, localTimeOn, nextFire, cronProblem } from './triggers.js';
+
+/**
+ * Journeys as a whole: definitions by version with their status, the runtime that moves people
+ * through them, the outbox that sends, time-driven triggers (cron schedules, date traits), the
+ * feedback that comes back, and the numbers. Events arrive from the identity stage already
+ * resolved; what journeys say goes back into the collection pipeline as ordinary events.
+ */
+
+export type JourneyRow = VersionRow<JourneyDefinition, JourneyStatus>;
+
+export interface JourneyEvent {
+  profileId: string;
+  type: 'track' | 'identify';
+  event?: string;
+  properties?: Record<string, unknown>;
+  traits?: Record<string, unknown>;
+  timestamp: number;
+}
+
+
+export interface JourneyEngineOptions {
+  clock: Clock;
+  timeZone: string;
+  holdoutShare: number;
+  holdoutSalt: string;
+  caps: readonly FrequencyCap[];
+  quietHours: QuietHours | null;
+  flushMs: number;
+  tickMs: number;
+  concurrency: number;
+  maxAttempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  settle(): Promise<void>;
+  sqlContext(ws: string, now?: number): SegmentSqlContext;
+  identifiers(ws: string, profileId: string): ProfileIdentifier[] | null;
+  profileOfNode(ws: string, node: number): string | null;
+  segmentExists(ws: string, id: string): boolean;
+  /** The adapter of a channel as configured for the workspace. */
+  adapter(ws: string, channel: string): ChannelAdapter | null;
+  /** The adapter a journey's own webhook step calls its URL with. */
+  callAdapter(ws: string, url: string): ChannelAdapter | null;
+  links(ws: string, key: string): TrackingLinks | null;
+  decorateHtml(html: string, links: TrackingLinks): string;
+  decorateText(text: string, links: TrackingLinks): string;
+  emit(ws: string, events: readonly JourneyEvent[]): Promise<void>;
+  assignTag(ws: string, key: string, rows: Array<{ profileId: string; value: unknown }>, actor: string): Promise<void>;
+  onError(err: unknown): void;
+}
+
+export type JourneyResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: 'validation_failed' | 'not_found' | 'conflict'; message: string; issues: Array<{ path: string; message: string }> };
+
+export interface JourneyInfo extends JourneyRow {
+  running: { active: number; waiting: number };
+}
+
+const FEEDBACK_EVENTS: Record<FeedbackKind, string> = {
+  delivered: 'Message Delivered',
+  undelivered: 'Message Undelivered',
+  opened: 'Message Opened',
+  clicked: 'Message Clicked',
+  unsubscribed: 'Unsubscribed',
+  bounced: 'Message Bounced',
+};
+
+export class JourneyEngine {
+  private readonly defs = new Map<string, Map<string, JourneyRow>>();
+  readonly runtime: JourneyRuntime;
+  readonly outbox: Outbox;
+  readonly consent = new ConsentBook();
+  readonly suppressions = new Suppressions();
+  private readonly history: SendHistory;
+  private readonly runs = new Set<string>();
+  private readonly nextFires = new Map<string, number>();
+  private events: Array<{ ws: string; e: JourneyEvent }> = [];
+  private emitting: Promise<void> = Promise.resolve();
+  private timers: NodeJS.Timeout[] = [];
+  private closed = false;
+  ready: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly db: Database,
+    private readonly options: JourneyEngineOptions,
+  ) {
+    this.history = new SendHistory(capWindowMs(options.caps.map((c) => ({ window: `${c.windowMs / 1000}s` }))));
+    const now = (): number => options.clock.now();
+    this.outbox = new Outbox({
+      now,
+      concurrency: options.concurrency,
+      maxAttempts: options.maxAttempts,
+      backoffMs: options.backoffMs,
+      maxBackoffMs: options.maxBackoffMs,
+      adapter: (ws, channel, send) =>
+        channel === 'call' ? options.callAdapter(ws, send.message.to) : options.adapter(ws, channel),
+      onResult: (r, send) => this.onResult(r, send),
+    });
+    this.runtime = new JourneyRuntime({
+      db,
+      now,
+      timeZone: options.timeZone,
+      holdoutShare: options.holdoutShare,
+      holdoutSalt: options.holdoutSalt,
+      flushMs: options.flushMs,
+      consent: this.consent,
+      committed: (sends) => sends.forEach((s) => this.outbox.enqueue(s)),
+      onError: options.onError,
+      handlers: {
+        split: (ws, c, stepId, ids) => this.matching(ws, c.splits.get(stepId)!, ids),
+        send: (ws, c, stepId, instances) =>
+          runSendStep(
+            {
+              db,
+              now,
+              timeZone: options.timeZone,
+              caps: options.caps,
+              quietHours: options.quietHours,
+              consent: this.consent,
+              history: this.history,
+              suppressions: this.suppressions,
+              sqlContext: (w) => options.sqlContext(w),
+              identifiers: options.identifiers,
+              links: options.links,
+              decorateHtml: options.decorateHtml,
+              decorateText: options.decorateText,
+            },
+            ws,
+            c,
+            stepId,
+            instances,
+          ),
+        update: (ws, instances, step, name) => this.applyUpdate(ws, instances, step, name),
+        converted: (i, fact) => this.converted(i, fact),
+      },
+    });
+  }
+
+  static async open(db: Database, options: JourneyEngineOptions): Promise<JourneyEngine> {
+    const engine = new JourneyEngine(db, options);
+    await engine.load();
+    const every = (ms: number, fn: () => Promise<void> | void): void => {
+      const t = setInterval(() => {
+        if (!engine.closed) void Promise.resolve(fn()).catch(options.onError);
+      }, ms);
+      t.unref();
+      engine.timers.push(t);
+    };
+    every(options.flushMs, () => engine.flush());
+    if (options.tickMs > 0) every(options.tickMs, () => engine.tick());
+    every(3_600_000, () => engine.runtime.sweep());
+    engine.ready = engine.catchUp().catch((err: unknown) => options.onError(err));
+    return engine;
+  }
+
+  private async load(): Promise<void> {
+    const now = this.options.clock.now();
+    for (const row of await latestVersions<JourneyDefinition, JourneyStatus>(this.db, 'journey_definitions'))
+      this.wsDefs(row.workspaceId).set(row.id, row);
+    for (const [ws, m] of this.defs) for (const row of m.values()) await this.install(ws, row);
+    for (const e of await loadEntries(this.db)) this.runtime.loadEntry(e.workspace_id, e.journey_id, e.profile_id, e.last_no, e.last_at);
+    const longestGoal = Math.max(
+      0,
+      ...[...this.defs.values()].flatMap((m) => [...m.values()].map((r) => (r.definition.goal ? durationMs(r.definition.goal.within) : 0))),
+    );
+    for (const i of await loadInstances(this.db, now - longestGoal)) this.runtime.loadInstance(i);
+    for (const [ws, seq] of await loadCursors(this.db)) this.runtime.setCursor(ws, seq);
+    for (const r of await loadRuns(this.db)) this.runs.add(`${r.workspace_id}:${r.journey_id}:${r.run_key}`);
+    for (const s of await recentSends(this.db, now - capWindowMs(this.options.caps.map((c) => ({ window: `${c.windowMs / 1000}s` })))))
+      this.history.add(s.workspace_id, s.profile_id, { at: s.sent_at, channel: s.channel });
+    await this.suppressions.load(this.db);
+    for (const s of await loadOpenSends(this.db)) this.outbox.enqueue(s, s.attempt, s.dueAt);
+  }
+
+  /** After a start: consent as stored, then the events the engine had not seen, then live events. */
+  private async catchUp(): Promise<void> {
+    await this.options.settle();
+    const workspaces = new Set([...this.defs.keys()]);
+    for (const ws of workspaces) {
+      const side = await this.db.side();
+      try {
+        await syncFacts(side, ws);
+      } finally {
+        side.close();
+      }
+      await this.consent.seed(this.db, ws, (node) => this.options.profileOfNode(ws, node));
+      const from = this.runtime.cursor(ws);
+      if (from > 0) {
+        const rows = await this.db.query<{ seq: number; node: number; event: string | null; ts: number; properties: string | null; traits: string | null }>(
+          `SELECT seq::DOUBLE AS seq, coalesce(owner, node)::DOUBLE AS node, event, epoch_ms(ts)::DOUBLE AS ts, properties, traits
+             FROM profile_facts WHERE workspace_id = ? AND seq > ? ORDER BY seq`,
+          [ws, from],
+        );
+        const events = rows.flatMap((r) => {
+          const p = this.options.profileOfNode(ws, r.node);
+          return p
+            ? [{ seq: r.seq, profileId: p, fact: { seq: r.seq, event: r.event, ts: r.ts, properties: parseObject(r.properties) }, traits: r.traits ? parseObject(r.traits) : null }]
+            : [];
+        });
+        await this.runtime.serial(() => this.runtime.replay(ws, events));
+      }
+    }
+    this.runtime.release();
+  }
+
+  /** The identity stage resolved a batch (wired by the app). */
+  readonly onResolved = (batch: ResolvedBatch): void => this.runtime.onResolved(batch);
+
+  private wsDefs(ws: string): Map<string, JourneyRow> {
+    let m = this.defs.get(ws);
+    if (!m) this.defs.set(ws, (m = new Map()));
+    return m;
+  }
+
+  private async install(ws: string, row: JourneyRow): Promise<void> {
+    const versions = new Map<number, JourneyDefinition>();
+    for (const v of await versionsOf<JourneyDefinition, JourneyStatus>(this.db, 'journey_definitions', ws, row.id))
+      versions.set(v.version, v.definition);
+    this.runtime.setJourney({ id: row.id, workspaceId: ws, version: row.version, status: row.status, name: row.definition.name }, versions);
+  }
+
+  // ------------------------------------------------------------------------------ definitions
+
+  list(ws: string): JourneyInfo[] {
+    return [...this.wsDefs(ws).values()].map((r) => this.info(ws, r));
+  }
+
+  get(ws: string, id: string): JourneyInfo | null {
+    const r = this.wsDefs(ws).get(id);
+    return r ? this.info(ws, r) : null;
+  }
+
+  private info(ws: string, r: JourneyRow): JourneyInfo {
+    return { ...r, running: this.runtime.counts(ws, r.id) };
+  }
+
+  versions(ws: string, id: string): Promise<JourneyRow[]> {
+    return versionsOf(this.db, 'journey_definitions', ws, id);
+  }
+
+  private check(ws: string, input: unknown): JourneyResult<JourneyDefinition> {
+    const checked = checkJourney(input);
+    if (!checked.ok) return { ok: false, code: 'validation_failed', message: 'the journey is not valid', issues: checked.issues };
+    const j = checked.value;
+    const issues: Array<{ path: string; message: string }> = [];
+    const t = j.trigger;
+    if ((t.kind === 'segment_entered' || t.kind === 'segment_exited' || (t.kind === 'schedule' && t.segment)) && !this.options.segmentExists(ws, t.segment!))
+      issues.push({ path: 'journey.trigger.segment', message: `no segment ${t.segment}` });
+    if (t.kind === 'schedule') {
+      const p = cronProblem(t.cron);
+      if (p) issues.push({ path: 'journey.trigger.cron', message: p });
+    }
+    for (const [id, step] of Object.entries(j.steps)) {
+      if (step.kind !== 'split') continue;
+      const c = checkedCondition(step.condition);
+      for (const leaf of c ? conditionLeaves(c) : [])
+        if (leaf.kind === 'segment' && !this.options.segmentExists(ws, leaf.id))
+          issues.push({ path: `journey.steps.${id}.condition`, message: `no segment ${leaf.id}` });
+    }
+    return issues.length > 0
+      ? { ok: false, code: 'validation_failed', message: 'the journey refers to what does not exist', issues }
+      : { ok: true, value: j };
+  }
+
+  async create(ws: string, input: unknown, actor: string | null): Promise<JourneyResult<JourneyInfo>> {
+    const checked = this.check(ws, input);
+    if (!checked.ok) return checked;
+    const row: JourneyRow = {
+      id: generateId('jny'),
+      version: 1,
+      definition: checked.value,
+      status: 'draft',
+      createdAt: new Date(this.options.clock.now()).toISOString(),
+      createdBy: actor,
+    };
+    await this.save(ws, row, { workspaceId: ws, actor, action: 'journey.create', target: row.id, detail: { name: row.definition.name } });
+    return { ok: true, value: this.info(ws, row) };
+  }
+
+  async update(ws: string, a: string, b: unknown, c: string | null): Promise<JourneyResult<JourneyInfo>> {
+    const cur = this.wsDefs(ws).get(a);
+    if (!cur) return { ok: false, code: 'not_found', message: `no journey ${a}`, issues: [] };
+    if (cur.status === 'archived') return { ok: false, code: 'conflict', message: `journey ${a} is archived`, issues: [] };
+    const checked = this.check(ws, b);
+    if (!checked.ok) return checked;
+    const row: JourneyRow = {
+      ...cur,
+      version: cur.version + 1,
+      definition: checked.value,
+      createdAt: new Date(this.options.clock.now()).toISOString(),
+      createdBy: c,
+    };
+    await this.save(ws, row, { workspaceId: ws, actor: c, action: 'journey.update', target: a, detail: { version: row.version } });
+    return { ok: true, value: this.info(ws, row) };
+  }
+
+  async setStatus(ws: string, id: string, status: JourneyStatus, actor: string | null): Promise<JourneyResult<JourneyInfo>> {
+    const cur = this.wsDefs(ws).get(id);
+    if (!cur) return { ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] };
+    if (cur.status === 'archived') return { ok: false, code: 'conflict', message: `journey ${id} is archived`, issues: [] };
+    if (status === 'active') {
+      const again = this.check(ws, cur.definition);
+      if (!again.ok) return again;
+    }
+    const row: JourneyRow = { ...cur, version: cur.version + 1, status, createdAt: new Date(this.options.clock.now()).toISOString(), createdBy: actor };
+    await this.save(ws, row, { workspaceId: ws, actor, action: `journey.${status === 'active' ? 'activate' : status === 'paused' ? 'pause' : 'archive'}`, target: id });
+    if (status === 'archived') await this.runtime.serial(async () => void this.runtime.exitAll(ws, id, 'archived'));
+    if (status === 'active') this.nextFires.delete(`${ws}:${id}`);
+    return { ok: true, value: this.info(ws, row) };
+  }
+
+  private async save(ws: string, row: JourneyRow, audit: AuditEntry): Promise<void> {
+    const at = this.options.clock.now();
+    await this.db.transaction(async (tx) => {
+      await insertVersion(tx, 'journey_definitions', ws, row, at);
+      await recordAudit(tx, audit, at);
+    });
+    this.wsDefs(ws).set(row.id, row);
+    await this.install(ws, row);
+  }
+
+  // ------------------------------------------------------------------------------ running
+
+  /** Puts profiles into an active journey now (a manual start, or a schedule's run). */
+  async enter(ws: string, id: string, profileIds: readonly string[], runKey?: string): Promise<JourneyResult<{ entered: number }>> {
+    const j = this.runtime.journey(ws, id);
+    if (!j) return { ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] };
+    if (j.status !== 'active') return { ok: false, code: 'conflict', message: `journey ${id} is ${j.status}, not active`, issues: [] };
+    const entered = await this.runtime.serial(() =>
+      this.runtime.enterMany(j, profileIds, { trigger: 'manual' }, runKey ? { runKey } : undefined),
+    );
+    return { ok: true, value: { entered } };
+  }
+
+  /** Timers, retries, cron schedules and date triggers that are due. */
+  async tick(): Promise<void> {
+    this.outbox.tick();
+    await this.runtime.serial(() => this.runtime.tick());
+    await this.timeTriggers();
+  }
+
+  private async timeTriggers(): Promise<void> {
+    const now = this.options.clock.now();
+    const zone = this.options.timeZone;
+    for (const [ws, m] of this.defs) {
+      for (const row of m.values()) {
+        if (row.status !== 'active') continue;
+        const t = row.definition.trigger;
+        const k = `${ws}:${row.id}`;
+        if (t.kind === 'schedule') {
+          let fire = this.nextFires.get(k);
+          if (fire === undefined) {
+            fire = nextFire(t.cron, zone, Date.parse(row.createdAt) - 1) ?? Infinity;
+            this.nextFires.set(k, fire);
+          }
+          if (fire > now) continue;
+          // Missed fires while stopped run once, as the latest of them.
+          let last = fire;
+          for (let n = nextFire(t.cron, zone, last); n !== null && n <= now; n = nextFire(t.cron, zone, last)) last = n;
+          this.nextFires.set(k, nextFire(t.cron, zone, now) ?? Infinity);
+          const runKey = `cron:${new Date(last).toISOString()}`;
+          if (this.runs.has(`${k}:${runKey}`)) continue;
+          this.runs.add(`${k}:${runKey}`);
+          const ids = await this.matching(ws, t.segment ? { kind: 'segment', id: t.segment } : { kind: 'const', value: true }, null);
+          await this.enter(ws, row.id, [...ids], runKey);
+        } else if (t.kind === 'date') {
+          const at = localTimeOn(zone, now, t.at);
+          if (now < at) continue;
+          const runKey = `date:${localDate(zone, now)}`;
+          if (this.runs.has(`${k}:${runKey}`)) continue;
+          this.runs.add(`${k}:${runKey}`);
+          const { condition, now: asOf } = dateTriggerCondition(t, zone, now);
+          const ids = await this.matching(ws, condition, null, asOf);
+          await this.enter(ws, row.id, [...ids], runKey);
+        }
+      }
+    }
+  }
+
+  /** Profiles (of `among`, or all live ones) for which a condition holds now. */
+  async matching(ws: string, condition: ConditionNode, among: readonly string[] | null, now?: number): Promise<Set<string>> {
+    await this.options.settle();
+    const side = await this.db.side();
+    try {
+      await syncFacts(side, ws);
+      const q = segmentQuery(this.options.sqlContext(ws, now), condition);
+      const scoped = among
+        ? sql`SELECT profile_id FROM (${q}) WHERE profile_id IN (SELECT unnest(from_json(${JSON.stringify(among)}, '["VARCHAR"]')))`
+        : sql`SELECT profile_id FROM (${q})`;
+      const rows = await side.query<{ profile_id: string }>(scoped.text, scoped.params);
+      return new Set(rows.map((r) => r.profile_id));
+    } finally {
+      side.close();
+    }
+  }
+
+  private async applyUpdate(ws: string, instances: Instance[], step: Extract<Step, { kind: 'update' }>, name: string): Promise<void> {
+    const live = instances.filter((i) => !i.holdout);
+    if (live.length === 0) return;
+    if (step.set.kind === 'tag') {
+      await this.options.assignTag(ws, step.set.key, live.map((i) => ({ profileId: i.profileId, value: step.set.value })), `journey:${name}`);
+      return;
+    }
+    const now = this.options.clock.now();
+    for (const i of live)
+      this.events.push({ ws, e: { profileId: i.profileId, type: 'identify', traits: { [step.set.key]: step.set.value }, timestamp: now } });
+  }
+
+  private converted(i: Instance, fact: FactEvent): void {
+    this.events.push({
+      ws: i.workspaceId,
+      e: {
+        profileId: i.profileId,
+        type: 'track',
+        event: 'Journey Converted',
+        properties: {
+          journey_id: i.journeyId,
+          journey_version: i.version,
+          journey_name: this.runtime.journey(i.workspaceId, i.journeyId)?.name ?? null,
+          variant: i.variant,
+          holdout: i.holdout,
+          goal_event: fact.event,
+          revenue: i.revenue,
+          order_id: fact.properties.order_id ?? null,
+        },
+        timestamp: fact.ts,
+      },
+    });
+  }
+
+  private onResult(r: SendResult, send: SendRow): void {
+    this.runtime.recordResult(r);
+    if (send.channel === 'call') return;
+    const base = { channel: send.channel, journey_id: send.journeyId, journey_version: send.version, step_id: send.stepId, message_id: send.key };
+    if (r.status === 'sent') {
+      this.events.push({ ws: send.workspaceId, e: { profileId: send.profileId, type: 'track', event: 'Message Sent', properties: { ...base, provider: r.provider }, timestamp: r.at } });
+      // An SMTP server that took the message took responsibility for it: that is delivery here.
+      if (send.channel === 'email') void this.feedback(send.workspaceId, send.key, 'delivered', { via: 'smtp' }, send);
+    } else if (r.status === 'dead')
+      this.events.push({ ws: send.workspaceId, e: { profileId: send.profileId, type: 'track', event: 'Message Failed', properties: { ...base, reason: r.reason }, timestamp: r.at } });
+  }
+
+  // ------------------------------------------------------------------------------ feedback
+
+  /** What came back about a send (receipts, the pixel, clicks, unsubscribes); false for no such send. */
+  async feedback(ws: string, key: string, kind: FeedbackKind, detail: Record<string, unknown>, known?: SendRow): Promise<boolean> {
+    const send = known
+      ? { journey_id: known.journeyId, version: known.version, step_id: known.stepId, profile_id: known.profileId, channel: known.channel, message: JSON.stringify(known.message) }
+      : await findSend(this.db, ws, key);
+    if (!send) return false;
+    const now = this.options.clock.now();
+    this.runtime.recordFeedback({ workspaceId: ws, key, kind, at: now, detail });
+    const properties = { channel: send.channel, journey_id: send.journey_id, journey_version: send.version, step_id: send.step_id, message_id: key, ...detail };
+    this.events.push({ ws, e: { profileId: send.profile_id, type: 'track', event: FEEDBACK_EVENTS[kind], properties, timestamp: now } });
+    if (kind === 'unsubscribed') this.consent.observe(ws, send.profile_id, 'Unsubscribed', { channel: send.channel }, null, now, Number.MAX_SAFE_INTEGER);
+    if (kind === 'bounced') {
+      const to = (JSON.parse(send.message) as { to?: string }).to;
+      if (to) await this.suppressions.add(this.db, ws, send.channel, to, 'bounced', null, now);
+    }
+    return true;
+  }
+
+  keyForProviderMessage(ws: string, provider: string, providerMessageId: string): Promise<string | null> {
+    return keyForProviderMessage(this.db, ws, provider, providerMessageId);
+  }
+
+  suppressionList(ws: string): ReturnType<Suppressions['list']> {
+    return this.suppressions.list(this.db, ws);
+  }
+
+  async suppress(ws: string, channel: string, address: string, reason: string, actor: string | null): Promise<void> {
+    const at = this.options.clock.now();
+    await this.suppressions.add(this.db, ws, channel, address, reason, actor, at);
+    await recordAudit(this.db, { workspaceId: ws, actor, action: 'suppression.add', target: channel, detail: { reason } }, at);
+  }
+
+  async unsuppress(ws: string, channel: string, address: string, actor: string | null): Promise<boolean> {
+    const removed = await this.suppressions.remove(this.db, ws, channel, address);
+    if (removed)
+      await recordAudit(this.db, { workspaceId: ws, actor, action: 'suppression.remove', target: channel }, this.options.clock.now());
+    return removed;
+  }
+
+  // ------------------------------------------------------------------------------ reading
+
+  async metrics(ws: string, id: string): Promise<JourneyResult<JourneyMetrics>> {
+    const row = this.wsDefs(ws).get(id);
+    if (!row) return { ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] };
+    await this.flush();
+    return { ok: true, value: await journeyMetrics(this.db, ws, id, row.definition) };
+  }
+
+  async deadLetters(ws: string, limit: number): ReturnType<typeof deadLetters> {
+    await this.flush();
+    return deadLetters(this.db, ws, limit);
+  }
+
+  /** Sends a dead-lettered message again (after the channel was fixed). */
+  async retryDead(ws: string, keys: readonly string[]): Promise<number> {
+    await this.flush();
+    const dead = new Set((await deadLetters(this.db, ws, 100_000)).map((d) => d.key));
+    let n = 0;
+    for (const key of keys) {
+      if (!dead.has(key)) continue;
+      const s = await findSend(this.db, ws, key);
+      if (!s) continue;
+      this.outbox.enqueue({
+        workspaceId: ws,
+        key,
+        journeyId: s.journey_id,
+        version: s.version,
+        stepId: s.step_id,
+        instanceId: '',
+        profileId: s.profile_id,
+        channel: s.channel,
+        message: JSON.parse(s.message) as SendRow['message'],
+        createdAt: this.options.clock.now(),
+      });
+      n++;
+    }
+    return n;
+  }
+
+  /** A template rendered for one profile (the console's preview), with what it read that was missing. */
+  async preview(
+    ws: string,
+    template: Record<string, unknown>,
+    profileId: string,
+    event?: { name: string; properties: Record<string, unknown> },
+  ): Promise<JourneyResult<{ rendered: Record<string, string | undefined>; missing: string[] }>> {
+    const { params: _p, templateId: _t, ...parts } = template as TemplateParts & { params?: unknown; templateId?: unknown };
+    const compiled = compileTemplate(parts);
+    if (!compiled.ok)
+      return { ok: false, code: 'validation_failed', message: compiled.error.message, issues: [{ path: `template.${compiled.error.part}`, message: compiled.error.message }] };
+    const read = (root: string): string[] => [
+      ...new Set(compiled.value.variables.flatMap((v) => (v[0] === root && v[1] ? [v[1]] : []))),
+    ];
+    const values = { traits: {} as Record<string, unknown>, tags: {} as Record<string, unknown> };
+    const traits = read('traits');
+    const tags = read('tags');
+    if (traits.length + tags.length > 0) {
+      await this.options.settle();
+      const side = await this.db.side();
+      try {
+        await syncFacts(side, ws);
+      } finally {
+        side.close();
+      }
+      await readAudience(
+        this.db,
+        this.options.sqlContext(ws),
+        sql`(SELECT ${profileId}::VARCHAR AS profile_id)`,
+        { identifiers: [], traits, tags },
+        (rows) => rows.forEach((r) => Object.assign(values, { traits: r.traits, tags: r.tags })),
+      );
+    }
+    const p = await previewTemplate(parts, {
+      profile: { id: profileId, traits: values.traits, tags: values.tags, computedTraits: values.traits },
+      ...(event ? { event } : {}),
+      journey: { id: 'preview', name: 'preview', step: 'preview', variant: null },
+      links: { unsubscribe: 'https://example.invalid/unsubscribe' },
+    });
+    if (!p.ok) return { ok: false, code: 'validation_failed', message: p.error.message, issues: [{ path: `template.${p.error.part}`, message: p.error.message }] };
+    return { ok: true, value: p.value };
+  }
+
+  // ------------------------------------------------------------------------------ lifecycle
+
+  /** Writes state, then tells the world what happened (events after their state is durable). */
+  async flush(): Promise<void> {
+    await this.runtime.flush();
+    const events = this.events;
+    this.events = [];
+    if (events.length === 0) return;
+    const byWs = new Map<string, JourneyEvent[]>();
+    for (const { ws, e } of events) byWs.set(ws, [...(byWs.get(ws) ?? []), e]);
+    const next = this.emitting.then(async () => {
+      for (const [ws, list] of byWs) await this.options.emit(ws, list);
+    });
+    this.emitting = next.catch((err: unknown) => this.options.onError(err));
+    await next;
+  }
+
+  /** Everything queued has run, been sent and been written (tests, the CLI). */
+  async idle(): Promise<void> {
+    await this.ready;
+    for (let round = 0; round < 20; round++) {
+      await this.runtime.serial(async () => undefined);
+      await this.flush();
+      await this.outbox.drained();
+      await this.flush();
+      if (this.runtime.pendingWrites === 0 && this.outbox.queued === 0) return;
+      if (this.outbox.queued > 0) return;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.ready;
+    await this.runtime.serial(async () => undefined);
+    await this.outbox.drained();
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.outbox.stop();
+    await this.flush();
+    await this.emitting;
+  }
+}
+
+function checkedCondition(input: unknown): ConditionNode | null {
+  const parsed = parseCondition(input, 'condition');
+  return parsed.ok ? parsed.condition : null;
+}
+
+function parseObject(text: string | null): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+

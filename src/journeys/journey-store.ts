@@ -1,0 +1,406 @@
+import type { DuckDBAppender } from '@duckdb/node-api';
+import type { Database, Tx } from '../platform/db/duckdb.js';
+import type { JourneyDefinition } from './definitions.js';
+
+/**
+ * Journeys' SQL: instances (rewritten in batches), the step log, the outbox and what became of
+ * each send, feedback, the event cursor and schedule runs. Every outside value is a parameter.
+ */
+
+export type InstanceState = 'active' | 'waiting' | 'exited';
+
+export interface InstanceContext {
+  trigger: string;
+  event?: { name: string; properties: Record<string, unknown> };
+}
+
+export interface Instance {
+  id: string;
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  profileId: string;
+  entryNo: number;
+  state: InstanceState;
+  stepId: string | null;
+  wakeAt: number | null;
+  variant: string | null;
+  holdout: boolean;
+  enteredAt: number;
+  updatedAt: number;
+  exitReason: string | null;
+  convertedAt: number | null;
+  revenue: number | null;
+  context: InstanceContext;
+}
+
+export interface StepLogRow {
+  workspaceId: string;
+  journeyId: string;
+  version: number;
+  instanceId: string;
+  profileId: string;
+  stepId: string;
+  at: number;
+  outcome: string;
+}
+
+export interface OutboxMessage {
+  to: string;
+  subject?: string;
+  body?: string;
+  html?: string;
+  templateId?: string;
+  params?: Record<string, string> | string[];
+  metadata: Record<string, string>;
+}
+
+export interface SendRow {
+  workspaceId: string;
+  key: string;
+  journeyId: string;
+  version: number;
+  stepId: string;
+  instanceId: string;
+  profileId: string;
+  /** A channel kind, or `call` for a journey's own webhook step. */
+  channel: string;
+  message: OutboxMessage;
+  createdAt: number;
+}
+
+export type SendStatus = 'sent' | 'retry' | 'dead';
+
+export interface SendResult {
+  workspaceId: string;
+  key: string;
+  at: number;
+  status: SendStatus;
+  attempt: number;
+  provider: string | null;
+  providerMessageId: string | null;
+  reason: string | null;
+  nextAttemptAt: number | null;
+}
+
+export interface FeedbackRow {
+  workspaceId: string;
+  key: string;
+  kind: string;
+  at: number;
+  detail: Record<string, unknown>;
+}
+
+export interface JourneyWrite {
+  /** Instances as they stand now; `stored` are those that already have a row. */
+  instances: Instance[];
+  stored: ReadonlySet<string>;
+  steps: StepLogRow[];
+  sends: SendRow[];
+  results: SendResult[];
+  feedback: FeedbackRow[];
+  cursors: Map<string, number>;
+  runs: Array<{ workspaceId: string; journeyId: string; runKey: string; at: number; entered: number }>;
+}
+
+const CHUNK = 1000;
+
+const stamp = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
+function text(a: DuckDBAppender, v: string | null): void {
+  if (v === null) a.appendNull();
+  else a.appendVarchar(v);
+}
+
+function time(a: DuckDBAppender, v: number | null): void {
+  if (v === null) a.appendNull();
+  else a.appendVarchar(stamp(v));
+}
+
+/** One flush: every change since the last, in one transaction (the outbox is durable before any send). */
+export async function writeJourneyChanges(tx: Tx, w: JourneyWrite): Promise<void> {
+  const old = new Map<string, string[]>();
+  for (const x of w.instances) {
+    if (!w.stored.has(x.id)) continue;
+    const ids = old.get(x.workspaceId);
+    if (ids) ids.push(x.id);
+    else old.set(x.workspaceId, [x.id]);
+  }
+  for (const [ws, ids] of old) {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const part = ids.slice(i, i + CHUNK);
+      await tx.run(
+        `DELETE FROM journey_instances WHERE workspace_id = ? AND id IN (${part.map(() => '?').join(', ')})`,
+        [ws, ...part],
+      );
+    }
+  }
+  if (w.instances.length > 0) {
+    const a = await tx.appender('journey_instances');
+    for (const x of w.instances) {
+      a.appendVarchar(x.workspaceId);
+      a.appendVarchar(x.id);
+      a.appendVarchar(x.journeyId);
+      a.appendInteger(x.version);
+      a.appendVarchar(x.profileId);
+      a.appendInteger(x.entryNo);
+      a.appendVarchar(x.state);
+      text(a, x.stepId);
+      time(a, x.wakeAt);
+      text(a, x.variant);
+      a.appendBoolean(x.holdout);
+      time(a, x.enteredAt);
+      time(a, x.updatedAt);
+      text(a, x.exitReason);
+      time(a, x.convertedAt);
+      if (x.revenue === null) a.appendNull();
+      else a.appendDouble(x.revenue);
+      a.appendVarchar(JSON.stringify(x.context));
+      a.endRow();
+    }
+    a.flushSync();
+  }
+  if (w.steps.length > 0) {
+    const a = await tx.appender('journey_step_log');
+    for (const s of w.steps) {
+      a.appendVarchar(s.workspaceId);
+      a.appendVarchar(s.journeyId);
+      a.appendInteger(s.version);
+      a.appendVarchar(s.instanceId);
+      a.appendVarchar(s.profileId);
+      a.appendVarchar(s.stepId);
+      time(a, s.at);
+      a.appendVarchar(s.outcome);
+      a.endRow();
+    }
+    a.flushSync();
+  }
+  if (w.sends.length > 0) {
+    const a = await tx.appender('journey_sends');
+    for (const s of w.sends) {
+      a.appendVarchar(s.workspaceId);
+      a.appendVarchar(s.key);
+      a.appendVarchar(s.journeyId);
+      a.appendInteger(s.version);
+      a.appendVarchar(s.stepId);
+      a.appendVarchar(s.instanceId);
+      a.appendVarchar(s.profileId);
+      a.appendVarchar(s.channel);
+      a.appendVarchar(JSON.stringify(s.message));
+      time(a, s.createdAt);
+      a.endRow();
+    }
+    a.flushSync();
+  }
+  if (w.results.length > 0) {
+    const a = await tx.appender('journey_send_results');
+    for (const r of w.results) {
+      a.appendVarchar(r.workspaceId);
+      a.appendVarchar(r.key);
+      time(a, r.at);
+      a.appendVarchar(r.status);
+      a.appendInteger(r.attempt);
+      text(a, r.provider);
+      text(a, r.providerMessageId);
+      text(a, r.reason);
+      time(a, r.nextAttemptAt);
+      a.endRow();
+    }
+    a.flushSync();
+  }
+  if (w.feedback.length > 0) {
+    const a = await tx.appender('journey_feedback');
+    for (const f of w.feedback) {
+      a.appendVarchar(f.workspaceId);
+      a.appendVarchar(f.key);
+      a.appendVarchar(f.kind);
+      time(a, f.at);
+      a.appendVarchar(JSON.stringify(f.detail));
+      a.endRow();
+    }
+    a.flushSync();
+  }
+  for (const [ws, seq] of w.cursors) {
+    await tx.run(
+      `INSERT INTO journey_cursor VALUES (?, ?, now()::TIMESTAMP)
+        ON CONFLICT (workspace_id) DO UPDATE SET seq = excluded.seq, updated_at = excluded.updated_at`,
+      [ws, seq],
+    );
+  }
+  for (const r of w.runs) {
+    await tx.run('INSERT OR IGNORE INTO journey_runs VALUES (?, ?, ?, ?::TIMESTAMP, ?)', [
+      r.workspaceId,
+      r.journeyId,
+      r.runKey,
+      new Date(r.at),
+      r.entered,
+    ]);
+  }
+}
+
+interface InstanceSql {
+  workspace_id: string;
+  id: string;
+  journey_id: string;
+  version: number;
+  profile_id: string;
+  entry_no: number;
+  state: string;
+  step_id: string | null;
+  wake_at: number | null;
+  variant: string | null;
+  holdout: boolean;
+  entered_at: number;
+  updated_at: number;
+  exit_reason: string | null;
+  converted_at: number | null;
+  revenue: number | null;
+  context: string;
+  [c: string]: unknown;
+}
+
+const INSTANCE_COLUMNS = `workspace_id, id, journey_id, version, profile_id, entry_no, state, step_id,
+  epoch_ms(wake_at)::DOUBLE AS wake_at, variant, holdout, epoch_ms(entered_at)::DOUBLE AS entered_at,
+  epoch_ms(updated_at)::DOUBLE AS updated_at, exit_reason, epoch_ms(converted_at)::DOUBLE AS converted_at,
+  revenue, context`;
+
+/** Instances still running, and finished ones whose goal window is still open. */
+export async function loadInstances(db: Database, goalOpenSince: number): Promise<Instance[]> {
+  const rows = await db.query<InstanceSql>(
+    `SELECT ${INSTANCE_COLUMNS} FROM journey_instances
+      WHERE state <> 'exited' OR (converted_at IS NULL AND entered_at >= ?::TIMESTAMP)`,
+    [new Date(goalOpenSince)],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    workspaceId: r.workspace_id,
+    journeyId: r.journey_id,
+    version: r.version,
+    profileId: r.profile_id,
+    entryNo: r.entry_no,
+    state: r.state as InstanceState,
+    stepId: r.step_id,
+    wakeAt: r.wake_at,
+    variant: r.variant,
+    holdout: r.holdout,
+    enteredAt: r.entered_at,
+    updatedAt: r.updated_at,
+    exitReason: r.exit_reason,
+    convertedAt: r.converted_at,
+    revenue: r.revenue,
+    context: JSON.parse(r.context) as InstanceContext,
+  }));
+}
+
+/** Per journey and profile: how many entries, the last one's number and time (re-entry rules). */
+export async function loadEntries(
+  db: Database,
+): Promise<Array<{ workspace_id: string; journey_id: string; profile_id: string; last_no: number; last_at: number }>> {
+  return db.query(
+    `SELECT workspace_id, journey_id, profile_id, max(entry_no)::INTEGER AS last_no,
+            epoch_ms(max(entered_at))::DOUBLE AS last_at
+       FROM journey_instances GROUP BY ALL`,
+  );
+}
+
+/** Sends without a final result: never tried, or waiting for a retry. */
+export async function loadOpenSends(db: Database): Promise<Array<SendRow & { attempt: number; dueAt: number }>> {
+  const rows = await db.query<{
+    workspace_id: string;
+    key: string;
+    journey_id: string;
+    version: number;
+    step_id: string;
+    instance_id: string;
+    profile_id: string;
+    channel: string;
+    message: string;
+    created_at: number;
+    status: string | null;
+    attempt: number | null;
+    next_at: number | null;
+  }>(
+    `WITH last AS (
+       SELECT workspace_id, key, arg_max(status, result_at) AS status, max(attempt) AS attempt,
+              epoch_ms(arg_max(next_attempt_at, result_at))::DOUBLE AS next_at
+         FROM journey_send_results GROUP BY ALL)
+     SELECT s.workspace_id, s.key, s.journey_id, s.version, s.step_id, s.instance_id, s.profile_id, s.channel,
+            s.message, epoch_ms(s.created_at)::DOUBLE AS created_at, l.status, l.attempt, l.next_at
+       FROM journey_sends s LEFT JOIN last l USING (workspace_id, key)
+      WHERE l.status IS NULL OR l.status = 'retry'
+      ORDER BY s.created_at`,
+  );
+  return rows.map((r) => ({
+    workspaceId: r.workspace_id,
+    key: r.key,
+    journeyId: r.journey_id,
+    version: r.version,
+    stepId: r.step_id,
+    instanceId: r.instance_id,
+    profileId: r.profile_id,
+    channel: r.channel,
+    message: JSON.parse(r.message) as OutboxMessage,
+    createdAt: r.created_at,
+    attempt: r.attempt ?? 0,
+    dueAt: r.next_at ?? r.created_at,
+  }));
+}
+
+/** Marketing sends since `since` (frequency caps count them). */
+export async function recentSends(
+  db: Database,
+  since: number,
+): Promise<Array<{ workspace_id: string; profile_id: string; channel: string; sent_at: number }>> {
+  return db.query(
+    `SELECT workspace_id, profile_id, channel, epoch_ms(created_at)::DOUBLE AS sent_at FROM journey_sends
+      WHERE created_at >= ?::TIMESTAMP AND channel <> 'call'`,
+    [new Date(since)],
+  );
+}
+
+export async function loadCursors(db: Database): Promise<Map<string, number>> {
+  const rows = await db.query<{ workspace_id: string; seq: number }>(
+    'SELECT workspace_id, seq::DOUBLE AS seq FROM journey_cursor',
+  );
+  return new Map(rows.map((r) => [r.workspace_id, r.seq]));
+}
+
+export async function loadRuns(
+  db: Database,
+): Promise<Array<{ workspace_id: string; journey_id: string; run_key: string }>> {
+  return db.query('SELECT workspace_id, journey_id, run_key FROM journey_runs');
+}
+
+export async function findSend(
+  db: Database,
+  workspaceId: string,
+  key: string,
+): Promise<{ journey_id: string; version: number; step_id: string; profile_id: string; channel: string; message: string } | null> {
+  const rows = await db.query<{
+    journey_id: string;
+    version: number;
+    step_id: string;
+    profile_id: string;
+    channel: string;
+    message: string;
+  }>(
+    'SELECT journey_id, version, step_id, profile_id, channel, message FROM journey_sends WHERE workspace_id = ? AND key = ?',
+    [workspaceId, key],
+  );
+  return rows[0] ?? null;
+}
+
+export async function keyForProviderMessage(
+  db: Database,
+  workspaceId: string,
+  provider: string,
+  providerMessageId: string,
+): Promise<string | null> {
+  const rows = await db.query<{ key: string }>(
+    `SELECT key FROM journey_send_results WHERE workspace_id = ? AND provider = ? AND provider_message_id = ? LIMIT 1`,
+    [workspaceId, provider, providerMessageId],
+  );
+  return rows[0]?.key ?? null;
+}
+
+export type { JourneyDefinition };
