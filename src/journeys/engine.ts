@@ -181,6 +181,7 @@ export class JourneyEngine {
       engine.timers.push(t);
     };
     every(options.flushMs, () => engine.flush());
+    every(options.flushMs, () => engine.runtime.flushResults());
     if (options.tickMs > 0) every(options.tickMs, () => engine.tick());
     every(3_600_000, () => engine.runtime.sweep());
     engine.ready = engine.catchUp().catch((err: unknown) => options.onError(err));
@@ -602,7 +603,7 @@ export class JourneyEngine {
 
   /** Writes state, then tells the world what happened (events after their state is durable). */
   async flush(): Promise<void> {
-    await this.runtime.flush();
+    await Promise.all([this.runtime.flush(), this.runtime.flushResults()]);
     const events = this.events;
     this.events = [];
     if (events.length === 0) return;
@@ -638,6 +639,7 @@ export class JourneyEngine {
     this.outbox.stop();
     await this.flush();
     await this.emitting;
+    this.runtime.closeResults();
   }
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database } from '../platform/db/duckdb.js';
+import type { Database, SideConnection } from '../platform/db/duckdb.js';
 import { TimerHeap } from '../platform/timer-heap.js';
 import { durationMs, type FactEvent } from '../conditions/index.js';
 import { assertNever } from '../platform/errors.js';
@@ -98,6 +98,8 @@ export class JourneyRuntime {
   private readonly inbox: ResolvedBatch[] = [];
   private chain: Promise<unknown> = Promise.resolve();
   private writing: Promise<void> = Promise.resolve();
+  private resultWriting: Promise<void> = Promise.resolve();
+  private resultConn: SideConnection | null = null;
   private draining = false;
   private held = true;
 
@@ -628,7 +630,7 @@ export class JourneyRuntime {
 
   private async writeOnce(): Promise<void> {
     if (
-      this.dirty.size + this.steps.length + this.sends.length + this.results.length + this.feedback.length +
+      this.dirty.size + this.steps.length + this.sends.length + this.feedback.length +
         this.runs.length + this.cursorDirty.size ===
       0
     )
@@ -637,26 +639,23 @@ export class JourneyRuntime {
     this.dirty.clear();
     const steps = this.steps;
     const sends = this.sends;
-    const results = this.results;
     const feedback = this.feedback;
     const runs = this.runs;
     this.steps = [];
     this.sends = [];
-    this.results = [];
     this.feedback = [];
     this.runs = [];
     const cursors = new Map([...this.cursorDirty].map((ws) => [ws, this.cursor(ws)]));
     this.cursorDirty.clear();
     try {
       await this.options.db.transaction((tx) =>
-        writeJourneyChanges(tx, { instances, stored: this.stored, steps, sends, results, feedback, cursors, runs }),
+        writeJourneyChanges(tx, { instances, stored: this.stored, steps, sends, results: [], feedback, cursors, runs }),
       );
     } catch (err) {
       // Nothing is lost: it goes again with the next flush.
       for (const i of instances) this.dirty.add(i);
       this.steps = steps.concat(this.steps);
       this.sends = sends.concat(this.sends);
-      this.results = results.concat(this.results);
       this.feedback = feedback.concat(this.feedback);
       this.runs = runs.concat(this.runs);
       for (const ws of cursors.keys()) this.cursorDirty.add(ws);
@@ -667,6 +666,45 @@ export class JourneyRuntime {
       if (i.state === 'exited') this.untrackIfDone(i);
     }
     if (sends.length > 0) this.options.committed(sends);
+  }
+
+  /**
+   * Send results on a connection of their own, so that what was sent is on record within a
+   * flush interval even while the main writer is busy loading events (a crash then repeats
+   * only the calls of that interval, under their same idempotency keys).
+   */
+  flushResults(): Promise<void> {
+    const next = this.resultWriting.then(async () => {
+      if (this.results.length === 0) return;
+      const results = this.results;
+      this.results = [];
+      try {
+        this.resultConn ??= await this.options.db.side();
+        const conn = this.resultConn;
+        await conn.transaction((tx) =>
+          writeJourneyChanges(tx, {
+            instances: [],
+            stored: this.stored,
+            steps: [],
+            sends: [],
+            results,
+            feedback: [],
+            cursors: new Map(),
+            runs: [],
+          }),
+        );
+      } catch (err) {
+        this.results = results.concat(this.results);
+        throw err;
+      }
+    });
+    this.resultWriting = next.catch(() => undefined);
+    return next;
+  }
+
+  closeResults(): void {
+    this.resultConn?.close();
+    this.resultConn = null;
   }
 
   /** Instances per state (for listings), counted in memory. */

@@ -20,7 +20,7 @@ export interface WebhookPeer {
 
 export async function startWebhookPeer(
   secret: string,
-  options: { port?: number; now?: () => number } = {},
+  options: { port?: number; now?: () => number; delayMs?: number } = {},
 ): Promise<WebhookPeer> {
   const now = options.now ?? Date.now;
   let failing = 0;
@@ -62,10 +62,15 @@ export async function startWebhookPeer(
         res.writeHead(failStatus).end();
         return;
       }
-      const seen = peer.byKey.get(key) ?? 0;
-      peer.byKey.set(key, seen + 1);
-      if (seen === 0) peer.received.push({ key, body: JSON.parse(body) as Record<string, unknown>, at: Date.now() });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      const apply = (): void => {
+        const seen = peer.byKey.get(key) ?? 0;
+        peer.byKey.set(key, seen + 1);
+        if (seen === 0)
+          peer.received.push({ key, body: JSON.parse(body) as Record<string, unknown>, at: Date.now() });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      };
+      if (options.delayMs) setTimeout(apply, options.delayMs);
+      else apply();
     });
   });
   server.keepAliveTimeout = 30_000;
