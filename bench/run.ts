@@ -3,6 +3,7 @@ import { benchDemo } from './demo.js';
 import { benchIdentity } from './identity.js';
 import { benchImport } from './import.js';
 import { benchIngest } from './ingest.js';
+import { benchJourneys } from './journeys.js';
 import { benchSegments } from './segments.js';
 import { benchTags } from './tags.js';
 
@@ -13,6 +14,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   identity: benchIdentity,
   tags: benchTags,
   segments: benchSegments,
+  journeys: benchJourneys,
 };
 
 const asked = process.argv.slice(2);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,13 +33,19 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the built product (`bin/tessera.js start`) as a user would, on a fresh data directory. */
-export async function startBenchServer(): Promise<BenchServer> {
+export async function startBenchServer(options: { config?: Record<string, unknown> } = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
   const port = await freePort();
+  const configArgs: string[] = [];
+  if (options.config) {
+    const file = join(dataDir, 'bench.config.json');
+    writeFileSync(file, JSON.stringify(options.config));
+    configArgs.push('--config', file);
+  }
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, 'bin/tessera.js', 'start', '--data', dataDir, '--port', String(port), '--no-demo'],
+    [...nodeArgs, 'bin/tessera.js', 'start', '--data', dataDir, '--port', String(port), '--no-demo', ...configArgs],
     {
       cwd: ROOT,
       env: { ...process.env, TESSERA_BOOTSTRAP_API_KEY: BENCH_API_KEY, TESSERA_LOG_LEVEL: 'warn' },

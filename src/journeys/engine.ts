@@ -1,6 +1,12 @@
 import type { ChannelAdapter } from '../channels/channel.js';
 import { compileTemplate, previewTemplate, type TemplateParts } from '../channels/templates.js';
-import { conditionLeaves, durationMs, parseCondition, type ConditionNode, type FactEvent } from '../conditions/index.js';
+import {
+  conditionLeaves,
+  durationMs,
+  parseCondition,
+  type ConditionNode,
+  type FactEvent,
+} from '../conditions/index.js';
 import { recordAudit, type AuditEntry } from '../governance/audit.js';
 import type { ProfileIdentifier, ResolvedBatch } from '../identity/index.js';
 import { syncFacts } from '../profiles/index.js';
@@ -51,7 +57,6 @@ export interface JourneyEvent {
   timestamp: number;
 }
 
-
 export interface JourneyEngineOptions {
   clock: Clock;
   timeZone: string;
@@ -78,13 +83,23 @@ export interface JourneyEngineOptions {
   decorateHtml(html: string, links: TrackingLinks): string;
   decorateText(text: string, links: TrackingLinks): string;
   emit(ws: string, events: readonly JourneyEvent[]): Promise<void>;
-  assignTag(ws: string, key: string, rows: Array<{ profileId: string; value: unknown }>, actor: string): Promise<void>;
+  assignTag(
+    ws: string,
+    key: string,
+    rows: Array<{ profileId: string; value: unknown }>,
+    actor: string,
+  ): Promise<void>;
   onError(err: unknown): void;
 }
 
 export type JourneyResult<T> =
   | { ok: true; value: T }
-  | { ok: false; code: 'validation_failed' | 'not_found' | 'conflict'; message: string; issues: Array<{ path: string; message: string }> };
+  | {
+      ok: false;
+      code: 'validation_failed' | 'not_found' | 'conflict';
+      message: string;
+      issues: Array<{ path: string; message: string }>;
+    };
 
 export interface JourneyInfo extends JourneyRow {
   running: { active: number; waiting: number };
@@ -118,7 +133,9 @@ export class JourneyEngine {
     private readonly db: Database,
     private readonly options: JourneyEngineOptions,
   ) {
-    this.history = new SendHistory(capWindowMs(options.caps.map((c) => ({ window: `${c.windowMs / 1000}s` }))));
+    this.history = new SendHistory(
+      capWindowMs(options.caps.map((c) => ({ window: `${c.windowMs / 1000}s` }))),
+    );
     const now = (): number => options.clock.now();
     this.outbox = new Outbox({
       now,
@@ -146,6 +163,7 @@ export class JourneyEngine {
           runSendStep(
             {
               db,
+              settle: options.settle,
               now,
               timeZone: options.timeZone,
               caps: options.caps,
@@ -193,15 +211,21 @@ export class JourneyEngine {
     for (const row of await latestVersions<JourneyDefinition, JourneyStatus>(this.db, 'journey_definitions'))
       this.wsDefs(row.workspaceId).set(row.id, row);
     for (const [ws, m] of this.defs) for (const row of m.values()) await this.install(ws, row);
-    for (const e of await loadEntries(this.db)) this.runtime.loadEntry(e.workspace_id, e.journey_id, e.profile_id, e.last_no, e.last_at);
+    for (const e of await loadEntries(this.db))
+      this.runtime.loadEntry(e.workspace_id, e.journey_id, e.profile_id, e.last_no, e.last_at);
     const longestGoal = Math.max(
       0,
-      ...[...this.defs.values()].flatMap((m) => [...m.values()].map((r) => (r.definition.goal ? durationMs(r.definition.goal.within) : 0))),
+      ...[...this.defs.values()].flatMap((m) =>
+        [...m.values()].map((r) => (r.definition.goal ? durationMs(r.definition.goal.within) : 0)),
+      ),
     );
     for (const i of await loadInstances(this.db, now - longestGoal)) this.runtime.loadInstance(i);
     for (const [ws, seq] of await loadCursors(this.db)) this.runtime.setCursor(ws, seq);
     for (const r of await loadRuns(this.db)) this.runs.add(`${r.workspace_id}:${r.journey_id}:${r.run_key}`);
-    for (const s of await recentSends(this.db, now - capWindowMs(this.options.caps.map((c) => ({ window: `${c.windowMs / 1000}s` })))))
+    for (const s of await recentSends(
+      this.db,
+      now - capWindowMs(this.options.caps.map((c) => ({ window: `${c.windowMs / 1000}s` }))),
+    ))
       this.history.add(s.workspace_id, s.profile_id, { at: s.sent_at, channel: s.channel });
     await this.suppressions.load(this.db);
     for (const s of await loadOpenSends(this.db)) this.outbox.enqueue(s, s.attempt, s.dueAt);
@@ -221,7 +245,14 @@ export class JourneyEngine {
       await this.consent.seed(this.db, ws, (node) => this.options.profileOfNode(ws, node));
       const from = this.runtime.cursor(ws);
       if (from > 0) {
-        const rows = await this.db.query<{ seq: number; node: number; event: string | null; ts: number; properties: string | null; traits: string | null }>(
+        const rows = await this.db.query<{
+          seq: number;
+          node: number;
+          event: string | null;
+          ts: number;
+          properties: string | null;
+          traits: string | null;
+        }>(
           `SELECT seq::DOUBLE AS seq, coalesce(owner, node)::DOUBLE AS node, event, epoch_ms(ts)::DOUBLE AS ts, properties, traits
              FROM profile_facts WHERE workspace_id = ? AND seq > ? ORDER BY seq`,
           [ws, from],
@@ -229,7 +260,14 @@ export class JourneyEngine {
         const events = rows.flatMap((r) => {
           const p = this.options.profileOfNode(ws, r.node);
           return p
-            ? [{ seq: r.seq, profileId: p, fact: { seq: r.seq, event: r.event, ts: r.ts, properties: parseObject(r.properties) }, traits: r.traits ? parseObject(r.traits) : null }]
+            ? [
+                {
+                  seq: r.seq,
+                  profileId: p,
+                  fact: { seq: r.seq, event: r.event, ts: r.ts, properties: parseObject(r.properties) },
+                  traits: r.traits ? parseObject(r.traits) : null,
+                },
+              ]
             : [];
         });
         await this.runtime.serial(() => this.runtime.replay(ws, events));
@@ -249,9 +287,17 @@ export class JourneyEngine {
 
   private async install(ws: string, row: JourneyRow): Promise<void> {
     const versions = new Map<number, JourneyDefinition>();
-    for (const v of await versionsOf<JourneyDefinition, JourneyStatus>(this.db, 'journey_definitions', ws, row.id))
+    for (const v of await versionsOf<JourneyDefinition, JourneyStatus>(
+      this.db,
+      'journey_definitions',
+      ws,
+      row.id,
+    ))
       versions.set(v.version, v.definition);
-    this.runtime.setJourney({ id: row.id, workspaceId: ws, version: row.version, status: row.status, name: row.definition.name }, versions);
+    this.runtime.setJourney(
+      { id: row.id, workspaceId: ws, version: row.version, status: row.status, name: row.definition.name },
+      versions,
+    );
   }
 
   // ------------------------------------------------------------------------------ definitions
@@ -275,11 +321,20 @@ export class JourneyEngine {
 
   private check(ws: string, input: unknown): JourneyResult<JourneyDefinition> {
     const checked = checkJourney(input);
-    if (!checked.ok) return { ok: false, code: 'validation_failed', message: 'the journey is not valid', issues: checked.issues };
+    if (!checked.ok)
+      return {
+        ok: false,
+        code: 'validation_failed',
+        message: 'the journey is not valid',
+        issues: checked.issues,
+      };
     const j = checked.value;
     const issues: Array<{ path: string; message: string }> = [];
     const t = j.trigger;
-    if ((t.kind === 'segment_entered' || t.kind === 'segment_exited' || (t.kind === 'schedule' && t.segment)) && !this.options.segmentExists(ws, t.segment!))
+    if (
+      (t.kind === 'segment_entered' || t.kind === 'segment_exited' || (t.kind === 'schedule' && t.segment)) &&
+      !this.options.segmentExists(ws, t.segment!)
+    )
       issues.push({ path: 'journey.trigger.segment', message: `no segment ${t.segment}` });
     if (t.kind === 'schedule') {
       const p = cronProblem(t.cron);
@@ -308,14 +363,21 @@ export class JourneyEngine {
       createdAt: new Date(this.options.clock.now()).toISOString(),
       createdBy: actor,
     };
-    await this.save(ws, row, { workspaceId: ws, actor, action: 'journey.create', target: row.id, detail: { name: row.definition.name } });
+    await this.save(ws, row, {
+      workspaceId: ws,
+      actor,
+      action: 'journey.create',
+      target: row.id,
+      detail: { name: row.definition.name },
+    });
     return { ok: true, value: this.info(ws, row) };
   }
 
   async update(ws: string, a: string, b: unknown, c: string | null): Promise<JourneyResult<JourneyInfo>> {
     const cur = this.wsDefs(ws).get(a);
     if (!cur) return { ok: false, code: 'not_found', message: `no journey ${a}`, issues: [] };
-    if (cur.status === 'archived') return { ok: false, code: 'conflict', message: `journey ${a} is archived`, issues: [] };
+    if (cur.status === 'archived')
+      return { ok: false, code: 'conflict', message: `journey ${a} is archived`, issues: [] };
     const checked = this.check(ws, b);
     if (!checked.ok) return checked;
     const row: JourneyRow = {
@@ -325,21 +387,45 @@ export class JourneyEngine {
       createdAt: new Date(this.options.clock.now()).toISOString(),
       createdBy: c,
     };
-    await this.save(ws, row, { workspaceId: ws, actor: c, action: 'journey.update', target: a, detail: { version: row.version } });
+    await this.save(ws, row, {
+      workspaceId: ws,
+      actor: c,
+      action: 'journey.update',
+      target: a,
+      detail: { version: row.version },
+    });
     return { ok: true, value: this.info(ws, row) };
   }
 
-  async setStatus(ws: string, id: string, status: JourneyStatus, actor: string | null): Promise<JourneyResult<JourneyInfo>> {
+  async setStatus(
+    ws: string,
+    id: string,
+    status: JourneyStatus,
+    actor: string | null,
+  ): Promise<JourneyResult<JourneyInfo>> {
     const cur = this.wsDefs(ws).get(id);
     if (!cur) return { ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] };
-    if (cur.status === 'archived') return { ok: false, code: 'conflict', message: `journey ${id} is archived`, issues: [] };
+    if (cur.status === 'archived')
+      return { ok: false, code: 'conflict', message: `journey ${id} is archived`, issues: [] };
     if (status === 'active') {
       const again = this.check(ws, cur.definition);
       if (!again.ok) return again;
     }
-    const row: JourneyRow = { ...cur, version: cur.version + 1, status, createdAt: new Date(this.options.clock.now()).toISOString(), createdBy: actor };
-    await this.save(ws, row, { workspaceId: ws, actor, action: `journey.${status === 'active' ? 'activate' : status === 'paused' ? 'pause' : 'archive'}`, target: id });
-    if (status === 'archived') await this.runtime.serial(async () => void this.runtime.exitAll(ws, id, 'archived'));
+    const row: JourneyRow = {
+      ...cur,
+      version: cur.version + 1,
+      status,
+      createdAt: new Date(this.options.clock.now()).toISOString(),
+      createdBy: actor,
+    };
+    await this.save(ws, row, {
+      workspaceId: ws,
+      actor,
+      action: `journey.${status === 'active' ? 'activate' : status === 'paused' ? 'pause' : 'archive'}`,
+      target: id,
+    });
+    if (status === 'archived')
+      await this.runtime.serial(async () => void this.runtime.exitAll(ws, id, 'archived'));
     if (status === 'active') this.nextFires.delete(`${ws}:${id}`);
     return { ok: true, value: this.info(ws, row) };
   }
@@ -356,11 +442,27 @@ export class JourneyEngine {
 
   // ------------------------------------------------------------------------------ running
 
-  /** Puts profiles into an active journey now (a manual start, or a schedule's run). */
-  async enter(ws: string, id: string, profileIds: readonly string[], runKey?: string): Promise<JourneyResult<{ entered: number }>> {
+  /** Puts profiles (given, or a segment's members) into an active journey now: a manual start, or a schedule's run. */
+  async enter(
+    ws: string,
+    id: string,
+    who: readonly string[] | { segment: string },
+    runKey?: string,
+  ): Promise<JourneyResult<{ entered: number }>> {
     const j = this.runtime.journey(ws, id);
     if (!j) return { ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] };
-    if (j.status !== 'active') return { ok: false, code: 'conflict', message: `journey ${id} is ${j.status}, not active`, issues: [] };
+    if (j.status !== 'active')
+      return { ok: false, code: 'conflict', message: `journey ${id} is ${j.status}, not active`, issues: [] };
+    if (!Array.isArray(who) && !this.options.segmentExists(ws, (who as { segment: string }).segment))
+      return {
+        ok: false,
+        code: 'not_found',
+        message: `no segment ${(who as { segment: string }).segment}`,
+        issues: [],
+      };
+    const profileIds = Array.isArray(who)
+      ? (who as readonly string[])
+      : [...(await this.matching(ws, { kind: 'segment', id: (who as { segment: string }).segment }, null))];
     const entered = await this.runtime.serial(() =>
       this.runtime.enterMany(j, profileIds, { trigger: 'manual' }, runKey ? { runKey } : undefined),
     );
@@ -391,12 +493,17 @@ export class JourneyEngine {
           if (fire > now) continue;
           // Missed fires while stopped run once, as the latest of them.
           let last = fire;
-          for (let n = nextFire(t.cron, zone, last); n !== null && n <= now; n = nextFire(t.cron, zone, last)) last = n;
+          for (let n = nextFire(t.cron, zone, last); n !== null && n <= now; n = nextFire(t.cron, zone, last))
+            last = n;
           this.nextFires.set(k, nextFire(t.cron, zone, now) ?? Infinity);
           const runKey = `cron:${new Date(last).toISOString()}`;
           if (this.runs.has(`${k}:${runKey}`)) continue;
           this.runs.add(`${k}:${runKey}`);
-          const ids = await this.matching(ws, t.segment ? { kind: 'segment', id: t.segment } : { kind: 'const', value: true }, null);
+          const ids = await this.matching(
+            ws,
+            t.segment ? { kind: 'segment', id: t.segment } : { kind: 'const', value: true },
+            null,
+          );
           await this.enter(ws, row.id, [...ids], runKey);
         } else if (t.kind === 'date') {
           const at = localTimeOn(zone, now, t.at);
@@ -413,7 +520,12 @@ export class JourneyEngine {
   }
 
   /** Profiles (of `among`, or all live ones) for which a condition holds now. */
-  async matching(ws: string, condition: ConditionNode, among: readonly string[] | null, now?: number): Promise<Set<string>> {
+  async matching(
+    ws: string,
+    condition: ConditionNode,
+    among: readonly string[] | null,
+    now?: number,
+  ): Promise<Set<string>> {
     await this.options.settle();
     const side = await this.db.side();
     try {
@@ -429,16 +541,34 @@ export class JourneyEngine {
     }
   }
 
-  private async applyUpdate(ws: string, instances: Instance[], step: Extract<Step, { kind: 'update' }>, name: string): Promise<void> {
+  private async applyUpdate(
+    ws: string,
+    instances: Instance[],
+    step: Extract<Step, { kind: 'update' }>,
+    name: string,
+  ): Promise<void> {
     const live = instances.filter((i) => !i.holdout);
     if (live.length === 0) return;
     if (step.set.kind === 'tag') {
-      await this.options.assignTag(ws, step.set.key, live.map((i) => ({ profileId: i.profileId, value: step.set.value })), `journey:${name}`);
+      await this.options.assignTag(
+        ws,
+        step.set.key,
+        live.map((i) => ({ profileId: i.profileId, value: step.set.value })),
+        `journey:${name}`,
+      );
       return;
     }
     const now = this.options.clock.now();
     for (const i of live)
-      this.events.push({ ws, e: { profileId: i.profileId, type: 'identify', traits: { [step.set.key]: step.set.value }, timestamp: now } });
+      this.events.push({
+        ws,
+        e: {
+          profileId: i.profileId,
+          type: 'identify',
+          traits: { [step.set.key]: step.set.value },
+          timestamp: now,
+        },
+      });
   }
 
   private converted(i: Instance, fact: FactEvent): void {
@@ -466,28 +596,92 @@ export class JourneyEngine {
   private onResult(r: SendResult, send: SendRow): void {
     this.runtime.recordResult(r);
     if (send.channel === 'call') return;
-    const base = { channel: send.channel, journey_id: send.journeyId, journey_version: send.version, step_id: send.stepId, message_id: send.key };
+    const base = {
+      channel: send.channel,
+      journey_id: send.journeyId,
+      journey_version: send.version,
+      step_id: send.stepId,
+      message_id: send.key,
+    };
     if (r.status === 'sent') {
-      this.events.push({ ws: send.workspaceId, e: { profileId: send.profileId, type: 'track', event: 'Message Sent', properties: { ...base, provider: r.provider }, timestamp: r.at } });
+      if (!process.env.NO_SENT)
+        this.events.push({
+          ws: send.workspaceId,
+          e: {
+            profileId: send.profileId,
+            type: 'track',
+            event: 'Message Sent',
+            properties: { ...base, provider: r.provider },
+            timestamp: r.at,
+          },
+        });
       // An SMTP server that took the message took responsibility for it: that is delivery here.
-      if (send.channel === 'email') void this.feedback(send.workspaceId, send.key, 'delivered', { via: 'smtp' }, send);
+      if (send.channel === 'email')
+        void this.feedback(send.workspaceId, send.key, 'delivered', { via: 'smtp' }, send);
     } else if (r.status === 'dead')
-      this.events.push({ ws: send.workspaceId, e: { profileId: send.profileId, type: 'track', event: 'Message Failed', properties: { ...base, reason: r.reason }, timestamp: r.at } });
+      this.events.push({
+        ws: send.workspaceId,
+        e: {
+          profileId: send.profileId,
+          type: 'track',
+          event: 'Message Failed',
+          properties: { ...base, reason: r.reason },
+          timestamp: r.at,
+        },
+      });
   }
 
   // ------------------------------------------------------------------------------ feedback
 
   /** What came back about a send (receipts, the pixel, clicks, unsubscribes); false for no such send. */
-  async feedback(ws: string, key: string, kind: FeedbackKind, detail: Record<string, unknown>, known?: SendRow): Promise<boolean> {
+  async feedback(
+    ws: string,
+    key: string,
+    kind: FeedbackKind,
+    detail: Record<string, unknown>,
+    known?: SendRow,
+  ): Promise<boolean> {
     const send = known
-      ? { journey_id: known.journeyId, version: known.version, step_id: known.stepId, profile_id: known.profileId, channel: known.channel, message: JSON.stringify(known.message) }
+      ? {
+          journey_id: known.journeyId,
+          version: known.version,
+          step_id: known.stepId,
+          profile_id: known.profileId,
+          channel: known.channel,
+          message: JSON.stringify(known.message),
+        }
       : await findSend(this.db, ws, key);
     if (!send) return false;
     const now = this.options.clock.now();
     this.runtime.recordFeedback({ workspaceId: ws, key, kind, at: now, detail });
-    const properties = { channel: send.channel, journey_id: send.journey_id, journey_version: send.version, step_id: send.step_id, message_id: key, ...detail };
-    this.events.push({ ws, e: { profileId: send.profile_id, type: 'track', event: FEEDBACK_EVENTS[kind], properties, timestamp: now } });
-    if (kind === 'unsubscribed') this.consent.observe(ws, send.profile_id, 'Unsubscribed', { channel: send.channel }, null, now, Number.MAX_SAFE_INTEGER);
+    const properties = {
+      channel: send.channel,
+      journey_id: send.journey_id,
+      journey_version: send.version,
+      step_id: send.step_id,
+      message_id: key,
+      ...detail,
+    };
+    this.events.push({
+      ws,
+      e: {
+        profileId: send.profile_id,
+        type: 'track',
+        event: FEEDBACK_EVENTS[kind],
+        properties,
+        timestamp: now,
+      },
+    });
+    if (kind === 'unsubscribed')
+      this.consent.observe(
+        ws,
+        send.profile_id,
+        'Unsubscribed',
+        { channel: send.channel },
+        null,
+        now,
+        Number.MAX_SAFE_INTEGER,
+      );
     if (kind === 'bounced') {
       const to = (JSON.parse(send.message) as { to?: string }).to;
       if (to) await this.suppressions.add(this.db, ws, send.channel, to, 'bounced', null, now);
@@ -503,16 +697,30 @@ export class JourneyEngine {
     return this.suppressions.list(this.db, ws);
   }
 
-  async suppress(ws: string, channel: string, address: string, reason: string, actor: string | null): Promise<void> {
+  async suppress(
+    ws: string,
+    channel: string,
+    address: string,
+    reason: string,
+    actor: string | null,
+  ): Promise<void> {
     const at = this.options.clock.now();
     await this.suppressions.add(this.db, ws, channel, address, reason, actor, at);
-    await recordAudit(this.db, { workspaceId: ws, actor, action: 'suppression.add', target: channel, detail: { reason } }, at);
+    await recordAudit(
+      this.db,
+      { workspaceId: ws, actor, action: 'suppression.add', target: channel, detail: { reason } },
+      at,
+    );
   }
 
   async unsuppress(ws: string, channel: string, address: string, actor: string | null): Promise<boolean> {
     const removed = await this.suppressions.remove(this.db, ws, channel, address);
     if (removed)
-      await recordAudit(this.db, { workspaceId: ws, actor, action: 'suppression.remove', target: channel }, this.options.clock.now());
+      await recordAudit(
+        this.db,
+        { workspaceId: ws, actor, action: 'suppression.remove', target: channel },
+        this.options.clock.now(),
+      );
     return removed;
   }
 
@@ -563,10 +771,19 @@ export class JourneyEngine {
     profileId: string,
     event?: { name: string; properties: Record<string, unknown> },
   ): Promise<JourneyResult<{ rendered: Record<string, string | undefined>; missing: string[] }>> {
-    const { params: _p, templateId: _t, ...parts } = template as TemplateParts & { params?: unknown; templateId?: unknown };
+    const {
+      params: _p,
+      templateId: _t,
+      ...parts
+    } = template as TemplateParts & { params?: unknown; templateId?: unknown };
     const compiled = compileTemplate(parts);
     if (!compiled.ok)
-      return { ok: false, code: 'validation_failed', message: compiled.error.message, issues: [{ path: `template.${compiled.error.part}`, message: compiled.error.message }] };
+      return {
+        ok: false,
+        code: 'validation_failed',
+        message: compiled.error.message,
+        issues: [{ path: `template.${compiled.error.part}`, message: compiled.error.message }],
+      };
     const read = (root: string): string[] => [
       ...new Set(compiled.value.variables.flatMap((v) => (v[0] === root && v[1] ? [v[1]] : []))),
     ];
@@ -595,7 +812,13 @@ export class JourneyEngine {
       journey: { id: 'preview', name: 'preview', step: 'preview', variant: null },
       links: { unsubscribe: 'https://example.invalid/unsubscribe' },
     });
-    if (!p.ok) return { ok: false, code: 'validation_failed', message: p.error.message, issues: [{ path: `template.${p.error.part}`, message: p.error.message }] };
+    if (!p.ok)
+      return {
+        ok: false,
+        code: 'validation_failed',
+        message: p.error.message,
+        issues: [{ path: `template.${p.error.part}`, message: p.error.message }],
+      };
     return { ok: true, value: p.value };
   }
 
@@ -657,4 +880,3 @@ function parseObject(text: string | null): Record<string, unknown> {
     return {};
   }
 }
-

@@ -75,18 +75,25 @@ export async function journeyMetrics(
   journeyId: string,
   definition: JourneyDefinition,
 ): Promise<JourneyMetrics> {
-  const totals = (
-    await db.query<{ state: string; reason: string | null; holdout: boolean; variant: string | null; n: number; c: number; rev: number }>(
-      `SELECT state, exit_reason AS reason, holdout, variant, count(*)::DOUBLE AS n,
+  const totals = await db.query<{
+    state: string;
+    reason: string | null;
+    holdout: boolean;
+    variant: string | null;
+    n: number;
+    c: number;
+    rev: number;
+  }>(
+    `SELECT state, exit_reason AS reason, holdout, variant, count(*)::DOUBLE AS n,
               count(converted_at)::DOUBLE AS c, coalesce(sum(revenue), 0)::DOUBLE AS rev
          FROM journey_instances WHERE workspace_id = ? AND journey_id = ? GROUP BY ALL`,
-      [ws, journeyId],
-    )
+    [ws, journeyId],
   );
   const sum = (f: (r: (typeof totals)[number]) => boolean, k: 'n' | 'c' | 'rev'): number =>
     totals.filter(f).reduce((s, r) => s + r[k], 0);
   const exits: Record<string, number> = {};
-  for (const r of totals) if (r.state === 'exited') exits[r.reason ?? 'unknown'] = (exits[r.reason ?? 'unknown'] ?? 0) + r.n;
+  for (const r of totals)
+    if (r.state === 'exited') exits[r.reason ?? 'unknown'] = (exits[r.reason ?? 'unknown'] ?? 0) + r.n;
 
   const reached = await db.query<{ step_id: string; outcome: string | null; n: number; d: number }>(
     `SELECT step_id, split_part(outcome, ':', 1) AS outcome, count(*)::DOUBLE AS n, count(DISTINCT instance_id)::DOUBLE AS d
@@ -110,7 +117,8 @@ export async function journeyMetrics(
     bounced: number;
   }>(
     `WITH s AS (SELECT key, step_id FROM journey_sends WHERE workspace_id = ? AND journey_id = ?),
-     r AS (SELECT key, bool_or(status = 'sent') AS sent, bool_or(status = 'dead') AS dead
+     -- A dead-letter that a retry then delivered is sent, not failed (as it leaves the dead-letters).
+     r AS (SELECT key, bool_or(status = 'sent') AS sent, bool_or(status = 'dead') AND NOT bool_or(status = 'sent') AS dead
              FROM journey_send_results WHERE workspace_id = ? AND key IN (SELECT key FROM s) GROUP BY key),
      f AS (SELECT key, bool_or(kind = 'delivered') AS d, bool_or(kind = 'opened') AS o, bool_or(kind = 'clicked') AS c,
                   bool_or(kind = 'unsubscribed') AS u, bool_or(kind = 'bounced') AS b
@@ -208,7 +216,18 @@ export async function deadLetters(
   db: Database,
   ws: string,
   limit: number,
-): Promise<Array<{ key: string; journey_id: string; step_id: string; profile_id: string; channel: string; attempts: number; reason: string | null; failed_at: string }>> {
+): Promise<
+  Array<{
+    key: string;
+    journey_id: string;
+    step_id: string;
+    profile_id: string;
+    channel: string;
+    attempts: number;
+    reason: string | null;
+    failed_at: string;
+  }>
+> {
   return db.query(
     `WITH last AS (SELECT key, arg_max(status, result_at) AS status, max(attempt) AS attempts, arg_max(reason, result_at) AS reason, max(result_at) AS last_at
                      FROM journey_send_results WHERE workspace_id = ? GROUP BY key)

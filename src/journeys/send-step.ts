@@ -27,6 +27,8 @@ export interface TrackingLinks {
 
 export interface SendStepDeps {
   db: Database;
+  /** Until every event so far is stored and resolved (the profile facts read below follow the store). */
+  settle(): Promise<void>;
   now(): number;
   timeZone: string;
   caps: readonly FrequencyCap[];
@@ -82,7 +84,13 @@ export async function runSendStep(
   const traitKeys = new Set(compiled.traits);
   if (deps.quietHours) traitKeys.add('timezone');
   if (step.channel === 'push') traitKeys.add('push_token');
-  const values = await profileValues(deps, ws, [...new Set(live.map((i) => i.profileId))], [...traitKeys], compiled.tags);
+  const values = await profileValues(
+    deps,
+    ws,
+    [...new Set(live.map((i) => i.profileId))],
+    [...traitKeys],
+    compiled.tags,
+  );
   for (const i of live) {
     const v = values.get(i.profileId) ?? { traits: {}, tags: {} };
     const ids = deps.identifiers(ws, i.profileId) ?? [];
@@ -132,7 +140,8 @@ export async function runSendStep(
       },
     };
     if (links && message.html) message.html = deps.decorateHtml(message.html, links);
-    if (links && message.body && step.channel !== 'webhook') message.body = deps.decorateText(message.body, links);
+    if (links && message.body && step.channel !== 'webhook')
+      message.body = deps.decorateText(message.body, links);
     deps.history.add(ws, i.profileId, { at: now, channel: step.channel });
     out.set(i.id, {
       outcome: 'sent',
@@ -174,6 +183,9 @@ async function profileValues(
 ): Promise<Map<string, Values>> {
   const out = new Map<string, Values>();
   if (traits.length + tags.length === 0) return out;
+  // The identity stage announces a batch before it persists it, and syncFacts reads what is
+  // persisted: without this the identify that came with the trigger may not be a fact yet.
+  await deps.settle();
   const side = await deps.db.side();
   try {
     await syncFacts(side, ws);
@@ -202,7 +214,11 @@ async function render(
   v: Values,
   links: TrackingLinks | null,
 ): Promise<
-  | { ok: true; parts: { subject?: string; body?: string; html?: string }; params: OutboxMessage['params'] | null }
+  | {
+      ok: true;
+      parts: { subject?: string; body?: string; html?: string };
+      params: OutboxMessage['params'] | null;
+    }
   | { ok: false; message: string }
 > {
   const context: TemplateContext = {
@@ -215,14 +231,16 @@ async function render(
   if (!parts.ok) return { ok: false, message: parts.error.message };
   let params: OutboxMessage['params'] | null = null;
   if (compiled.params) {
-    const one = async (t: (typeof compiled.parts)): Promise<string> => {
+    const one = async (t: typeof compiled.parts): Promise<string> => {
       const r = await t.render(context);
       return r.ok ? (r.value.body ?? '') : '';
     };
     params = Array.isArray(compiled.params)
       ? await Promise.all(compiled.params.map(one))
       : Object.fromEntries(
-          await Promise.all(Object.entries(compiled.params).map(async ([k, t]) => [k, await one(t)] as const)),
+          await Promise.all(
+            Object.entries(compiled.params).map(async ([k, t]) => [k, await one(t)] as const),
+          ),
         );
   }
   return { ok: true, parts: parts.value, params };

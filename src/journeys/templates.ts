@@ -132,7 +132,7 @@ export const JOURNEY_TEMPLATES: ReadonlyArray<{ key: string; definition: unknown
           },
           next: 'tag',
         },
-        tag: { kind: 'update', set: { kind: 'tag', key: 'birthday_coupon_sent', value: true }, next: 'done' },
+        tag: { kind: 'update', set: { kind: 'trait', key: 'birthday_coupon_sent', value: true }, next: 'done' },
         done: { kind: 'exit' },
       },
     },
@@ -142,6 +142,7 @@ export const JOURNEY_TEMPLATES: ReadonlyArray<{ key: string; definition: unknown
     definition: {
       name: '高价值沉睡关怀',
       description: '重要价值/保持客户进入沉睡期，发微信关怀消息和专属券',
+      // The segment is the workspace's own: `{ "template": "high_value_care", "segment": "seg_…" }`.
       trigger: { kind: 'segment_entered', segment: 'high_value_dormant' },
       entry: { reentry: 'after_exit', cooldown: '60d' },
       goal: { event: 'Order Completed', within: '30d' },

@@ -1,6 +1,12 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import {
+  decodeWords,
+  parseMessage,
+  smtpPasswordAuth,
+  startSmtpPeer,
+  type SmtpPeer,
+} from '../../../test/support/provider-peers.js';
 import type { OutboundMessage } from '../channel.js';
 import {
   classifySmtpError,
@@ -11,118 +17,10 @@ import {
   type SmtpEmailConfig,
 } from './smtp-email.js';
 
-/**
- * Against a real smtp-server on an ephemeral port. mailparser is not installed, so the received
- * MIME is decoded by the small parser below (headers, encoded words, multipart, QP/base64).
+/*
+ * Against a real smtp-server on an ephemeral port, with scripted mailboxes and a small MIME
+ * reader (test/support/provider-peers.ts).
  */
-
-interface Received {
-  raw: string;
-  rcpt: string[];
-  user: string | undefined;
-}
-
-function smtpError(message: string, responseCode: number): Error & { responseCode: number } {
-  return Object.assign(new Error(message), { responseCode });
-}
-
-async function startServer(
-  options: SMTPServerOptions,
-): Promise<{ port: number; inbox: Received[]; stop: () => Promise<void> }> {
-  const inbox: Received[] = [];
-  const server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo(address, _session, callback) {
-      if (address.address === 'gone@example.com') return callback(smtpError('Mailbox unavailable', 550));
-      if (address.address === 'bad@example.com') return callback(smtpError('Mailbox name not allowed', 553));
-      if (address.address === 'busy@example.com') return callback(smtpError('Try again later', 451));
-      callback();
-    },
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        // A server that takes the message and then never replies to the final dot.
-        if (session.envelope.rcptTo.some((r) => r.address === 'slow@example.com')) return;
-        inbox.push({
-          raw: Buffer.concat(chunks).toString('utf8'),
-          rcpt: session.envelope.rcptTo.map((r) => r.address),
-          user: typeof session.user === 'string' ? session.user : undefined,
-        });
-        callback();
-      });
-    },
-    ...options,
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as net.AddressInfo).port;
-  return { port, inbox, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-// --- a minimal MIME reader, enough for what nodemailer writes ---
-
-function splitHeaders(raw: string): { headers: Map<string, string>; body: string } {
-  const at = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, at).replace(/\r\n[ \t]+/g, ' '); // unfold (RFC 5322 §2.2.3)
-  const headers = new Map<string, string>();
-  for (const line of head.split('\r\n')) {
-    const colon = line.indexOf(':');
-    headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
-  }
-  return { headers, body: raw.slice(at + 4) };
-}
-
-/** RFC 2047 encoded words, B and Q. */
-function decodeWords(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, text: string) =>
-      enc.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : decodeQp(text.replace(/_/g, ' ')),
-    );
-}
-
-function decodeQp(text: string): string {
-  const bytes = text
-    .replace(/=\r?\n/g, '')
-    .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => `%${hex}`)
-    .replace(/%(?![0-9A-F]{2})/gi, '%25');
-  return decodeURIComponent(bytes);
-}
-
-function decodePart(headers: Map<string, string>, body: string): string {
-  const encoding = headers.get('content-transfer-encoding')?.toLowerCase();
-  if (encoding === 'base64') return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (encoding === 'quoted-printable') return decodeQp(body);
-  return body;
-}
-
-function parseMessage(raw: string): {
-  headers: Map<string, string>;
-  subject: string;
-  text?: string;
-  html?: string;
-} {
-  const { headers, body } = splitHeaders(raw);
-  const parts: { text?: string; html?: string } = {};
-  const collect = (h: Map<string, string>, b: string): void => {
-    const type = h.get('content-type') ?? 'text/plain';
-    const boundary = /boundary="?([^";]+)"?/.exec(type)?.[1];
-    if (boundary) {
-      for (const chunk of b.split(`--${boundary}`).slice(1, -1)) {
-        const part = splitHeaders(chunk.replace(/^\r\n/, ''));
-        collect(part.headers, part.body.replace(/\r\n$/, ''));
-      }
-    } else if (type.startsWith('text/html')) parts.html = decodePart(h, b);
-    else parts.text = decodePart(h, b);
-  };
-  collect(headers, body);
-  return { headers, subject: decodeWords(headers.get('subject') ?? ''), ...parts };
-}
-
-// --- tests ---
 
 const baseConfig = (port: number): SmtpEmailConfig => ({
   host: '127.0.0.1',
@@ -147,10 +45,10 @@ const message = (over: Partial<OutboundMessage> = {}): OutboundMessage => ({
 });
 
 describe('smtp email adapter, no AUTH', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: SmtpPeer;
   let adapter: SmtpEmailAdapter;
   beforeAll(async () => {
-    server = await startServer({ authOptional: true });
+    server = await startSmtpPeer({ authOptional: true });
     adapter = createSmtpEmailAdapter(baseConfig(server.port), { now: () => 1_700_000_000_000 });
   });
   afterAll(async () => {
@@ -232,17 +130,9 @@ describe('smtp email adapter, no AUTH', () => {
 });
 
 describe('smtp email adapter, with AUTH', () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: SmtpPeer;
   beforeAll(async () => {
-    server = await startServer({
-      authMethods: ['PLAIN', 'LOGIN'],
-      allowInsecureAuth: true, // no TLS on a loopback test port
-      onAuth(auth, _session, callback) {
-        if (auth.username === 'tessera' && auth.password === 's3cret')
-          return callback(null, { user: 'tessera' });
-        callback(smtpError('Invalid username or password', 535));
-      },
-    });
+    server = await startSmtpPeer(smtpPasswordAuth('tessera', 's3cret'));
   });
   afterAll(() => server.stop());
 

@@ -1,8 +1,12 @@
 import fc from 'fast-check';
-import { createHmac } from 'node:crypto';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  json,
+  rfc3986,
+  startDysmsPeer,
+  type DysmsPeer,
+  type Respond,
+} from '../../../test/support/provider-peers.js';
 import type { OutboundMessage } from '../channel.js';
 import {
   AliyunSmsChannel,
@@ -64,27 +68,7 @@ describe('aliyunRpcSign reproduces the documented examples', () => {
   });
 });
 
-/** Byte-wise RFC 3986 encoder, written apart from percentEncode, for the verifying server. */
-function rfc3986(value: string): string {
-  let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-_.~]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
-
-function expectedSignature(method: string, params: Map<string, string>, secret: string): string {
-  const query = [...params.keys()]
-    .filter((k) => k !== 'Signature')
-    .sort()
-    .map((k) => `${rfc3986(k)}=${rfc3986(params.get(k)!)}`)
-    .join('&');
-  return createHmac('sha1', `${secret}&`)
-    .update(`${method}&%2F&${rfc3986(query)}`)
-    .digest('base64');
-}
-
+/* rfc3986 (test/support/provider-peers.ts) is a byte-wise encoder written apart from percentEncode. */
 describe('percentEncode', () => {
   it('follows the documented rules', () => {
     expect(percentEncode("a b*c~d!'()+/:")).toBe('a%20b%2Ac~d%21%27%28%29%2B%2F%3A');
@@ -104,72 +88,30 @@ const MESSAGE: OutboundMessage = {
   idempotencyKey: 'snd_02',
 };
 
-type Respond = (res: ServerResponse) => void;
-const json =
-  (body: unknown, status = 200): Respond =>
-  (res) => {
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  };
 const code = (Code: string, status = 200) => json({ Code, Message: Code, RequestId: 'req-9' }, status);
 
-const servers: Server[] = [];
+const peers: DysmsPeer[] = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  for (const peer of peers.splice(0)) await peer.close();
 });
 
-/** A local Dysms that verifies the signature and the form parameters, then answers with `respond`. */
-async function dysms(respond: Respond, expectedPhone = '13800138000') {
-  const problems: string[] = [];
-  const nonces = new Set<string>();
-  let requests = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      requests++;
-      const form = new Map(
-        body.split('&').map((pair) => {
-          const [k = '', v = ''] = pair.split('=');
-          return [decodeURIComponent(k), decodeURIComponent(v.replace(/\+/g, ' '))] as const;
-        }),
-      );
-      if (form.get('Signature') !== expectedSignature('POST', form, KEYS.accessKeySecret)) {
-        return code('SignatureDoesNotMatch', 400)(res);
-      }
-      const check = (ok: boolean, what: string) => ok || problems.push(what);
-      check(req.method === 'POST' && req.url === '/', 'POST /');
-      check(req.headers['content-type'] === 'application/x-www-form-urlencoded', 'content-type');
-      const want: Record<string, string> = {
-        AccessKeyId: KEYS.accessKeyId,
-        Action: 'SendSms',
-        Version: '2017-05-25',
-        Format: 'JSON',
-        SignatureMethod: 'HMAC-SHA1',
-        SignatureVersion: '1.0',
-        Timestamp: '2026-12-01T13:45:07Z',
-        PhoneNumbers: expectedPhone,
-        SignName: '阿里云短信测试',
-        TemplateCode: MESSAGE.templateId!,
-        OutId: MESSAGE.idempotencyKey,
-      };
-      for (const [k, v] of Object.entries(want)) check(form.get(k) === v, `${k}=${form.get(k)}`);
-      check(
-        JSON.stringify(JSON.parse(form.get('TemplateParam') ?? 'null')) === JSON.stringify(MESSAGE.params),
-        'TemplateParam',
-      );
-      const nonce = form.get('SignatureNonce') ?? '';
-      check(nonce !== '' && !nonces.has(nonce), 'SignatureNonce unique');
-      nonces.add(nonce);
-      respond(res);
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { endpoint, problems, requests: () => requests };
+/** A local Dysms (test/support/provider-peers.ts) answering with `respond`. */
+async function dysms(respond: Respond<ReadonlyMap<string, string>>) {
+  const peer = await startDysmsPeer({ ...KEYS, signName: '阿里云短信测试', now: () => NOW, respond });
+  peers.push(peer);
+  return peer;
+}
+
+/** Every request carried this message: number as Dysms wants it, template, parameters, OutId. */
+function expectSent(peer: DysmsPeer, phone = '13800138000'): void {
+  expect(peer.problems).toEqual([]);
+  for (const form of peer.received) {
+    expect(form.get('PhoneNumbers')).toBe(phone);
+    expect(form.get('TemplateCode')).toBe(MESSAGE.templateId);
+    expect(form.get('OutId')).toBe(MESSAGE.idempotencyKey);
+    expect(form.get('Timestamp')).toBe('2026-12-01T13:45:07Z');
+    expect(JSON.parse(form.get('TemplateParam') ?? 'null')).toEqual(MESSAGE.params);
+  }
 }
 
 function channel(endpoint: string, overrides: Partial<AliyunSmsConfig> = {}) {
@@ -189,15 +131,16 @@ describe('AliyunSmsChannel against a local Dysms', () => {
       at: NOW,
     });
     expect(await sms.send(MESSAGE)).toMatchObject({ kind: 'sent' });
-    expect(server.problems).toEqual([]);
+    expect(server.received).toHaveLength(2);
+    expectSent(server);
   });
 
   it('sends other countries as country code and number', async () => {
-    const server = await dysms(json({ Code: 'OK', BizId: 'b' }), '85291234567');
+    const server = await dysms(json({ Code: 'OK', BizId: 'b' }));
     expect(await channel(server.endpoint).send({ ...MESSAGE, to: '+85291234567' })).toMatchObject({
       kind: 'sent',
     });
-    expect(server.problems).toEqual([]);
+    expectSent(server, '85291234567');
   });
 
   it.each([
@@ -210,7 +153,7 @@ describe('AliyunSmsChannel against a local Dysms', () => {
   ])('classifies %s', async (_name, respond, retryable) => {
     const server = await dysms(respond);
     expect(await channel(server.endpoint).send(MESSAGE)).toMatchObject({ kind: 'failed', retryable });
-    expect(server.problems).toEqual([]);
+    expectSent(server);
   });
 
   it('gets SignatureDoesNotMatch from a verifier when signed with the wrong secret, and does not retry it', async () => {
@@ -226,7 +169,7 @@ describe('AliyunSmsChannel against a local Dysms', () => {
     const hung = await channel(hanging.endpoint).send(MESSAGE);
     expect(hung).toMatchObject({ kind: 'failed', retryable: true, reason: 'timed out after 300 ms' });
     const closed = await dysms(code('OK'));
-    await new Promise((resolve) => servers.pop()!.close(resolve));
+    await closed.close();
     expect(await channel(closed.endpoint).send(MESSAGE)).toMatchObject({ kind: 'failed', retryable: true });
   });
 

@@ -1,8 +1,14 @@
 import fc from 'fast-check';
-import { createHash, createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  json,
+  startTencentSmsPeer,
+  TENCENT_CONTENT_TYPE as CONTENT_TYPE,
+  verifyTc3,
+  type Respond,
+  type TencentSmsPeer,
+} from '../../../test/support/provider-peers.js';
 import type { OutboundMessage } from '../channel.js';
 import {
   classifyTencentCode,
@@ -13,7 +19,6 @@ import {
 } from './tencent-sms.js';
 
 const KEYS = { secretId: 'AKIDtest0000', secretKey: 'tencent-secret-for-tests' };
-const CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /*
  * Fixed vectors from Tencent Cloud's "签名方法 v3" page, published identically under every product
@@ -83,31 +88,7 @@ describe('tc3Sign reproduces the documented examples', () => {
   });
 });
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const mac = (key: string | Buffer, s: string) => createHmac('sha256', key).update(s).digest();
-const AUTH =
-  /^TC3-HMAC-SHA256 Credential=([^/]+)\/(\d{4}-\d{2}-\d{2})\/sms\/tc3_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
-
-/** The receiving side, written apart from tc3Sign: re-derives the signature from what arrived. */
-function verifyTc3(req: IncomingMessage, body: string, secretId: string, secretKey: string): string | null {
-  const m = AUTH.exec(req.headers.authorization ?? '');
-  if (m === null) return 'malformed Authorization';
-  const [, id, date, signedHeaders, signature] = m as unknown as [string, string, string, string, string];
-  const timestamp = Number(req.headers['x-tc-timestamp']);
-  if (id !== secretId) return 'wrong SecretId';
-  if (new Date(timestamp * 1000).toISOString().slice(0, 10) !== date)
-    return 'date is not the UTC day of the timestamp';
-  const names = signedHeaders.split(';');
-  for (const required of ['content-type', 'host', 'x-tc-action']) {
-    if (!names.includes(required)) return `${required} not signed`;
-  }
-  const canonicalHeaders = names.map((n) => `${n}:${String(req.headers[n]).trim().toLowerCase()}\n`).join('');
-  const canonical = `${req.method}\n/\n\n${canonicalHeaders}\n${signedHeaders}\n${sha256(body)}`;
-  const toSign = `TC3-HMAC-SHA256\n${timestamp}\n${date}/sms/tc3_request\n${sha256(canonical)}`;
-  const key = mac(mac(mac('TC3' + secretKey, date), 'sms'), 'tc3_request');
-  return createHmac('sha256', key).update(toSign).digest('hex') === signature ? null : 'signature mismatch';
-}
-
+/* The verifier (test/support/provider-peers.ts) is written apart from tc3Sign. */
 describe('tc3Sign agrees with an independent verifier', () => {
   it('for any payload and header values', () => {
     fc.assert(
@@ -151,12 +132,6 @@ const MESSAGE: OutboundMessage = {
   idempotencyKey: 'snd_01',
 };
 
-type Respond = (res: ServerResponse) => void;
-const json =
-  (body: unknown, status = 200): Respond =>
-  (res) => {
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  };
 const sendStatus = (Code: string) =>
   json({
     Response: {
@@ -166,45 +141,36 @@ const sendStatus = (Code: string) =>
   });
 const apiError = (Code: string) => json({ Response: { RequestId: 'req-2', Error: { Code, Message: Code } } });
 
-const servers: Server[] = [];
+const peers: TencentSmsPeer[] = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  for (const peer of peers.splice(0)) await peer.close();
 });
 
-/** A local SendSms that checks the signature and request shape, then answers with `respond`. */
-async function tencent(respond: Respond) {
-  const problems: string[] = [];
-  let requests = 0;
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8').on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      requests++;
-      const wrong = verifyTc3(req, body, KEYS.secretId, KEYS.secretKey);
-      if (wrong !== null) return apiError('AuthFailure.SignatureFailure')(res);
-      const check = (ok: boolean, what: string) => ok || problems.push(what);
-      check(req.method === 'POST' && req.url === '/', 'POST /');
-      check(req.headers['content-type'] === CONTENT_TYPE, 'content-type');
-      check(req.headers['x-tc-action'] === 'SendSms', 'X-TC-Action');
-      check(req.headers['x-tc-version'] === '2021-01-11', 'X-TC-Version');
-      check(req.headers['x-tc-region'] === 'ap-guangzhou', 'X-TC-Region');
-      check(req.headers['x-tc-timestamp'] === String(Math.floor(NOW / 1000)), 'X-TC-Timestamp');
-      const sent = JSON.parse(body);
-      check(JSON.stringify(sent.PhoneNumberSet) === JSON.stringify([MESSAGE.to]), 'PhoneNumberSet');
-      check(sent.SmsSdkAppId === '1400006666' && sent.SignName === '腾讯云', 'SmsSdkAppId/SignName');
-      check(sent.TemplateId === MESSAGE.templateId, 'TemplateId');
-      check(JSON.stringify(sent.TemplateParamSet) === JSON.stringify(MESSAGE.params), 'TemplateParamSet');
-      check(sent.SessionContext === MESSAGE.idempotencyKey, 'SessionContext');
-      respond(res);
-    });
+/** A local SendSms (test/support/provider-peers.ts) answering with `respond`. */
+async function tencent(respond: Respond<Record<string, unknown>>) {
+  const peer = await startTencentSmsPeer({
+    ...KEYS,
+    region: 'ap-guangzhou',
+    sdkAppId: '1400006666',
+    signName: '腾讯云',
+    now: () => NOW,
+    respond,
   });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { endpoint, problems, requests: () => requests };
+  peers.push(peer);
+  return peer;
+}
+
+/** The request carried this message: number, template, parameters and the key as SessionContext. */
+function expectSent(peer: TencentSmsPeer): void {
+  expect(peer.problems).toEqual([]);
+  expect(peer.received.at(-1)).toMatchObject({
+    PhoneNumberSet: [MESSAGE.to],
+    SmsSdkAppId: '1400006666',
+    SignName: '腾讯云',
+    TemplateId: MESSAGE.templateId,
+    TemplateParamSet: MESSAGE.params,
+    SessionContext: MESSAGE.idempotencyKey,
+  });
 }
 
 function channel(endpoint: string, overrides: Partial<TencentSmsConfig> = {}) {
@@ -223,7 +189,7 @@ describe('TencentSmsChannel against a local SendSms', () => {
   it('sends, signed, with the documented shape, and returns the SerialNo', async () => {
     const server = await tencent(sendStatus('Ok'));
     const outcome = await channel(server.endpoint).send(MESSAGE);
-    expect(server.problems).toEqual([]);
+    expectSent(server);
     expect(outcome).toEqual({ kind: 'sent', providerMessageId: '2640:1', at: NOW });
   });
 
@@ -236,7 +202,7 @@ describe('TencentSmsChannel against a local SendSms', () => {
   ])('classifies %s', async (_name, respond, retryable) => {
     const server = await tencent(respond);
     const outcome = await channel(server.endpoint).send(MESSAGE);
-    expect(server.problems).toEqual([]);
+    expectSent(server);
     expect(outcome).toMatchObject({ kind: 'failed', retryable });
   });
 
@@ -253,8 +219,7 @@ describe('TencentSmsChannel against a local SendSms', () => {
     const hung = await channel(hanging.endpoint).send(MESSAGE);
     expect(hung).toMatchObject({ kind: 'failed', retryable: true, reason: 'timed out after 300 ms' });
     const closed = await tencent(sendStatus('Ok'));
-    servers.pop()!.close();
-    await new Promise((r) => setTimeout(r, 10));
+    await closed.close();
     expect(await channel(closed.endpoint).send(MESSAGE)).toMatchObject({ kind: 'failed', retryable: true });
   });
 

@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setTimeout as delay } from 'node:timers/promises';
 
 /**
@@ -177,82 +179,99 @@ function targetProblem(target: WebhookTarget): string | null {
   return target.secret === '' ? 'Webhook secret is empty, so receivers could not verify requests.' : null;
 }
 
-async function attemptOnce(
+/**
+ * Connections are kept open between calls (a journey sends thousands a second to one receiver);
+ * node:http rather than fetch, whose streams and abort signals cost more than the call itself.
+ */
+const AGENTS = {
+  'http:': new HttpAgent({ keepAlive: true, maxSockets: 256 }),
+  'https:': new HttpsAgent({ keepAlive: true, maxSockets: 256 }),
+};
+
+function attemptOnce(
   target: WebhookTarget,
   body: string,
   idempotencyKey: string,
   timestamp: number,
 ): Promise<AttemptResult> {
   const timeoutMs = target.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  // Set after the configured ones, and through Headers so that case does not matter: an object
-  // with both 'Content-Type' and 'content-type' would send the two values joined.
-  const headers = new Headers(target.headers);
-  headers.set('content-type', 'application/json');
-  headers.set('x-tessera-timestamp', String(timestamp));
-  headers.set('x-tessera-signature', `${SIGNATURE_SCHEME}=${signPayload(target.secret, timestamp, body)}`);
-  headers.set('idempotency-key', idempotencyKey);
-  try {
-    const response = await fetch(target.url, {
-      method: 'POST',
-      headers,
-      body,
-      // After a 301, 302 or 303 fetch re-sends a POST as a GET without its body (Fetch spec,
-      // HTTP-redirect fetch); a moved endpoint is for the operator to update, not for us to follow.
-      redirect: 'manual',
-      signal: controller.signal,
+  const url = new URL(target.url);
+  // Configured headers first, then ours by lower-cased name, so case cannot duplicate one.
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(target.headers ?? {})) headers[k.toLowerCase()] = v;
+  headers['content-type'] = 'application/json';
+  headers['content-length'] = String(Buffer.byteLength(body));
+  headers['x-tessera-timestamp'] = String(timestamp);
+  headers['x-tessera-signature'] = `${SIGNATURE_SCHEME}=${signPayload(target.secret, timestamp, body)}`;
+  headers['idempotency-key'] = idempotencyKey;
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise<AttemptResult>((resolve) => {
+    let settled = false;
+    let timedOut = false;
+    const done = (r: AttemptResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(r);
+    };
+    // A moved endpoint (3xx) is for the operator to update: node:http never follows redirects.
+    let response: IncomingMessage | null = null;
+    const req = send(url, { method: 'POST', headers, agent: AGENTS[url.protocol as 'http:' | 'https:'] }, (res) => {
+      response = res;
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300) {
+        res.resume();
+        done({ kind: 'delivered', status });
+        return;
+      }
+      // 408 and 429 say "not now"; 5xx is the receiver's fault and may pass. Any other 4xx (and
+      // 3xx) is about the request itself and will fail the same way every time.
+      const retryable = status === 408 || status === 429 || status >= 500;
+      const retryAfter = retryable ? (res.headers['retry-after'] ?? null) : null;
+      const head = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
+      let text = '';
+      const finish = (suffix: string): void =>
+        done({ kind: 'failed', status, retryable, reason: `${head}${suffix}`, retryAfter });
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+        if (text.length >= REASON_BODY_CHARS) {
+          res.destroy();
+          finish(excerpt(text));
+        }
+      });
+      res.on('end', () => finish(excerpt(text)));
+      res.on('error', (err) => finish(` (body unreadable: ${timedOut ? 'TimeoutError' : err.name})`));
+      res.on('close', () => finish(` (body unreadable: ${timedOut ? 'TimeoutError' : 'closed'})`));
     });
-    const { status } = response;
-    const excerpt = await bodyExcerpt(response);
-    if (status >= 200 && status < 300) return { kind: 'delivered', status };
-    const reason = `HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}${excerpt}`;
-    // 408 and 429 say "not now"; 5xx is the receiver's fault and may pass. Any other 4xx (and 3xx)
-    // is about the request itself and will fail the same way every time.
-    const retryable = status === 408 || status === 429 || status >= 500;
-    const retryAfter = retryable ? response.headers.get('retry-after') : null;
-    return { kind: 'failed', status, retryable, reason, retryAfter };
-  } catch (err) {
-    const reason = controller.signal.aborted ? `timed out after ${timeoutMs} ms` : networkReason(err);
-    return { kind: 'failed', status: null, retryable: true, reason, retryAfter: null };
-  } finally {
-    clearTimeout(timer);
-  }
+    const timer = setTimeout(() => {
+      timedOut = true;
+      // Once the status is in, the outcome is the response's (its body is cut short).
+      (response ?? req).destroy(new Error(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    req.on('error', (err) =>
+      response === null &&
+      done({
+        kind: 'failed',
+        status: null,
+        retryable: true,
+        reason: timedOut ? `timed out after ${timeoutMs} ms` : networkReason(err),
+        retryAfter: null,
+      }),
+    );
+    req.end(body);
+  });
 }
 
-/** The start of the response body for the failure reason; the rest is discarded to free the socket. */
-async function bodyExcerpt(response: Response): Promise<string> {
-  if (response.body === null || response.ok) {
-    await response.body?.cancel();
-    return '';
-  }
-  // @types/node types a fetch body's chunks as any; they are bytes (Fetch spec, "body").
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < REASON_BODY_CHARS) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-    await reader.cancel();
-  } catch (err) {
-    // The status already says what happened; a body cut off by the timeout must not hide it.
-    return ` (body unreadable: ${err instanceof Error ? err.name : String(err)})`;
-  }
-  text = text.trim();
+function excerpt(raw: string): string {
+  const text = raw.trim();
   if (text === '') return '';
   return `: ${text.length > REASON_BODY_CHARS ? `${text.slice(0, REASON_BODY_CHARS)}…` : text}`;
 }
 
-/** undici reports "fetch failed" and keeps the useful part (ECONNREFUSED, ENOTFOUND) in the cause. */
+/** A socket error names its cause in its code (ECONNREFUSED, ENOTFOUND, ECONNRESET). */
 function networkReason(err: unknown): string {
   if (!(err instanceof Error)) return `network error: ${String(err)}`;
-  const cause: unknown = err.cause;
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    return `network error: ${code ?? cause.message}`;
-  }
-  return `network error: ${err.message}`;
+  const code = (err as NodeJS.ErrnoException).code;
+  return `network error: ${code ?? err.message}`;
 }

@@ -1,81 +1,22 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startWechatPeer, type WechatPeer } from '../../../test/support/provider-peers.js';
 import { WechatTemplateAdapter } from './wechat-template.js';
 
 /*
- * A local stand-in for api.weixin.qq.com that checks the documented request shapes: the token
- * call's query, the send call's token and JSON body; it can expire tokens and answer with
- * WeChat's error codes.
+ * A local stand-in for api.weixin.qq.com (test/support/provider-peers.ts) that checks the
+ * documented request shapes: the token call's query, the send call's token and JSON body; it can
+ * expire tokens and answer with WeChat's error codes.
  */
 
-interface Peer {
-  tokens: number;
-  issued: string[];
-  sends: Array<{ token: string; body: Record<string, unknown> }>;
-  /** Token values WeChat no longer accepts. */
-  expired: Set<string>;
-  /** The errcode the next send answers with (0: ok). */
-  nextCode: number[];
-  hang: boolean;
-}
-
 describe('WeChat template messages', () => {
-  let server: Server;
+  let peer: WechatPeer;
   let baseUrl = '';
-  const peer: Peer = { tokens: 0, issued: [], sends: [], expired: new Set(), nextCode: [], hang: false };
-  const read = (req: IncomingMessage): Promise<string> =>
-    new Promise((resolve) => {
-      let s = '';
-      req.on('data', (c: Buffer) => (s += c.toString('utf8')));
-      req.on('end', () => resolve(s));
-    });
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      void (async () => {
-        const url = new URL(req.url ?? '/', 'http://x');
-        const json = (o: unknown) =>
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(o));
-        if (url.pathname === '/cgi-bin/token') {
-          const ok =
-            req.method === 'GET' &&
-            url.searchParams.get('grant_type') === 'client_credential' &&
-            url.searchParams.get('appid') === 'wx123' &&
-            url.searchParams.get('secret') === 's3cret';
-          if (!ok) return json({ errcode: 40013, errmsg: 'invalid appid' });
-          const token = `tok${++peer.tokens}`;
-          peer.issued.push(token);
-          return json({ access_token: token, expires_in: 7200 });
-        }
-        if (url.pathname === '/cgi-bin/message/template/send' && req.method === 'POST') {
-          if (peer.hang) return; // never answers
-          const token = url.searchParams.get('access_token') ?? '';
-          const body = JSON.parse(await read(req)) as Record<string, unknown>;
-          if (!peer.issued.includes(token) || peer.expired.has(token))
-            return json({ errcode: 42001, errmsg: 'access_token expired' });
-          if (
-            typeof body.touser !== 'string' ||
-            typeof body.template_id !== 'string' ||
-            typeof body.data !== 'object'
-          )
-            return json({ errcode: 47001, errmsg: 'data format error' });
-          peer.sends.push({ token, body });
-          const code = peer.nextCode.shift() ?? 0;
-          return json(
-            code === 0 ? { errcode: 0, errmsg: 'ok', msgid: 200228332 } : { errcode: code, errmsg: 'err' },
-          );
-        }
-        res.writeHead(404).end();
-      })();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    peer = await startWechatPeer({ appId: 'wx123', appSecret: 's3cret' });
+    baseUrl = peer.baseUrl;
   });
-  afterAll(() => {
-    server.closeAllConnections();
-    server.close();
-  });
+  afterAll(() => peer.close());
   beforeEach(() => {
     peer.sends = [];
     peer.nextCode = [];

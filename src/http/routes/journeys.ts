@@ -48,7 +48,8 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       url: '/api/v1/journeys',
       role: 'marketer',
       tag: 'journeys',
-      summary: 'Create a journey (as a draft) from a definition, or from a template: `{ "template": "welcome" }`',
+      summary:
+        'Create a journey (as a draft) from a definition, or from a template: `{ "template": "welcome" }` (`"segment"` sets a segment trigger\'s or schedule\'s segment, `"name"` renames it)',
       body,
       success: { status: 201, description: 'the journey, version 1, draft' },
       handler: async ({ body, caller, reply }) => {
@@ -60,7 +61,14 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
               'not_found',
               `no journey template ${body.template}; there are ${JOURNEY_TEMPLATES.map((x) => x.key).join(', ')}`,
             );
-          input = t.definition;
+          const definition = structuredClone(t.definition) as { name: string; trigger: Record<string, unknown> };
+          if (typeof body.name === 'string') definition.name = body.name;
+          if (typeof body.segment === 'string') {
+            if (!['segment_entered', 'segment_exited', 'schedule'].includes(definition.trigger.kind as string))
+              throw new AppError('validation_failed', `template ${body.template} has no segment to set`);
+            definition.trigger.segment = body.segment;
+          }
+          input = definition;
         }
         const r = unwrap(await journeys.create(caller.workspaceId, input, caller.apiKeyId));
         reply.code(201);
@@ -140,11 +148,16 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       url: '/api/v1/journeys/:id/enter',
       role: 'marketer',
       tag: 'journeys',
-      summary: 'Put profiles into an active journey now (entry rules apply)',
+      summary: 'Put profiles, or every member of a segment, into an active journey now (entry rules apply)',
       params: idParams,
-      body: z.strictObject({ profileIds: z.array(z.string().min(1).max(128)).min(1).max(1_000_000) }),
+      body: z.union([
+        z.strictObject({ profileIds: z.array(z.string().min(1).max(128)).min(1).max(1_000_000) }),
+        z.strictObject({ segment: z.string().min(1).max(100) }),
+      ]),
       handler: async ({ params, body, caller }) =>
-        unwrap(await journeys.enter(caller.workspaceId, params.id, body.profileIds)),
+        unwrap(
+          await journeys.enter(caller.workspaceId, params.id, 'segment' in body ? { segment: body.segment } : body.profileIds),
+        ),
     }),
     defineRoute({
       method: 'GET',
