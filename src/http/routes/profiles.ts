@@ -5,6 +5,7 @@ import {
   consentState,
   mergeTraits,
   profileTraitFacts,
+  syncFacts,
   type TraitPolicy,
 } from '../../profiles/index.js';
 import type { Database } from '../../platform/db/duckdb.js';
@@ -50,6 +51,13 @@ export function profileRoutes(deps: {
         const ws = caller.workspaceId;
         const profileId = identity.resolveProfileId(ws, params.id);
         if (!profileId) throw new AppError('not_found', `no profile ${params.id}`);
+        // The facts table follows the event log on demand: bring it up to date before reading.
+        const side = await db.side();
+        try {
+          await syncFacts(side, ws);
+        } finally {
+          side.close();
+        }
         const facts = (
           await profileTraitFacts(db, ws, identity.profileNodes(ws, profileId), CONSENT_EVENTS, TRAIT_FACTS)
         ).map((f) => ({
