@@ -29,7 +29,11 @@ function post(agent: Agent, url: URL, path: string, auth: string, body: string):
         port: url.port,
         path,
         method: 'POST',
-        headers: { authorization: auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          authorization: auth,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
       },
       (res) => {
         res.resume();
@@ -51,9 +55,14 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, timeout
 
 export async function benchJourneys(): Promise<void> {
   const peer = await startWebhookPeer(SECRET);
-  const server = await startBenchServer({ config: { journeys: { quietHours: null, caps: [], holdoutShare: 0 } } });
+  const server = await startBenchServer({
+    config: { journeys: { quietHours: null, caps: [], holdoutShare: 0 } },
+  });
   try {
-    await server.api('PUT', '/api/v1/channels/webhook', { provider: 'webhook', config: { url: peer.url, secret: SECRET } });
+    await server.api('PUT', '/api/v1/channels/webhook', {
+      provider: 'webhook',
+      config: { url: peer.url, secret: SECRET },
+    });
     const { writeKey } = await server.api<{ writeKey: string }>('POST', '/api/v1/sources', { name: 'bench' });
     const auth = `Basic ${Buffer.from(`${writeKey}:`).toString('base64')}`;
     const agent = new Agent({ keepAlive: true, maxSockets: 4 });
@@ -82,7 +91,9 @@ export async function benchJourneys(): Promise<void> {
       name: 'bench audience',
       condition: { trait: 'campaign', op: 'eq', value: 'double-11' },
     });
-    console.log(`  ${PROFILES.toLocaleString('en-US')} profiles loaded and segmented in ${((performance.now() - loadStart) / 1000).toFixed(1)} s (${segment.size.toLocaleString('en-US')} members)`);
+    console.log(
+      `  ${PROFILES.toLocaleString('en-US')} profiles loaded and segmented in ${((performance.now() - loadStart) / 1000).toFixed(1)} s (${segment.size.toLocaleString('en-US')} members)`,
+    );
 
     const mass = await server.api<{ id: string }>('POST', '/api/v1/journeys', {
       name: 'bench mass send',
@@ -90,16 +101,26 @@ export async function benchJourneys(): Promise<void> {
       entry: { reentry: 'never' },
       start: 'hello',
       steps: {
-        hello: { kind: 'send', channel: 'webhook', template: { body: '{{ traits.name }}，双十一会员日' }, next: 'done' },
+        hello: {
+          kind: 'send',
+          channel: 'webhook',
+          template: { body: '{{ traits.name }}，双十一会员日' },
+          next: 'done',
+        },
         done: { kind: 'exit' },
       },
     });
     await server.api('POST', `/api/v1/journeys/${mass.id}/activate`);
     const before = peer.received.length;
     const t0 = performance.now();
-    const entered = await server.api<{ entered: number }>('POST', `/api/v1/journeys/${mass.id}/enter`, { segment: segment.id });
+    const entered = await server.api<{ entered: number }>('POST', `/api/v1/journeys/${mass.id}/enter`, {
+      segment: segment.id,
+    });
     const tEntered = performance.now();
-    const metrics = await server.api<{ steps: Array<{ stepId: string; outcomes: Record<string, number> }> }>('GET', `/api/v1/journeys/${mass.id}/metrics`);
+    const metrics = await server.api<{ steps: Array<{ stepId: string; outcomes: Record<string, number> }> }>(
+      'GET',
+      `/api/v1/journeys/${mass.id}/metrics`,
+    );
     const expected = metrics.steps.find((s) => s.stepId === 'hello')?.outcomes.sent ?? 0;
     await until('the mass send', () => peer.received.length - before >= expected, 600_000);
     const seconds = (performance.now() - t0) / 1000;
@@ -118,7 +139,12 @@ export async function benchJourneys(): Promise<void> {
       entry: { reentry: 'always' },
       start: 'remind',
       steps: {
-        remind: { kind: 'send', channel: 'webhook', template: { body: '{{ event.properties.posted_at }}' }, next: 'done' },
+        remind: {
+          kind: 'send',
+          channel: 'webhook',
+          template: { body: '{{ event.properties.posted_at }}' },
+          next: 'done',
+        },
         done: { kind: 'exit' },
       },
     });

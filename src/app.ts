@@ -286,7 +286,11 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       timeZone: config.governance.timeZone,
       holdoutShare: config.journeys.holdoutShare,
       holdoutSalt: config.journeys.holdoutSalt,
-      caps: config.journeys.caps.map((c) => ({ channel: c.channel, max: c.max, windowMs: durationMs(c.window) })),
+      caps: config.journeys.caps.map((c) => ({
+        channel: c.channel,
+        max: c.max,
+        windowMs: durationMs(c.window),
+      })),
       quietHours: config.journeys.quietHours && {
         start: minutesOf(config.journeys.quietHours.start),
         end: minutesOf(config.journeys.quietHours.end),

@@ -33,7 +33,9 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the built product (`bin/tessera.js start`) as a user would, on a fresh data directory. */
-export async function startBenchServer(options: { config?: Record<string, unknown> } = {}): Promise<BenchServer> {
+export async function startBenchServer(
+  options: { config?: Record<string, unknown> } = {},
+): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
   const port = await freePort();
   const configArgs: string[] = [];
@@ -45,7 +47,17 @@ export async function startBenchServer(options: { config?: Record<string, unknow
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, 'bin/tessera.js', 'start', '--data', dataDir, '--port', String(port), '--no-demo', ...configArgs],
+    [
+      ...nodeArgs,
+      'bin/tessera.js',
+      'start',
+      '--data',
+      dataDir,
+      '--port',
+      String(port),
+      '--no-demo',
+      ...configArgs,
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, TESSERA_BOOTSTRAP_API_KEY: BENCH_API_KEY, TESSERA_LOG_LEVEL: 'warn' },

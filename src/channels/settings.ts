@@ -7,7 +7,7 @@ import { CHANNEL_KINDS, type ChannelAdapter, type ChannelKind } from './channel.
 import { createSmtpEmailAdapter, SmtpEmailConfigSchema } from './email/smtp-email.js';
 import { AliyunSmsChannel, aliyunSmsConfigSchema, type AliyunSmsDeps } from './sms/aliyun-sms.js';
 import { TencentSmsChannel, tencentSmsConfigSchema } from './sms/tencent-sms.js';
-import { WebhookChannel } from './webhook/webhook-channel.js';
+import { WebhookCall, WebhookChannel } from './webhook/webhook-channel.js';
 import { WechatTemplateAdapter, wechatConfig } from './wechat/wechat-template.js';
 
 /**
@@ -400,8 +400,7 @@ export class ChannelSettings {
     const settings = this.entries.get(keyOf(ws, 'webhook'))?.settings;
     if (settings?.provider !== 'webhook') return null;
     const { secret, apiToken, headers, timeoutMs } = settings.config;
-    return new WebhookChannel(
-      'webhook',
+    return new WebhookCall(
       {
         url,
         secret,

@@ -106,7 +106,10 @@ export function compileJourney(definition: JourneyDefinition): CompiledJourney {
     } else if (step.kind === 'send') sends.set(id, compileSend(step));
   }
   const goal = definition.goal
-    ? { ...matcher(definition.goal.event, definition.goal.where), withinMs: durationMs(definition.goal.within) }
+    ? {
+        ...matcher(definition.goal.event, definition.goal.where),
+        withinMs: durationMs(definition.goal.within),
+      }
     : null;
   return {
     definition,

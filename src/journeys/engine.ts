@@ -35,7 +35,7 @@ import {
 } from './journey-store.js';
 import { deadLetters, journeyMetrics, type JourneyMetrics } from './metrics.js';
 import { Outbox } from './outbox.js';
-import { JourneyRuntime, type JourneyStatus, type RunningJourney } from './runtime.js';
+import { JourneyRuntime, type JourneyStatus } from './runtime.js';
 import { capWindowMs, runSendStep, type TrackingLinks } from './send-step.js';
 import { dateTriggerCondition, localDate, localTimeOn, nextFire, cronProblem } from './triggers.js';
 
@@ -70,26 +70,26 @@ export interface JourneyEngineOptions {
   maxAttempts: number;
   backoffMs: number;
   maxBackoffMs: number;
-  settle(): Promise<void>;
-  sqlContext(ws: string, now?: number): SegmentSqlContext;
-  identifiers(ws: string, profileId: string): ProfileIdentifier[] | null;
-  profileOfNode(ws: string, node: number): string | null;
-  segmentExists(ws: string, id: string): boolean;
+  settle: () => Promise<void>;
+  sqlContext: (ws: string, now?: number) => SegmentSqlContext;
+  identifiers: (ws: string, profileId: string) => ProfileIdentifier[] | null;
+  profileOfNode: (ws: string, node: number) => string | null;
+  segmentExists: (ws: string, id: string) => boolean;
   /** The adapter of a channel as configured for the workspace. */
-  adapter(ws: string, channel: string): ChannelAdapter | null;
+  adapter: (ws: string, channel: string) => ChannelAdapter | null;
   /** The adapter a journey's own webhook step calls its URL with. */
-  callAdapter(ws: string, url: string): ChannelAdapter | null;
-  links(ws: string, key: string): TrackingLinks | null;
-  decorateHtml(html: string, links: TrackingLinks): string;
-  decorateText(text: string, links: TrackingLinks): string;
-  emit(ws: string, events: readonly JourneyEvent[]): Promise<void>;
-  assignTag(
+  callAdapter: (ws: string, url: string) => ChannelAdapter | null;
+  links: (ws: string, key: string) => TrackingLinks | null;
+  decorateHtml: (html: string, links: TrackingLinks) => string;
+  decorateText: (text: string, links: TrackingLinks) => string;
+  emit: (ws: string, events: readonly JourneyEvent[]) => Promise<void>;
+  assignTag: (
     ws: string,
     key: string,
     rows: Array<{ profileId: string; value: unknown }>,
     actor: string,
-  ): Promise<void>;
-  onError(err: unknown): void;
+  ) => Promise<void>;
+  onError: (err: unknown) => void;
 }
 
 export type JourneyResult<T> =
@@ -163,7 +163,7 @@ export class JourneyEngine {
           runSendStep(
             {
               db,
-              settle: options.settle,
+              settle: () => options.settle(),
               now,
               timeZone: options.timeZone,
               caps: options.caps,
@@ -281,7 +281,7 @@ export class JourneyEngine {
 
   private wsDefs(ws: string): Map<string, JourneyRow> {
     let m = this.defs.get(ws);
-    if (!m) this.defs.set(ws, (m = new Map()));
+    if (!m) this.defs.set(ws, (m = new Map<string, JourneyRow>()));
     return m;
   }
 

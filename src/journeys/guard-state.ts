@@ -26,7 +26,8 @@ export class ConsentBook {
     ts: number,
     seq: number,
   ): void {
-    if (event === 'Consent Updated') this.say(ws, profileId, properties.channel ?? properties.purpose, properties.granted, ts, seq);
+    if (event === 'Consent Updated')
+      this.say(ws, profileId, properties.channel ?? properties.purpose, properties.granted, ts, seq);
     else if (event === 'Unsubscribed') this.say(ws, profileId, properties.channel, false, ts, seq);
     else if (event === 'Subscribed') this.say(ws, profileId, properties.channel, true, ts, seq);
     const c = traits?.consent;
@@ -35,11 +36,18 @@ export class ConsentBook {
         this.say(ws, profileId, channel, granted, ts, seq);
   }
 
-  private say(ws: string, profileId: string, channel: unknown, granted: unknown, ts: number, seq: number): void {
+  private say(
+    ws: string,
+    profileId: string,
+    channel: unknown,
+    granted: unknown,
+    ts: number,
+    seq: number,
+  ): void {
     if (typeof channel !== 'string' || channel.length === 0 || typeof granted !== 'boolean') return;
     const k = `${ws}:${profileId}`;
     let m = this.book.get(k);
-    if (!m) this.book.set(k, (m = new Map()));
+    if (!m) this.book.set(k, (m = new Map<string, Statement>()));
     const cur = m.get(channel);
     if (cur && (cur.ts > ts || (cur.ts === ts && cur.seq > seq))) return;
     m.set(channel, { granted, ts, seq });
@@ -134,7 +142,9 @@ export class Suppressions {
   }
 
   has(ws: string, channel: string, address: string): boolean {
-    return this.set.has(Suppressions.key(ws, channel, address)) || this.set.has(Suppressions.key(ws, '*', address));
+    return (
+      this.set.has(Suppressions.key(ws, channel, address)) || this.set.has(Suppressions.key(ws, '*', address))
+    );
   }
 
   async add(
@@ -167,7 +177,9 @@ export class Suppressions {
   async list(
     db: Database,
     ws: string,
-  ): Promise<Array<{ channel: string; address: string; reason: string; created_at: string; created_by: string | null }>> {
+  ): Promise<
+    Array<{ channel: string; address: string; reason: string; created_at: string; created_by: string | null }>
+  > {
     return db.query(
       `SELECT channel, address, reason, strftime(created_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS created_at, created_by
          FROM suppressions WHERE workspace_id = ? ORDER BY created_at DESC LIMIT 10000`,

@@ -295,7 +295,9 @@ export async function loadInstances(db: Database, goalOpenSince: number): Promis
 /** Per journey and profile: how many entries, the last one's number and time (re-entry rules). */
 export async function loadEntries(
   db: Database,
-): Promise<Array<{ workspace_id: string; journey_id: string; profile_id: string; last_no: number; last_at: number }>> {
+): Promise<
+  Array<{ workspace_id: string; journey_id: string; profile_id: string; last_no: number; last_at: number }>
+> {
   return db.query(
     `SELECT workspace_id, journey_id, profile_id, max(entry_no)::INTEGER AS last_no,
             epoch_ms(max(entered_at))::DOUBLE AS last_at
@@ -304,7 +306,9 @@ export async function loadEntries(
 }
 
 /** Sends without a final result: never tried, or waiting for a retry. */
-export async function loadOpenSends(db: Database): Promise<Array<SendRow & { attempt: number; dueAt: number }>> {
+export async function loadOpenSends(
+  db: Database,
+): Promise<Array<SendRow & { attempt: number; dueAt: number }>> {
   const rows = await db.query<{
     workspace_id: string;
     key: string;
@@ -375,7 +379,14 @@ export async function findSend(
   db: Database,
   workspaceId: string,
   key: string,
-): Promise<{ journey_id: string; version: number; step_id: string; profile_id: string; channel: string; message: string } | null> {
+): Promise<{
+  journey_id: string;
+  version: number;
+  step_id: string;
+  profile_id: string;
+  channel: string;
+  message: string;
+} | null> {
   const rows = await db.query<{
     journey_id: string;
     version: number;

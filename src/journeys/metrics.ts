@@ -138,7 +138,7 @@ export async function journeyMetrics(
       kind: step.kind,
       reached: reached.find((r) => r.step_id === stepId && r.outcome === null)?.d ?? 0,
       waiting: waiting.find((w) => w.step_id === stepId)?.n ?? 0,
-      outcomes: Object.fromEntries(mine.map((r) => [r.outcome, r.n])),
+      outcomes: Object.fromEntries(mine.map((r) => [r.outcome ?? '', r.n])),
       sent: s?.sent ?? 0,
       delivered: s?.delivered ?? 0,
       opened: s?.opened ?? 0,

@@ -94,7 +94,10 @@ export class Outbox {
       outcome = {
         kind: 'failed',
         retryable: false,
-        reason: `the ${send.channel} channel is not configured for this workspace`,
+        reason:
+          send.channel === 'call'
+            ? 'journey webhook steps are signed with the webhook channel’s secret: configure the webhook channel'
+            : `the ${send.channel} channel is not configured for this workspace`,
       };
     } else {
       try {
@@ -118,7 +121,13 @@ export class Outbox {
     };
     if (outcome.kind === 'sent') {
       this.options.onResult(
-        { ...base, status: 'sent', providerMessageId: outcome.providerMessageId, reason: null, nextAttemptAt: null },
+        {
+          ...base,
+          status: 'sent',
+          providerMessageId: outcome.providerMessageId,
+          reason: null,
+          nextAttemptAt: null,
+        },
         send,
       );
       return;

@@ -47,14 +47,19 @@ export interface StepHandlers {
     instances: Instance[],
   ): Promise<Map<string, { outcome: string; send?: SendRow; delayUntil?: number }>>;
   /** Trait and tag updates. */
-  update(ws: string, instances: Instance[], step: Extract<Step, { kind: 'update' }>, journeyName: string): Promise<void>;
+  update(
+    ws: string,
+    instances: Instance[],
+    step: Extract<Step, { kind: 'update' }>,
+    journeyName: string,
+  ): Promise<void>;
   /** Conversions, and anything else the engine tells the world (goes out after the write). */
   converted(instance: Instance, event: FactEvent): void;
 }
 
 export interface RuntimeOptions {
   db: Database;
-  now(): number;
+  now: () => number;
   timeZone: string;
   holdoutShare: number;
   holdoutSalt: string;
@@ -62,8 +67,8 @@ export interface RuntimeOptions {
   handlers: StepHandlers;
   consent: ConsentBook;
   /** Sends whose rows are committed: to the outbox. */
-  committed(sends: SendRow[]): void;
-  onError(err: unknown): void;
+  committed: (sends: SendRow[]) => void;
+  onError: (err: unknown) => void;
 }
 
 interface Entries {
@@ -91,8 +96,13 @@ export class JourneyRuntime {
   private sends: SendRow[] = [];
   private results: SendResult[] = [];
   private feedback: FeedbackRow[] = [];
-  private runs: Array<{ workspaceId: string; journeyId: string; runKey: string; at: number; entered: number }> =
-    [];
+  private runs: Array<{
+    workspaceId: string;
+    journeyId: string;
+    runKey: string;
+    at: number;
+    entered: number;
+  }> = [];
   private readonly cursors = new Map<string, number>();
   private readonly cursorDirty = new Set<string>();
   private readonly inbox: ResolvedBatch[] = [];
@@ -188,12 +198,31 @@ export class JourneyRuntime {
         top = Math.max(top, e.seq);
         const ev = e.event;
         const name =
-          ev.type === 'track' ? ev.event : ev.type === 'page' ? 'Page Viewed' : ev.type === 'screen' ? 'Screen Viewed' : null;
+          ev.type === 'track'
+            ? ev.event
+            : ev.type === 'page'
+              ? 'Page Viewed'
+              : ev.type === 'screen'
+                ? 'Screen Viewed'
+                : null;
         const properties = parseObject(ev.properties);
         const traits = ev.type === 'identify' ? parseObject(ev.traits) : null;
-        this.options.consent.observe(b.workspaceId, e.profileId, name, properties, traits, ev.timestamp, e.seq);
+        this.options.consent.observe(
+          b.workspaceId,
+          e.profileId,
+          name,
+          properties,
+          traits,
+          ev.timestamp,
+          e.seq,
+        );
         if (name === null) continue;
-        this.onEvent(b.workspaceId, e.profileId, { seq: e.seq, event: name, ts: ev.timestamp, properties }, work);
+        this.onEvent(
+          b.workspaceId,
+          e.profileId,
+          { seq: e.seq, event: name, ts: ev.timestamp, properties },
+          work,
+        );
       }
       if (top > from) {
         this.cursors.set(b.workspaceId, top);
@@ -204,13 +233,29 @@ export class JourneyRuntime {
   }
 
   /** Replays stored events the engine had not seen when it stopped (after a crash). */
-  async replay(ws: string, events: Array<{ seq: number; profileId: string; fact: FactEvent; traits: Record<string, unknown> | null }>): Promise<void> {
+  async replay(
+    ws: string,
+    events: Array<{
+      seq: number;
+      profileId: string;
+      fact: FactEvent;
+      traits: Record<string, unknown> | null;
+    }>,
+  ): Promise<void> {
     const work: Instance[] = [];
     let top = this.cursor(ws);
     for (const e of events) {
       if (e.seq <= top) continue;
       top = e.seq;
-      this.options.consent.observe(ws, e.profileId, e.fact.event, e.fact.properties, e.traits, e.fact.ts, e.seq);
+      this.options.consent.observe(
+        ws,
+        e.profileId,
+        e.fact.event,
+        e.fact.properties,
+        e.traits,
+        e.fact.ts,
+        e.seq,
+      );
       if (e.fact.event !== null) this.onEvent(ws, e.profileId, e.fact, work);
     }
     this.cursors.set(ws, top);
@@ -226,7 +271,13 @@ export class JourneyRuntime {
       for (const i of [...mine]) {
         const c = this.compiledOf(ws, i.journeyId, i.version);
         if (!c) continue;
-        if (c.goal && i.convertedAt === null && fact.ts >= i.enteredAt && fact.ts - i.enteredAt <= c.goal.withinMs && matches(c.goal, fact, ctx)) {
+        if (
+          c.goal &&
+          i.convertedAt === null &&
+          fact.ts >= i.enteredAt &&
+          fact.ts - i.enteredAt <= c.goal.withinMs &&
+          matches(c.goal, fact, ctx)
+        ) {
           i.convertedAt = fact.ts;
           const revenue = Number(fact.properties.revenue ?? fact.properties.total);
           i.revenue = Number.isFinite(revenue) ? revenue : null;
@@ -278,7 +329,13 @@ export class JourneyRuntime {
       const b = m.get(into);
       m.set(
         into,
-        b ? { lastNo: Math.max(a.lastNo, b.lastNo), lastAt: Math.max(a.lastAt, b.lastAt), active: a.active + b.active } : a,
+        b
+          ? {
+              lastNo: Math.max(a.lastNo, b.lastNo),
+              lastAt: Math.max(a.lastAt, b.lastAt),
+              active: a.active + b.active,
+            }
+          : a,
       );
     }
     this.options.consent.merge(ws, from, into);
@@ -301,7 +358,14 @@ export class JourneyRuntime {
       const i = this.enter(j, c, p, now, context);
       if (i) work.push(i);
     }
-    if (run) this.runs.push({ workspaceId: j.workspaceId, journeyId: j.id, runKey: run.runKey, at: now, entered: work.length });
+    if (run)
+      this.runs.push({
+        workspaceId: j.workspaceId,
+        journeyId: j.id,
+        runKey: run.runKey,
+        at: now,
+        entered: work.length,
+      });
     await this.advance(work);
     return work.length;
   }
@@ -482,7 +546,8 @@ export class JourneyRuntime {
             return this.exit(i, 'control');
           }
           let point = ((x - step.control) / (1 - step.control)) * total;
-          const v = step.variants.find((v) => (point -= v.weight) < 0) ?? step.variants[step.variants.length - 1]!;
+          const v =
+            step.variants.find((v) => (point -= v.weight) < 0) ?? step.variants[step.variants.length - 1]!;
           i.variant = v.name;
           this.log(i, stepId, v.name);
           this.moveTo(i, v.next);
@@ -605,7 +670,7 @@ export class JourneyRuntime {
   private entriesOf(ws: string, journeyId: string): Map<string, Entries> {
     const k = this.jkey(ws, journeyId);
     let m = this.entries.get(k);
-    if (!m) this.entries.set(k, (m = new Map()));
+    if (!m) this.entries.set(k, (m = new Map<string, Entries>()));
     return m;
   }
 
@@ -630,8 +695,12 @@ export class JourneyRuntime {
 
   private async writeOnce(): Promise<void> {
     if (
-      this.dirty.size + this.steps.length + this.sends.length + this.feedback.length +
-        this.runs.length + this.cursorDirty.size ===
+      this.dirty.size +
+        this.steps.length +
+        this.sends.length +
+        this.feedback.length +
+        this.runs.length +
+        this.cursorDirty.size ===
       0
     )
       return;
@@ -649,7 +718,16 @@ export class JourneyRuntime {
     this.cursorDirty.clear();
     try {
       await this.options.db.transaction((tx) =>
-        writeJourneyChanges(tx, { instances, stored: this.stored, steps, sends, results: [], feedback, cursors, runs }),
+        writeJourneyChanges(tx, {
+          instances,
+          stored: this.stored,
+          steps,
+          sends,
+          results: [],
+          feedback,
+          cursors,
+          runs,
+        }),
       );
     } catch (err) {
       // Nothing is lost: it goes again with the next flush.
@@ -730,7 +808,10 @@ export class JourneyRuntime {
 }
 
 /** The idempotency key of one send: journey × version × step × profile × entry. */
-export function sendKey(i: Pick<Instance, 'journeyId' | 'version' | 'profileId' | 'entryNo'>, stepId: string): string {
+export function sendKey(
+  i: Pick<Instance, 'journeyId' | 'version' | 'profileId' | 'entryNo'>,
+  stepId: string,
+): string {
   return `${i.journeyId}:v${i.version}:${stepId}:${i.profileId}:${i.entryNo}`;
 }
 

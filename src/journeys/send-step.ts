@@ -28,19 +28,19 @@ export interface TrackingLinks {
 export interface SendStepDeps {
   db: Database;
   /** Until every event so far is stored and resolved (the profile facts read below follow the store). */
-  settle(): Promise<void>;
-  now(): number;
+  settle: () => Promise<void>;
+  now: () => number;
   timeZone: string;
   caps: readonly FrequencyCap[];
   quietHours: QuietHours | null;
   consent: ConsentBook;
   history: SendHistory;
   suppressions: Suppressions;
-  sqlContext(ws: string): SegmentSqlContext;
-  identifiers(ws: string, profileId: string): ProfileIdentifier[] | null;
-  links(ws: string, key: string): TrackingLinks | null;
-  decorateHtml(html: string, links: TrackingLinks): string;
-  decorateText(text: string, links: TrackingLinks): string;
+  sqlContext: (ws: string) => SegmentSqlContext;
+  identifiers: (ws: string, profileId: string) => ProfileIdentifier[] | null;
+  links: (ws: string, key: string) => TrackingLinks | null;
+  decorateHtml: (html: string, links: TrackingLinks) => string;
+  decorateText: (text: string, links: TrackingLinks) => string;
 }
 
 export type SendOutcomes = Map<string, { outcome: string; send?: SendRow; delayUntil?: number }>;

@@ -132,7 +132,11 @@ export const JOURNEY_TEMPLATES: ReadonlyArray<{ key: string; definition: unknown
           },
           next: 'tag',
         },
-        tag: { kind: 'update', set: { kind: 'trait', key: 'birthday_coupon_sent', value: true }, next: 'done' },
+        tag: {
+          kind: 'update',
+          set: { kind: 'trait', key: 'birthday_coupon_sent', value: true },
+          next: 'done',
+        },
         done: { kind: 'exit' },
       },
     },

@@ -216,48 +216,54 @@ function attemptOnce(
     };
     // A moved endpoint (3xx) is for the operator to update: node:http never follows redirects.
     let response: IncomingMessage | null = null;
-    const req = send(url, { method: 'POST', headers, agent: AGENTS[url.protocol as 'http:' | 'https:'] }, (res) => {
-      response = res;
-      const status = res.statusCode ?? 0;
-      if (status >= 200 && status < 300) {
-        res.resume();
-        done({ kind: 'delivered', status });
-        return;
-      }
-      // 408 and 429 say "not now"; 5xx is the receiver's fault and may pass. Any other 4xx (and
-      // 3xx) is about the request itself and will fail the same way every time.
-      const retryable = status === 408 || status === 429 || status >= 500;
-      const retryAfter = retryable ? (res.headers['retry-after'] ?? null) : null;
-      const head = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
-      let text = '';
-      const finish = (suffix: string): void =>
-        done({ kind: 'failed', status, retryable, reason: `${head}${suffix}`, retryAfter });
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-        if (text.length >= REASON_BODY_CHARS) {
-          res.destroy();
-          finish(excerpt(text));
+    const req = send(
+      url,
+      { method: 'POST', headers, agent: AGENTS[url.protocol as 'http:' | 'https:'] },
+      (res) => {
+        response = res;
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) {
+          res.resume();
+          done({ kind: 'delivered', status });
+          return;
         }
-      });
-      res.on('end', () => finish(excerpt(text)));
-      res.on('error', (err) => finish(` (body unreadable: ${timedOut ? 'TimeoutError' : err.name})`));
-      res.on('close', () => finish(` (body unreadable: ${timedOut ? 'TimeoutError' : 'closed'})`));
-    });
+        // 408 and 429 say "not now"; 5xx is the receiver's fault and may pass. Any other 4xx (and
+        // 3xx) is about the request itself and will fail the same way every time.
+        const retryable = status === 408 || status === 429 || status >= 500;
+        const retryAfter = retryable ? (res.headers['retry-after'] ?? null) : null;
+        const head = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
+        let text = '';
+        const finish = (suffix: string): void =>
+          done({ kind: 'failed', status, retryable, reason: `${head}${suffix}`, retryAfter });
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+          if (text.length >= REASON_BODY_CHARS) {
+            res.destroy();
+            finish(excerpt(text));
+          }
+        });
+        res.on('end', () => finish(excerpt(text)));
+        res.on('error', (err) => finish(` (body unreadable: ${timedOut ? 'TimeoutError' : err.name})`));
+        res.on('close', () => finish(` (body unreadable: ${timedOut ? 'TimeoutError' : 'closed'})`));
+      },
+    );
     const timer = setTimeout(() => {
       timedOut = true;
       // Once the status is in, the outcome is the response's (its body is cut short).
       (response ?? req).destroy(new Error(`timed out after ${timeoutMs} ms`));
     }, timeoutMs);
-    req.on('error', (err) =>
-      response === null &&
-      done({
-        kind: 'failed',
-        status: null,
-        retryable: true,
-        reason: timedOut ? `timed out after ${timeoutMs} ms` : networkReason(err),
-        retryAfter: null,
-      }),
+    req.on(
+      'error',
+      (err) =>
+        response === null &&
+        done({
+          kind: 'failed',
+          status: null,
+          retryable: true,
+          reason: timedOut ? `timed out after ${timeoutMs} ms` : networkReason(err),
+          retryAfter: null,
+        }),
     );
     req.end(body);
   });

@@ -41,3 +41,28 @@ export class WebhookChannel implements ChannelAdapter {
       : { kind: 'failed', retryable: outcome.retryable, reason: outcome.reason };
   }
 }
+
+/**
+ * A journey's own webhook step: its JSON payload (journey, step, profile, triggering event) is
+ * posted as it is, signed like every webhook, under the send's idempotency key.
+ */
+export class WebhookCall implements ChannelAdapter {
+  readonly kind = 'webhook' as const;
+  readonly provider = 'webhook-call';
+
+  constructor(
+    private readonly target: WebhookTarget,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async send(message: OutboundMessage): Promise<SendOutcome> {
+    const outcome = await deliverWebhook(this.target, message.body ?? '{}', {
+      idempotencyKey: message.idempotencyKey,
+      policy: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+      now: this.now,
+    });
+    return outcome.kind === 'delivered'
+      ? { kind: 'sent', providerMessageId: null, at: this.now() }
+      : { kind: 'failed', retryable: outcome.retryable, reason: outcome.reason };
+  }
+}

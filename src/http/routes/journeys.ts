@@ -15,7 +15,11 @@ function unwrap<T>(r: JourneyResult<T>): T {
 /** Journeys: definitions and status, manual entry, metrics, template preview, dead-letters, suppressions. */
 export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
   const { journeys } = deps;
-  const status = (verb: 'activate' | 'pause' | 'archive', to: 'active' | 'paused' | 'archived', summary: string) =>
+  const status = (
+    verb: 'activate' | 'pause' | 'archive',
+    to: 'active' | 'paused' | 'archived',
+    summary: string,
+  ) =>
     defineRoute({
       method: 'POST',
       url: `/api/v1/journeys/:id/${verb}`,
@@ -40,7 +44,8 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       url: '/api/v1/journeys/templates',
       role: 'viewer',
       tag: 'journeys',
-      summary: 'The journeys Tessera ships as templates (welcome, abandoned checkout, win-back, birthday, high-value care)',
+      summary:
+        'The journeys Tessera ships as templates (welcome, abandoned checkout, win-back, birthday, high-value care)',
       handler: async () => ({ templates: JOURNEY_TEMPLATES }),
     }),
     defineRoute({
@@ -61,10 +66,15 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
               'not_found',
               `no journey template ${body.template}; there are ${JOURNEY_TEMPLATES.map((x) => x.key).join(', ')}`,
             );
-          const definition = structuredClone(t.definition) as { name: string; trigger: Record<string, unknown> };
+          const definition = structuredClone(t.definition) as {
+            name: string;
+            trigger: Record<string, unknown>;
+          };
           if (typeof body.name === 'string') definition.name = body.name;
           if (typeof body.segment === 'string') {
-            if (!['segment_entered', 'segment_exited', 'schedule'].includes(definition.trigger.kind as string))
+            if (
+              !['segment_entered', 'segment_exited', 'schedule'].includes(definition.trigger.kind as string)
+            )
               throw new AppError('validation_failed', `template ${body.template} has no segment to set`);
             definition.trigger.segment = body.segment;
           }
@@ -80,7 +90,8 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       url: '/api/v1/journeys/preview',
       role: 'marketer',
       tag: 'journeys',
-      summary: 'Render a message template for one profile, listing the variables it read that the profile lacks',
+      summary:
+        'Render a message template for one profile, listing the variables it read that the profile lacks',
       body: z.strictObject({
         template: z.record(z.string(), z.unknown()),
         profileId: z.string().min(1).max(128),
@@ -96,7 +107,9 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       tag: 'journeys',
       summary: 'Sends that gave up (permanent provider errors, or out of attempts), newest first',
       query: z.strictObject({ limit: z.coerce.number().int().min(1).max(10_000).default(100) }),
-      handler: async ({ query, caller }) => ({ deadLetters: await journeys.deadLetters(caller.workspaceId, query.limit) }),
+      handler: async ({ query, caller }) => ({
+        deadLetters: await journeys.deadLetters(caller.workspaceId, query.limit),
+      }),
     }),
     defineRoute({
       method: 'POST',
@@ -105,7 +118,9 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       tag: 'journeys',
       summary: 'Send dead-lettered messages again, with the same idempotency keys',
       body: z.strictObject({ keys: z.array(z.string().min(1).max(300)).min(1).max(10_000) }),
-      handler: async ({ body, caller }) => ({ requeued: await journeys.retryDead(caller.workspaceId, body.keys) }),
+      handler: async ({ body, caller }) => ({
+        requeued: await journeys.retryDead(caller.workspaceId, body.keys),
+      }),
     }),
     defineRoute({
       method: 'GET',
@@ -125,7 +140,8 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       url: '/api/v1/journeys/:id',
       role: 'marketer',
       tag: 'journeys',
-      summary: 'A new version of the definition; people already in the journey finish on the version they entered',
+      summary:
+        'A new version of the definition; people already in the journey finish on the version they entered',
       params: idParams,
       body,
       handler: async ({ params, body, caller }) =>
@@ -141,7 +157,9 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       tag: 'journeys',
       summary: 'Every version of the journey, newest first',
       params: idParams,
-      handler: async ({ params, caller }) => ({ versions: await journeys.versions(caller.workspaceId, params.id) }),
+      handler: async ({ params, caller }) => ({
+        versions: await journeys.versions(caller.workspaceId, params.id),
+      }),
     }),
     defineRoute({
       method: 'POST',
@@ -156,7 +174,11 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       ]),
       handler: async ({ params, body, caller }) =>
         unwrap(
-          await journeys.enter(caller.workspaceId, params.id, 'segment' in body ? { segment: body.segment } : body.profileIds),
+          await journeys.enter(
+            caller.workspaceId,
+            params.id,
+            'segment' in body ? { segment: body.segment } : body.profileIds,
+          ),
         ),
     }),
     defineRoute({
@@ -203,7 +225,12 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       summary: 'Lift a suppression',
       body: z.strictObject({ channel: z.enum([...CHANNEL_KINDS, '*']), address: z.string().min(1).max(320) }),
       handler: async ({ body, caller }) => {
-        const removed = await journeys.unsuppress(caller.workspaceId, body.channel, body.address, caller.apiKeyId);
+        const removed = await journeys.unsuppress(
+          caller.workspaceId,
+          body.channel,
+          body.address,
+          caller.apiKeyId,
+        );
         if (!removed) throw new AppError('not_found', `${body.address} is not suppressed on ${body.channel}`);
         return { removed: true };
       },
