@@ -741,24 +741,29 @@ export class JourneyEngine {
   /** Sends a dead-lettered message again (after the channel was fixed). */
   async retryDead(ws: string, keys: readonly string[]): Promise<number> {
     await this.flush();
-    const dead = new Set((await deadLetters(this.db, ws, 100_000)).map((d) => d.key));
+    const dead = new Map((await deadLetters(this.db, ws, 100_000)).map((d) => [d.key, d.attempts]));
     let n = 0;
     for (const key of keys) {
       if (!dead.has(key)) continue;
       const s = await findSend(this.db, ws, key);
       if (!s) continue;
-      this.outbox.enqueue({
-        workspaceId: ws,
-        key,
-        journeyId: s.journey_id,
-        version: s.version,
-        stepId: s.step_id,
-        instanceId: '',
-        profileId: s.profile_id,
-        channel: s.channel,
-        message: JSON.parse(s.message) as SendRow['message'],
-        createdAt: this.options.clock.now(),
-      });
+      this.outbox.enqueue(
+        {
+          workspaceId: ws,
+          key,
+          journeyId: s.journey_id,
+          version: s.version,
+          stepId: s.step_id,
+          instanceId: '',
+          profileId: s.profile_id,
+          channel: s.channel,
+          message: JSON.parse(s.message) as SendRow['message'],
+          createdAt: this.options.clock.now(),
+        },
+        dead.get(key) ?? 0,
+        0,
+        true,
+      );
       n++;
     }
     return n;

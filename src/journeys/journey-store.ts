@@ -325,8 +325,8 @@ export async function loadOpenSends(
     next_at: number | null;
   }>(
     `WITH last AS (
-       SELECT workspace_id, key, arg_max(status, result_at) AS status, max(attempt) AS attempt,
-              epoch_ms(arg_max(next_attempt_at, result_at))::DOUBLE AS next_at
+       SELECT workspace_id, key, arg_max(status, epoch_ms(result_at) * 1000 + attempt) AS status, max(attempt) AS attempt,
+              epoch_ms(arg_max(next_attempt_at, epoch_ms(result_at) * 1000 + attempt))::DOUBLE AS next_at
          FROM journey_send_results GROUP BY ALL)
      SELECT s.workspace_id, s.key, s.journey_id, s.version, s.step_id, s.instance_id, s.profile_id, s.channel,
             s.message, epoch_ms(s.created_at)::DOUBLE AS created_at, l.status, l.attempt, l.next_at

@@ -229,7 +229,7 @@ export async function deadLetters(
   }>
 > {
   return db.query(
-    `WITH last AS (SELECT key, arg_max(status, result_at) AS status, max(attempt) AS attempts, arg_max(reason, result_at) AS reason, max(result_at) AS last_at
+    `WITH last AS (SELECT key, arg_max(status, epoch_ms(result_at) * 1000 + attempt) AS status, max(attempt) AS attempts, arg_max(reason, epoch_ms(result_at) * 1000 + attempt) AS reason, max(result_at) AS last_at
                      FROM journey_send_results WHERE workspace_id = ? GROUP BY key)
      SELECT s.key, s.journey_id, s.step_id, s.profile_id, s.channel, l.attempts, l.reason,
             strftime(l.last_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS failed_at

@@ -24,6 +24,8 @@ export interface OutboxOptions {
 interface Pending {
   send: SendRow;
   attempt: number;
+  /** Attempts made before this budget started (a dead-letter sent again gets a fresh one). */
+  base: number;
 }
 
 export class Outbox {
@@ -36,10 +38,14 @@ export class Outbox {
 
   constructor(private readonly options: OutboxOptions) {}
 
-  /** Sends now (attempt counts those already made before a restart). */
-  enqueue(send: SendRow, attempt = 0, dueAt = 0): void {
-    if (dueAt > this.options.now()) this.later.push(dueAt, { send, attempt });
-    else this.ready.push({ send, attempt });
+  /**
+   * Sends now, or at `dueAt`. `attempt` counts the attempts already made (before a restart);
+   * with `freshBudget` (a dead-letter sent again) numbering goes on but maxAttempts starts anew.
+   */
+  enqueue(send: SendRow, attempt = 0, dueAt = 0, freshBudget = false): void {
+    const p = { send, attempt, base: freshBudget ? attempt : 0 };
+    if (dueAt > this.options.now()) this.later.push(dueAt, p);
+    else this.ready.push(p);
     this.pump();
   }
 
@@ -132,7 +138,7 @@ export class Outbox {
       );
       return;
     }
-    if (outcome.retryable && attempt < this.options.maxAttempts) {
+    if (outcome.retryable && attempt - p.base < this.options.maxAttempts) {
       const random = this.options.random ?? Math.random;
       const delay = Math.min(this.options.maxBackoffMs, this.options.backoffMs * 2 ** (attempt - 1));
       const next = now + Math.round(delay * (0.5 + random() / 2));
@@ -140,7 +146,7 @@ export class Outbox {
         { ...base, status: 'retry', providerMessageId: null, reason: outcome.reason, nextAttemptAt: next },
         send,
       );
-      this.later.push(next, { send, attempt });
+      this.later.push(next, { send, attempt, base: p.base });
       return;
     }
     this.options.onResult(
@@ -148,7 +154,9 @@ export class Outbox {
         ...base,
         status: 'dead',
         providerMessageId: null,
-        reason: outcome.retryable ? `${outcome.reason} (gave up after ${attempt} attempts)` : outcome.reason,
+        reason: outcome.retryable
+          ? `${outcome.reason} (gave up after ${attempt - p.base} attempts)`
+          : outcome.reason,
         nextAttemptAt: null,
       },
       send,
