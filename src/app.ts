@@ -32,6 +32,7 @@ import { CHANNEL_KINDS, type ChannelKind } from './channels/channel.js';
 import { ChannelSettings } from './channels/settings.js';
 import { durationMs } from './conditions/index.js';
 import {
+  JOURNEY_TEMPLATES,
   JourneyEngine,
   TrackingSigner,
   decorateEmailHtml,
@@ -418,6 +419,25 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
                       logger.error({ issues: created.issues }, `demo segment ${t.name} refused`);
                   }
                   logger.info({ segments: SEGMENT_TEMPLATES.length }, 'demo segments created');
+                }
+                // The seed journeys as drafts: nothing is sent until someone configures a channel and activates one.
+                if (journeys.list(DEFAULT_WORKSPACE).length === 0) {
+                  const dormant = segments
+                    .list(DEFAULT_WORKSPACE)
+                    .find((x) => x.name === '沉睡待唤醒');
+                  for (const t of JOURNEY_TEMPLATES) {
+                    const definition = structuredClone(t.definition) as {
+                      trigger: { kind: string; segment?: string };
+                    };
+                    if (definition.trigger.kind === 'segment_entered') {
+                      if (!dormant) continue;
+                      definition.trigger.segment = dormant.id;
+                    }
+                    const created = await journeys.create(DEFAULT_WORKSPACE, definition, 'demo');
+                    if (!created.ok)
+                      logger.error({ issues: created.issues }, `demo journey ${t.key} refused`);
+                  }
+                  logger.info('demo journeys created as drafts');
                 }
               } catch (err) {
                 logger.error({ err }, 'the demo tags could not be computed');

@@ -12,6 +12,7 @@ import { registerEval } from './eval.js';
 import { registerIdentity } from './identity.js';
 import { registerSegments } from './segments.js';
 import { registerTags } from './tags.js';
+import { registerJourneys } from './journeys.js';
 import type { IdentityEvalReport } from '../eval/identity-eval.js';
 
 /** What the CLI needs from the composition root (app.ts), injected so nothing here reads process.env. */
@@ -71,6 +72,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   registerIdentity(program, ctx);
   registerTags(program, ctx);
   registerSegments(program, ctx);
+  registerJourneys(program, ctx);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -34,6 +34,8 @@ import {
   type SendRow,
 } from './journey-store.js';
 import { deadLetters, journeyMetrics, type JourneyMetrics } from './metrics.js';
+import { inHoldout } from './holdout.js';
+import { twoProportionTest, type Group, type ProportionTest } from './stats.js';
 import { Outbox } from './outbox.js';
 import { JourneyRuntime, type JourneyStatus } from './runtime.js';
 import { capWindowMs, runSendStep, type TrackingLinks } from './send-step.js';
@@ -731,6 +733,41 @@ export class JourneyEngine {
     if (!row) return { ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] };
     await this.flush();
     return { ok: true, value: await journeyMetrics(this.db, ws, id, row.definition) };
+  }
+
+  /**
+   * The whole programme against the global holdout: of every live profile, how many in the
+   * holdout and how many outside it did the conversion event within the window, with the z-test.
+   */
+  async programme(
+    ws: string,
+    goal: { event: string; within: string },
+  ): Promise<{ holdout: Group; treated: Group; test: ProportionTest; share: number }> {
+    const converted = await this.matching(
+      ws,
+      {
+        kind: 'event',
+        events: [goal.event],
+        where: [],
+        measure: { fn: 'count', property: null, op: 'gte', value: 1 },
+        within: { kind: 'last', ms: durationMs(goal.within) },
+      },
+      null,
+    );
+    const everyone = await this.matching(ws, { kind: 'const', value: true }, null);
+    const held = { conversions: 0, size: 0 };
+    const treated = { conversions: 0, size: 0 };
+    for (const p of everyone) {
+      const g = inHoldout(p, this.options.holdoutShare, this.options.holdoutSalt) ? held : treated;
+      g.size++;
+      if (converted.has(p)) g.conversions++;
+    }
+    return {
+      holdout: held,
+      treated,
+      test: twoProportionTest(held, treated),
+      share: this.options.holdoutShare,
+    };
   }
 
   async deadLetters(ws: string, limit: number): ReturnType<typeof deadLetters> {

@@ -38,6 +38,17 @@ describe('demo brand on first start', () => {
     expect(rows[0]!.n).toBe(sizes);
   });
 
+  it('gets the seed journeys as drafts, the care journey on the dormant segment', async () => {
+    const journeys = t.journeys.list('ws_default');
+    expect(journeys.map((j) => j.definition.name).sort()).toEqual(
+      ['新会员欢迎', '下单未支付提醒', '90 天沉默召回', '生日礼券', '高价值沉睡关怀'].sort(),
+    );
+    expect(journeys.every((j) => j.status === 'draft')).toBe(true);
+    const dormant = t.segments.list('ws_default').find((s) => s.name === '沉睡待唤醒')!;
+    const care = journeys.find((j) => j.definition.name === '高价值沉睡关怀')!;
+    expect(care.definition.trigger).toEqual({ kind: 'segment_entered', segment: dormant.id });
+  });
+
   it('stores each valid online event exactly once and rejects each invalid one', async () => {
     const invalid = new Set(
       truth.data.groundTruth

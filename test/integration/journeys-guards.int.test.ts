@@ -255,5 +255,18 @@ describe('the global holdout', () => {
     expect(m.holdout.test.pValue).toBeLessThanOrEqual(1);
     expect(m.holdout.test.interval[0]).toBeLessThan(m.holdout.test.difference);
     expect(m.holdout.test.interval[1]).toBeGreaterThan(m.holdout.test.difference);
+
+    // The programme as a whole: every profile, held out or not, whatever journeys it was in.
+    const programme = (await env.t.api('GET', '/api/v1/journeys/programme?event=Order%20Completed&within=7d'))
+      .body;
+    expect(programme).toMatchObject({
+      share: 0.3,
+      holdout: { size: held.size, conversions: heldBuyers },
+      treated: { size: PEOPLE - held.size, conversions: buyers.size - heldBuyers },
+    });
+    expect(programme.test.difference).toBeCloseTo(
+      (buyers.size - heldBuyers) / (PEOPLE - held.size) - heldBuyers / held.size,
+      10,
+    );
   });
 });

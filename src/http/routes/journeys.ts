@@ -124,6 +124,22 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
     }),
     defineRoute({
       method: 'GET',
+      url: '/api/v1/journeys/programme',
+      role: 'analyst',
+      tag: 'journeys',
+      summary:
+        'The whole programme against the global holdout: conversion (an event within a window) of held-out and treated profiles, with a two-proportion z-test',
+      query: z.strictObject({
+        event: z.string().min(1).max(200).default('Order Completed'),
+        within: z
+          .string()
+          .regex(/^\d{1,6}[smhd]$/, 'must be a duration such as 30d')
+          .default('30d'),
+      }),
+      handler: async ({ query, caller }) => journeys.programme(caller.workspaceId, query),
+    }),
+    defineRoute({
+      method: 'GET',
       url: '/api/v1/journeys/:id',
       role: 'viewer',
       tag: 'journeys',
