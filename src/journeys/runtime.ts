@@ -620,7 +620,10 @@ export class JourneyRuntime {
     const open = c?.goal && i.convertedAt === null && this.options.now() - i.enteredAt <= c.goal.withinMs;
     if (open) return;
     this.byProfile.get(`${i.workspaceId}:${i.profileId}`)?.delete(i);
-    if (!this.dirty.has(i)) this.instances.delete(i.id);
+    if (this.dirty.has(i)) return;
+    // Written and done with: nothing moves it again, so it need not be remembered.
+    this.instances.delete(i.id);
+    this.stored.delete(i.id);
   }
 
   /** Exits every running instance of a journey (archived). */
