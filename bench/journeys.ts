@@ -95,6 +95,42 @@ export async function benchJourneys(): Promise<void> {
       `  ${PROFILES.toLocaleString('en-US')} profiles loaded and segmented in ${((performance.now() - loadStart) / 1000).toFixed(1)} s (${segment.size.toLocaleString('en-US')} members)`,
     );
 
+    // Real-time first, on a server that is not busy with the mass send: one event at a time,
+    // paced, each carrying the moment it was posted.
+    const live = await server.api<{ id: string }>('POST', '/api/v1/journeys', {
+      name: 'bench real-time',
+      trigger: { kind: 'event', event: 'Checkout Started' },
+      entry: { reentry: 'always' },
+      start: 'remind',
+      steps: {
+        remind: {
+          kind: 'send',
+          channel: 'webhook',
+          template: { body: '{{ event.properties.posted_at }}' },
+          next: 'done',
+        },
+        done: { kind: 'exit' },
+      },
+    });
+    await server.api('POST', `/api/v1/journeys/${live.id}/activate`);
+    const start = peer.received.length;
+    for (let i = 0; i < LATENCY_EVENTS; i++) {
+      const body = JSON.stringify({
+        messageId: `rt-${i}`,
+        userId: `shopper-${i}`,
+        event: 'Checkout Started',
+        properties: { posted_at: Date.now() },
+      });
+      const status = await post(agent, url, '/v1/track', auth, body);
+      if (status !== 200) throw new Error(`track ${i}: ${status}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await until('the real-time sends', () => peer.received.length - start >= LATENCY_EVENTS, 120_000);
+    const latencies = peer.received.slice(start).map((r) => r.at - Number(r.body.body));
+    const p50 = quantile(latencies, 0.5);
+    const p99 = quantile(latencies, 0.99);
+    console.log(`  real-time trigger: ${LATENCY_EVENTS} events, event-to-send p50 ${p50} ms, p99 ${p99} ms`);
+
     const mass = await server.api<{ id: string }>('POST', '/api/v1/journeys', {
       name: 'bench mass send',
       trigger: { kind: 'event', event: 'Never Happens' },
@@ -132,41 +168,6 @@ export async function benchJourneys(): Promise<void> {
       `  mass send: ${entered.entered.toLocaleString('en-US')} entered (${(entered.entered - expected).toLocaleString('en-US')} in the global holdout), ${expected.toLocaleString('en-US')} delivered in ${seconds.toFixed(1)} s = ${Math.round(perSecond)}/s (entry and render ${((tEntered - t0) / 1000).toFixed(1)} s; deliveries ${Math.round(dispatchPerSecond)}/s)`,
     );
 
-    // Real-time: one event at a time, paced, each carrying the moment it was posted.
-    const live = await server.api<{ id: string }>('POST', '/api/v1/journeys', {
-      name: 'bench real-time',
-      trigger: { kind: 'event', event: 'Checkout Started' },
-      entry: { reentry: 'always' },
-      start: 'remind',
-      steps: {
-        remind: {
-          kind: 'send',
-          channel: 'webhook',
-          template: { body: '{{ event.properties.posted_at }}' },
-          next: 'done',
-        },
-        done: { kind: 'exit' },
-      },
-    });
-    await server.api('POST', `/api/v1/journeys/${live.id}/activate`);
-    const start = peer.received.length;
-    for (let i = 0; i < LATENCY_EVENTS; i++) {
-      const body = JSON.stringify({
-        messageId: `rt-${i}`,
-        userId: `shopper-${i}`,
-        event: 'Checkout Started',
-        properties: { posted_at: Date.now() },
-      });
-      const status = await post(agent, url, '/v1/track', auth, body);
-      if (status !== 200) throw new Error(`track ${i}: ${status}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await until('the real-time sends', () => peer.received.length - start >= LATENCY_EVENTS, 120_000);
-    const latencies = peer.received.slice(start).map((r) => r.at - Number(r.body.body));
-    const p50 = quantile(latencies, 0.5);
-    const p99 = quantile(latencies, 0.99);
-    console.log(`  real-time trigger: ${LATENCY_EVENTS} events, event-to-send p50 ${p50} ms, p99 ${p99} ms`);
-
     const full = PROFILES >= 100_000;
     record([
       {
@@ -175,7 +176,7 @@ export async function benchJourneys(): Promise<void> {
         unit: 'sends/s',
         target: full ? '>= 2000' : null,
         met: full ? perSecond >= 2000 : null,
-        note: `${entered.entered.toLocaleString('en-US')} profiles (a segment) entering a journey whose first step sends a Liquid-rendered message through the signed webhook channel to a local receiver that checks each HMAC signature; from the entry call to the last delivery ${seconds.toFixed(1)} s; ${expected.toLocaleString('en-US')} sends (the rest in the 5 % global holdout); deliveries alone ${Math.round(dispatchPerSecond)}/s`,
+        note: `${entered.entered.toLocaleString('en-US')} profiles (a segment) entering a journey whose first step sends a Liquid-rendered message through the signed webhook channel to a local receiver that checks each HMAC signature; from the entry call to the last delivery ${seconds.toFixed(1)} s; ${expected.toLocaleString('en-US')} sends (global holdout and quiet hours off for the bench); entering and rendering in slices of 5,000 while the first go out; deliveries alone ${Math.round(dispatchPerSecond)}/s`,
       },
       {
         name: 'journeys.event_to_send_p99_ms',

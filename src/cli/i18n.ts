@@ -202,6 +202,10 @@ const MESSAGES = {
     en: 'No API key: pass --api-key or set TESSERA_API_KEY.',
     'zh-CN': '缺少 API 密钥：请使用 --api-key 或设置 TESSERA_API_KEY。',
   },
+  serverUnreachable: {
+    en: 'Cannot reach the server at {url} ({reason}). Is it running? Check --url.',
+    'zh-CN': '无法连接服务器 {url}（{reason}）。请确认服务正在运行，并检查 --url。',
+  },
   requestFailed: { en: 'Request failed ({status}): {message}', 'zh-CN': '请求失败（{status}）：{message}' },
   importing: { en: 'Importing {file} with mapping {mapping}', 'zh-CN': '正在导入 {file}（映射：{mapping}）' },
   importSummary: {

@@ -24,7 +24,7 @@ interface DeadLetter {
 /** `tessera journeys list|templates|create|activate|pause|archive|metrics|dead-letters`, against the running server. */
 export function registerJourneys(program: Command, ctx: CliContext): void {
   const en = ctx.lang === 'en';
-  const h = (key: MessageKey, vars?: Record<string, string | number>): string => ctx.t(key, vars);
+  const h = ctx.t;
   const journeys = program
     .command('journeys')
     .description(en ? 'Journeys (marketing automation)' : '旅程（营销自动化）');
@@ -39,12 +39,7 @@ export function registerJourneys(program: Command, ctx: CliContext): void {
     ),
   ).action(async (opts: TargetOptions & JsonOption) => {
     const target = resolveTarget(ctx, opts);
-    const { journeys: rows } = await callApi<{ journeys: JourneyInfo[] }>(
-      ctx,
-      target,
-      'GET',
-      '/api/v1/journeys',
-    );
+    const { journeys: rows } = await api<{ journeys: JourneyInfo[] }>(ctx, target, 'GET', '/api/v1/journeys');
     if (opts.json) {
       ctx.out(JSON.stringify(rows, null, 2));
       return;
@@ -74,7 +69,7 @@ export function registerJourneys(program: Command, ctx: CliContext): void {
     ),
   ).action(async (opts: TargetOptions & JsonOption) => {
     const target = resolveTarget(ctx, opts);
-    const { templates } = await callApi<{
+    const { templates } = await api<{
       templates: Array<{ key: string; definition: { name?: string; trigger?: { kind?: string } } }>;
     }>(ctx, target, 'GET', '/api/v1/journeys/templates');
     if (opts.json) {
@@ -124,7 +119,7 @@ export function registerJourneys(program: Command, ctx: CliContext): void {
               ...(opts.name !== undefined ? { name: opts.name } : {}),
             };
       const target = resolveTarget(ctx, opts);
-      const r = await createJourney(target, body);
+      const r = await createJourney(ctx, target, body);
       if (!r.ok) {
         const lines = [h('journeyInvalid', { status: r.status, message: r.message })];
         for (const i of r.issues) lines.push(`  ${i.path}: ${i.message}`);
@@ -146,7 +141,7 @@ export function registerJourneys(program: Command, ctx: CliContext): void {
     addTargetOptions(journeys.command(`${verb} <id>`).description(description)).action(
       async (id: string, opts: TargetOptions) => {
         const target = resolveTarget(ctx, opts);
-        const j = await callApi<JourneyInfo>(
+        const j = await api<JourneyInfo>(
           ctx,
           target,
           'POST',
@@ -185,12 +180,12 @@ export function registerJourneys(program: Command, ctx: CliContext): void {
   ).action(async (id: string, opts: TargetOptions & JsonOption) => {
     const target = resolveTarget(ctx, opts);
     const path = `/api/v1/journeys/${journeyPath(ctx, id)}`;
-    const m = await callApi<JourneyMetrics>(ctx, target, 'GET', `${path}/metrics`);
+    const m = await api<JourneyMetrics>(ctx, target, 'GET', `${path}/metrics`);
     if (opts.json) {
       ctx.out(JSON.stringify(m, null, 2));
       return;
     }
-    const j = await callApi<JourneyInfo>(ctx, target, 'GET', path);
+    const j = await api<JourneyInfo>(ctx, target, 'GET', path);
     printMetrics(ctx, j, m);
   });
 
@@ -211,7 +206,7 @@ export function registerJourneys(program: Command, ctx: CliContext): void {
     if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
       throw new Error(h('journeyBadLimit', { limit: opts.limit }));
     const target = resolveTarget(ctx, opts);
-    const { deadLetters } = await callApi<{ deadLetters: DeadLetter[] }>(
+    const { deadLetters } = await api<{ deadLetters: DeadLetter[] }>(
       ctx,
       target,
       'GET',
@@ -220,7 +215,7 @@ export function registerJourneys(program: Command, ctx: CliContext): void {
     let requeued: number | null = null;
     if (opts.retry && deadLetters.length > 0) {
       const keys = deadLetters.map((d) => d.key);
-      ({ requeued } = await callApi<{ requeued: number }>(
+      ({ requeued } = await api<{ requeued: number }>(
         ctx,
         target,
         'POST',
@@ -272,6 +267,29 @@ function journeyPath(ctx: CliContext, id: string): string {
   return id;
 }
 
+/** `callApi`, with a server that cannot be reached named in the message. */
+function api<T>(
+  ctx: CliContext,
+  target: ServerTarget,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  return reachable(ctx, target, () => callApi<T>(ctx, target, method, path, body));
+}
+
+/** fetch rejects with a bare "fetch failed" when nothing answers; its cause says why (ECONNREFUSED, ENOTFOUND…). */
+async function reachable<T>(ctx: CliContext, target: ServerTarget, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof TypeError) || err.message !== 'fetch failed') throw err;
+    const cause = err.cause as { code?: string; message?: string } | undefined;
+    const reason = cause?.code ?? cause?.message ?? err.message;
+    throw new Error(ctx.t('serverUnreachable', { url: target.url, reason }), { cause: err });
+  }
+}
+
 function readJson(ctx: CliContext, file: string): unknown {
   let text: string;
   try {
@@ -291,16 +309,19 @@ function readJson(ctx: CliContext, file: string): unknown {
  * person needs the server's issues (the error's `details`), not only its message.
  */
 async function createJourney(
+  ctx: CliContext,
   target: ServerTarget,
   body: unknown,
 ): Promise<
   { ok: true; journey: JourneyInfo } | { ok: false; status: number; message: string; issues: Issue[] }
 > {
-  const response = await fetch(`${target.url}/api/v1/journeys`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const response = await reachable(ctx, target, () =>
+    fetch(`${target.url}/api/v1/journeys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
   const text = await response.text();
   let parsed: unknown = null;
   try {
@@ -328,7 +349,7 @@ async function createJourney(
 }
 
 function printMetrics(ctx: CliContext, j: JourneyInfo, m: JourneyMetrics): void {
-  const h = (key: MessageKey, vars?: Record<string, string | number>): string => ctx.t(key, vars);
+  const h = ctx.t;
   const none = h('metricsNone');
   ctx.out(h('metricsTitle', { name: j.definition.name, id: j.id, status: j.status, version: j.version }));
   ctx.out('');
@@ -475,6 +496,9 @@ function displayWidth(s: string): number {
   return w;
 }
 
+// A count, rate, amount or p-value as formatted above, or the dash for "not defined".
+const NUMBER = /^(?:[+<-]?\d[\d.]*%?|—)$/;
+
 /** Columns padded to their widest cell (in terminal columns); numbers align right. */
 function printTable(
   ctx: CliContext,
@@ -483,7 +507,9 @@ function printTable(
   indent = '',
 ): void {
   const cells = [...(header ? [header] : []), ...rows.map((r) => r.map(String))];
-  const numeric = (header ?? rows[0] ?? []).map((_, c) => rows.every((r) => typeof r[c] === 'number'));
+  const numeric = (header ?? rows[0] ?? []).map((_, c) =>
+    rows.every((r) => typeof r[c] === 'number' || NUMBER.test(String(r[c]))),
+  );
   const widths = numeric.map((_, c) => Math.max(...cells.map((r) => displayWidth(r[c] ?? ''))));
   for (const r of cells) {
     const line = r.map((cell, c) => {

@@ -275,6 +275,7 @@ export class JourneyEngine {
         await this.runtime.serial(() => this.runtime.replay(ws, events));
       }
     }
+    await this.runtime.serial(() => this.runtime.resumeActive());
     this.runtime.release();
   }
 

@@ -83,6 +83,9 @@ export function draw(instanceId: string, stepId: string): number {
   return h.readUInt32BE(0) / 2 ** 32;
 }
 
+/** How many instances move through their first steps together in a mass entry. */
+const ENTRY_SLICE = 5_000;
+
 export class JourneyRuntime {
   private readonly journeys = new Map<string, RunningJourney>();
   private readonly compiled = new Map<string, CompiledJourney>();
@@ -366,7 +369,13 @@ export class JourneyRuntime {
         at: now,
         entered: work.length,
       });
-    await this.advance(work);
+    // In slices, each written before the next: the first messages go out while later ones
+    // render. Everyone entered is written with the first slice, so a crash leaves the rest
+    // `active` at their step, and `resumeActive` takes them on after the restart.
+    for (let i = 0; i < work.length; i += ENTRY_SLICE) {
+      await this.advance(work.slice(i, i + ENTRY_SLICE));
+      await this.flush();
+    }
     return work.length;
   }
 
@@ -413,6 +422,13 @@ export class JourneyRuntime {
   }
 
   // ------------------------------------------------------------------------------ moving
+
+  /** After a restart: instances written while moving (not waiting) go on from their step. */
+  async resumeActive(): Promise<number> {
+    const work = [...this.instances.values()].filter((i) => i.state === 'active' && i.stepId !== null);
+    for (let i = 0; i < work.length; i += ENTRY_SLICE) await this.advance(work.slice(i, i + ENTRY_SLICE));
+    return work.length;
+  }
 
   /** Wakes instances whose timers are due, then moves them on. */
   async tick(): Promise<void> {
