@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { post } from './support/http.js';
 import { record } from './results.js';
 import { startBenchServer } from './support/server.js';
 
@@ -54,31 +55,6 @@ function batchBody(b: number): string {
   return JSON.stringify({ batch, sentAt: new Date(now).toISOString() });
 }
 
-function post(agent: Agent, url: URL, auth: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        path: '/v1/batch',
-        method: 'POST',
-        headers: {
-          authorization: auth,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -92,7 +68,7 @@ export async function benchIngest(): Promise<void> {
     const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const url = new URL(server.url);
     // Warm up (JIT, connections) with a few batches that are not counted.
-    for (let w = 0; w < 20; w++) await post(agent, url, auth, batchBody(batches + w));
+    for (let w = 0; w < 20; w++) await post(agent, url, '/v1/batch', auth, batchBody(batches + w));
     const latencies: number[] = [];
     let next = 0;
     let failures = 0;
@@ -103,7 +79,7 @@ export async function benchIngest(): Promise<void> {
         while (next < batches) {
           const body = bodies[next++]!;
           const t0 = performance.now();
-          const status = await post(agent, url, auth, body);
+          const status = await post(agent, url, '/v1/batch', auth, body);
           latencies.push(performance.now() - t0);
           if (status !== 200) failures++;
         }

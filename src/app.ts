@@ -422,9 +422,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
                 }
                 // The seed journeys as drafts: nothing is sent until someone configures a channel and activates one.
                 if (journeys.list(DEFAULT_WORKSPACE).length === 0) {
-                  const dormant = segments
-                    .list(DEFAULT_WORKSPACE)
-                    .find((x) => x.name === '沉睡待唤醒');
+                  const dormant = segments.list(DEFAULT_WORKSPACE).find((x) => x.name === '沉睡待唤醒');
                   for (const t of JOURNEY_TEMPLATES) {
                     const definition = structuredClone(t.definition) as {
                       trigger: { kind: string; segment?: string };

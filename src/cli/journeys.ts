@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { JourneyInfo, JourneyMetrics } from '../journeys/index.js';
+import type { DeadLetter, JourneyInfo, JourneyMetrics } from '../journeys/index.js';
 import { addTargetOptions, callApi, resolveTarget, type ServerTarget, type TargetOptions } from './client.js';
 import type { CliContext } from './index.js';
 import type { MessageKey } from './i18n.js';
@@ -9,17 +9,6 @@ type JsonOption = { json?: boolean };
 type Issue = { path: string; message: string };
 type Test = JourneyMetrics['variantTests'][number]['test'];
 type Group = JourneyMetrics['variants'][number];
-
-interface DeadLetter {
-  key: string;
-  journey_id: string;
-  step_id: string;
-  profile_id: string;
-  channel: string;
-  attempts: number;
-  reason: string | null;
-  failed_at: string;
-}
 
 /** `tessera journeys list|templates|create|activate|pause|archive|metrics|dead-letters`, against the running server. */
 export function registerJourneys(program: Command, ctx: CliContext): void {

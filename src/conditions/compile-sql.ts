@@ -13,7 +13,7 @@ import {
   type SequenceNode,
   type TimeWindow,
 } from './ast.js';
-import { birthdayWindow, DAY, NUMERIC_TEXT, pointInTime } from './values.js';
+import { birthdayWindow, DAY, NUMERIC_TEXT, pointInTime, YEARLESS_DATE } from './values.js';
 
 /**
  * The condition language compiled to SQL for batch evaluation over every profile at once.
@@ -167,8 +167,12 @@ export function compileComparison(a: Sql, c: Comparison, now: number, offsetMs: 
       const days = Math.floor(durationMs(c.value as string) / DAY);
       const monthDays = [...birthdayWindow(now, offsetMs, days)];
       const text = asString(a);
+      // A date (`YYYY-MM-DD…`) or a yearless one (`--MM-DD`, checked the way values.ts checks it).
+      const yearless = sql`regexp_full_match(${text}, ${YEARLESS_DATE.source.slice(1, -1)})`;
+      const monthDay = sql`CASE WHEN ${yearless} THEN substr(${text}, 3, 5) WHEN ${dialect.isoMs(text)} IS NOT NULL THEN substr(${text}, 6, 5) END`;
+      const valid = sql`(NOT ${yearless} OR try_cast(${'2000-'} || substr(${text}, 3, 5) AS DATE) IS NOT NULL)`;
       return isFalse(
-        sql`(${dialect.isoMs(text)} IS NOT NULL AND substr(${text}, 6, 5) IN (${join(
+        sql`(${valid} AND ${monthDay} IN (${join(
           monthDays.map((md) => sql`${md}`),
           ', ',
         )}))`,

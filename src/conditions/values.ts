@@ -85,6 +85,19 @@ export function birthdayWindow(now: number, offsetMs: number, days: number): Set
   return out;
 }
 
+/** Month and day of a yearless date (`--MM-DD`, ISO 8601, as birthdays are often kept). */
+export const YEARLESS_DATE = /^--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** A birthday's `MM-DD`: from a date or date-time, or from a yearless `--MM-DD`; null when neither. */
+export function birthdayMonthDay(v: string): string | null {
+  if (YEARLESS_DATE.test(v)) {
+    const m = Number(v.slice(2, 4));
+    const d = Number(v.slice(5, 7));
+    return d <= daysInMonth(2000, m) ? v.slice(2, 7) : null;
+  }
+  return isoToMs(v) === null ? null : v.slice(5, 10);
+}
+
 /** A point in time a `before`/`after` value names: an ISO date or a duration ago. */
 export function pointInTime(v: string, now: number): number {
   return DURATION.test(v) ? now - durationMs(v) : isoToMs(v)!;
@@ -162,9 +175,10 @@ export function compareValue(v: unknown, c: Comparison, ctx: CompareContext): bo
       return t !== null && t >= ctx.now - durationMs(c.value as string) && t <= ctx.now;
     }
     case 'birthday_within': {
-      if (typeof v !== 'string' || isoToMs(v) === null) return false;
+      const md = typeof v === 'string' ? birthdayMonthDay(v) : null;
+      if (md === null) return false;
       const days = Math.floor(durationMs(c.value as string) / DAY);
-      return birthdayWindow(ctx.now, ctx.offsetMs, days).has(v.slice(5, 10));
+      return birthdayWindow(ctx.now, ctx.offsetMs, days).has(md);
     }
     default:
       return assertNever(c.op);

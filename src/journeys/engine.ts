@@ -15,6 +15,7 @@ import type { Database } from '../platform/db/duckdb.js';
 import { sql } from '../platform/db/sql.js';
 import { insertVersion, latestVersions, versionsOf, type VersionRow } from '../platform/db/versions.js';
 import { generateId } from '../platform/ids.js';
+import { parseJsonObject } from '../platform/json.js';
 import { readAudience, segmentQuery, type SegmentSqlContext } from '../segments/index.js';
 import type { FeedbackKind } from './tracking.js';
 import { checkJourney, type JourneyDefinition, type Step } from './definitions.js';
@@ -266,8 +267,8 @@ export class JourneyEngine {
                 {
                   seq: r.seq,
                   profileId: p,
-                  fact: { seq: r.seq, event: r.event, ts: r.ts, properties: parseObject(r.properties) },
-                  traits: r.traits ? parseObject(r.traits) : null,
+                  fact: { seq: r.seq, event: r.event, ts: r.ts, properties: parseJsonObject(r.properties) },
+                  traits: r.traits ? parseJsonObject(r.traits) : null,
                 },
               ]
             : [];
@@ -912,14 +913,4 @@ export class JourneyEngine {
 function checkedCondition(input: unknown): ConditionNode | null {
   const parsed = parseCondition(input, 'condition');
   return parsed.ok ? parsed.condition : null;
-}
-
-function parseObject(text: string | null): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }

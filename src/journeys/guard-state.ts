@@ -1,4 +1,5 @@
 import type { Database } from '../platform/db/duckdb.js';
+import { parseJsonObject } from '../platform/json.js';
 import { CONSENT_EVENTS } from '../profiles/index.js';
 import type { PastSend } from './guards.js';
 
@@ -85,18 +86,16 @@ export class ConsentBook {
     for (const r of rows) {
       const p = profileOfNode(r.node);
       if (!p) continue;
-      this.observe(ws, p, r.event, parse(r.properties), r.traits ? parse(r.traits) : null, r.ts, r.seq);
+      this.observe(
+        ws,
+        p,
+        r.event,
+        parseJsonObject(r.properties),
+        r.traits ? parseJsonObject(r.traits) : null,
+        r.ts,
+        r.seq,
+      );
     }
-  }
-}
-
-function parse(text: string | null): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
   }
 }
 

@@ -11,7 +11,7 @@ export { checkJourney, journeySchema, type JourneyDefinition } from './definitio
 export { JOURNEY_TEMPLATES } from './templates.js';
 export { inHoldout } from './holdout.js';
 export { sendKey, type JourneyStatus } from './runtime.js';
-export type { JourneyMetrics } from './metrics.js';
+export type { DeadLetter, JourneyMetrics } from './metrics.js';
 export {
   TrackingSigner,
   decorateEmailHtml,

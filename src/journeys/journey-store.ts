@@ -1,4 +1,4 @@
-import type { DuckDBAppender } from '@duckdb/node-api';
+import type { OutboundMessage } from '../channels/channel.js';
 import type { Database, Tx } from '../platform/db/duckdb.js';
 import type { JourneyDefinition } from './definitions.js';
 
@@ -45,15 +45,10 @@ export interface StepLogRow {
   outcome: string;
 }
 
-export interface OutboxMessage {
-  to: string;
-  subject?: string;
-  body?: string;
-  html?: string;
-  templateId?: string;
-  params?: Record<string, string> | string[];
+/** A rendered message as the outbox keeps it (the channel and key are the send's own). */
+export type OutboxMessage = Omit<OutboundMessage, 'channel' | 'idempotencyKey' | 'metadata'> & {
   metadata: Record<string, string>;
-}
+};
 
 export interface SendRow {
   workspaceId: string;
@@ -107,17 +102,35 @@ const CHUNK = 1000;
 
 const stamp = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
-function text(a: DuckDBAppender, v: string | null): void {
-  if (v === null) a.appendNull();
-  else a.appendVarchar(v);
+type Cell = string | number | boolean | null;
+
+/**
+ * Appends rows to a table; `kinds` has one letter a column: v text, i integer, d double,
+ * b boolean, t a time in epoch ms (the store's TIMESTAMP).
+ */
+async function appendRows(
+  tx: Tx,
+  table: string,
+  kinds: string,
+  rows: ReadonlyArray<readonly Cell[]>,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const a = await tx.appender(table);
+  for (const row of rows) {
+    for (let c = 0; c < kinds.length; c++) {
+      const v = row[c] ?? null;
+      if (v === null) a.appendNull();
+      else if (kinds[c] === 'v') a.appendVarchar(v as string);
+      else if (kinds[c] === 'i') a.appendInteger(v as number);
+      else if (kinds[c] === 'd') a.appendDouble(v as number);
+      else if (kinds[c] === 'b') a.appendBoolean(v as boolean);
+      else a.appendVarchar(stamp(v as number));
+    }
+    a.endRow();
+  }
+  a.flushSync();
 }
 
-function time(a: DuckDBAppender, v: number | null): void {
-  if (v === null) a.appendNull();
-  else a.appendVarchar(stamp(v));
-}
-
-/** One flush: every change since the last, in one transaction (the outbox is durable before any send). */
 export async function writeJourneyChanges(tx: Tx, w: JourneyWrite): Promise<void> {
   const old = new Map<string, string[]>();
   for (const x of w.instances) {
@@ -135,91 +148,84 @@ export async function writeJourneyChanges(tx: Tx, w: JourneyWrite): Promise<void
       );
     }
   }
-  if (w.instances.length > 0) {
-    const a = await tx.appender('journey_instances');
-    for (const x of w.instances) {
-      a.appendVarchar(x.workspaceId);
-      a.appendVarchar(x.id);
-      a.appendVarchar(x.journeyId);
-      a.appendInteger(x.version);
-      a.appendVarchar(x.profileId);
-      a.appendInteger(x.entryNo);
-      a.appendVarchar(x.state);
-      text(a, x.stepId);
-      time(a, x.wakeAt);
-      text(a, x.variant);
-      a.appendBoolean(x.holdout);
-      time(a, x.enteredAt);
-      time(a, x.updatedAt);
-      text(a, x.exitReason);
-      time(a, x.convertedAt);
-      if (x.revenue === null) a.appendNull();
-      else a.appendDouble(x.revenue);
-      a.appendVarchar(JSON.stringify(x.context));
-      a.endRow();
-    }
-    a.flushSync();
-  }
-  if (w.steps.length > 0) {
-    const a = await tx.appender('journey_step_log');
-    for (const s of w.steps) {
-      a.appendVarchar(s.workspaceId);
-      a.appendVarchar(s.journeyId);
-      a.appendInteger(s.version);
-      a.appendVarchar(s.instanceId);
-      a.appendVarchar(s.profileId);
-      a.appendVarchar(s.stepId);
-      time(a, s.at);
-      a.appendVarchar(s.outcome);
-      a.endRow();
-    }
-    a.flushSync();
-  }
-  if (w.sends.length > 0) {
-    const a = await tx.appender('journey_sends');
-    for (const s of w.sends) {
-      a.appendVarchar(s.workspaceId);
-      a.appendVarchar(s.key);
-      a.appendVarchar(s.journeyId);
-      a.appendInteger(s.version);
-      a.appendVarchar(s.stepId);
-      a.appendVarchar(s.instanceId);
-      a.appendVarchar(s.profileId);
-      a.appendVarchar(s.channel);
-      a.appendVarchar(JSON.stringify(s.message));
-      time(a, s.createdAt);
-      a.endRow();
-    }
-    a.flushSync();
-  }
-  if (w.results.length > 0) {
-    const a = await tx.appender('journey_send_results');
-    for (const r of w.results) {
-      a.appendVarchar(r.workspaceId);
-      a.appendVarchar(r.key);
-      time(a, r.at);
-      a.appendVarchar(r.status);
-      a.appendInteger(r.attempt);
-      text(a, r.provider);
-      text(a, r.providerMessageId);
-      text(a, r.reason);
-      time(a, r.nextAttemptAt);
-      a.endRow();
-    }
-    a.flushSync();
-  }
-  if (w.feedback.length > 0) {
-    const a = await tx.appender('journey_feedback');
-    for (const f of w.feedback) {
-      a.appendVarchar(f.workspaceId);
-      a.appendVarchar(f.key);
-      a.appendVarchar(f.kind);
-      time(a, f.at);
-      a.appendVarchar(JSON.stringify(f.detail));
-      a.endRow();
-    }
-    a.flushSync();
-  }
+  await appendRows(
+    tx,
+    'journey_instances',
+    'vvvivivvtvbttvtdv',
+    w.instances.map((x) => [
+      x.workspaceId,
+      x.id,
+      x.journeyId,
+      x.version,
+      x.profileId,
+      x.entryNo,
+      x.state,
+      x.stepId,
+      x.wakeAt,
+      x.variant,
+      x.holdout,
+      x.enteredAt,
+      x.updatedAt,
+      x.exitReason,
+      x.convertedAt,
+      x.revenue,
+      JSON.stringify(x.context),
+    ]),
+  );
+  await appendRows(
+    tx,
+    'journey_step_log',
+    'vvivvvtv',
+    w.steps.map((s) => [
+      s.workspaceId,
+      s.journeyId,
+      s.version,
+      s.instanceId,
+      s.profileId,
+      s.stepId,
+      s.at,
+      s.outcome,
+    ]),
+  );
+  await appendRows(
+    tx,
+    'journey_sends',
+    'vvvivvvvvt',
+    w.sends.map((s) => [
+      s.workspaceId,
+      s.key,
+      s.journeyId,
+      s.version,
+      s.stepId,
+      s.instanceId,
+      s.profileId,
+      s.channel,
+      JSON.stringify(s.message),
+      s.createdAt,
+    ]),
+  );
+  await appendRows(
+    tx,
+    'journey_send_results',
+    'vvtvivvvt',
+    w.results.map((r) => [
+      r.workspaceId,
+      r.key,
+      r.at,
+      r.status,
+      r.attempt,
+      r.provider,
+      r.providerMessageId,
+      r.reason,
+      r.nextAttemptAt,
+    ]),
+  );
+  await appendRows(
+    tx,
+    'journey_feedback',
+    'vvvtv',
+    w.feedback.map((f) => [f.workspaceId, f.key, f.kind, f.at, JSON.stringify(f.detail)]),
+  );
   for (const [ws, seq] of w.cursors) {
     await tx.run(
       `INSERT INTO journey_cursor VALUES (?, ?, now()::TIMESTAMP)

@@ -211,24 +211,20 @@ export async function journeyMetrics(
   };
 }
 
+export interface DeadLetter {
+  key: string;
+  journey_id: string;
+  step_id: string;
+  profile_id: string;
+  channel: string;
+  attempts: number;
+  reason: string | null;
+  failed_at: string;
+}
+
 /** Sends that gave up (permanent failures, or out of attempts), newest first. */
-export async function deadLetters(
-  db: Database,
-  ws: string,
-  limit: number,
-): Promise<
-  Array<{
-    key: string;
-    journey_id: string;
-    step_id: string;
-    profile_id: string;
-    channel: string;
-    attempts: number;
-    reason: string | null;
-    failed_at: string;
-  }>
-> {
-  return db.query(
+export async function deadLetters(db: Database, ws: string, limit: number): Promise<DeadLetter[]> {
+  return db.query<DeadLetter & Record<string, unknown>>(
     `WITH last AS (SELECT key, arg_max(status, epoch_ms(result_at) * 1000 + attempt) AS status, max(attempt) AS attempts, arg_max(reason, epoch_ms(result_at) * 1000 + attempt) AS reason, max(result_at) AS last_at
                      FROM journey_send_results WHERE workspace_id = ? GROUP BY key)
      SELECT s.key, s.journey_id, s.step_id, s.profile_id, s.channel, l.attempts, l.reason,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Database, SideConnection } from '../platform/db/duckdb.js';
 import { TimerHeap } from '../platform/timer-heap.js';
+import { parseJsonObject } from '../platform/json.js';
+import { toFact } from '../profiles/index.js';
 import { durationMs, type FactEvent } from '../conditions/index.js';
 import { assertNever } from '../platform/errors.js';
 import type { ResolvedBatch } from '../identity/index.js';
@@ -199,33 +201,18 @@ export class JourneyRuntime {
       for (const e of b.events) {
         if (e.seq <= from) continue;
         top = Math.max(top, e.seq);
-        const ev = e.event;
-        const name =
-          ev.type === 'track'
-            ? ev.event
-            : ev.type === 'page'
-              ? 'Page Viewed'
-              : ev.type === 'screen'
-                ? 'Screen Viewed'
-                : null;
-        const properties = parseObject(ev.properties);
-        const traits = ev.type === 'identify' ? parseObject(ev.traits) : null;
+        const fact = toFact(e.seq, e.event);
+        const traits = e.event.type === 'identify' ? parseJsonObject(e.event.traits) : null;
         this.options.consent.observe(
           b.workspaceId,
           e.profileId,
-          name,
-          properties,
+          fact.event,
+          fact.properties,
           traits,
-          ev.timestamp,
+          fact.ts,
           e.seq,
         );
-        if (name === null) continue;
-        this.onEvent(
-          b.workspaceId,
-          e.profileId,
-          { seq: e.seq, event: name, ts: ev.timestamp, properties },
-          work,
-        );
+        if (fact.event !== null) this.onEvent(b.workspaceId, e.profileId, fact, work);
       }
       if (top > from) {
         this.cursors.set(b.workspaceId, top);
@@ -838,14 +825,4 @@ function push<T>(m: Map<string, T[]>, k: string, v: T): void {
   const a = m.get(k);
   if (a) a.push(v);
   else m.set(k, [v]);
-}
-
-function parseObject(text: string | null): Record<string, unknown> {
-  if (!text) return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
 }

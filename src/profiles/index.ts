@@ -19,3 +19,4 @@ export {
   type TraitObservation,
   type TraitPolicy,
 } from './traits.js';
+export { factName, toFact, type FactSource } from './fact-event.js';

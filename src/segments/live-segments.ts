@@ -8,6 +8,8 @@ import {
 import type { ResolvedBatch } from '../identity/index.js';
 import type { LiveValues } from './live-values.js';
 import { TimerHeap } from '../platform/timer-heap.js';
+import { parseJsonObject } from '../platform/json.js';
+import { factName, toFact } from '../profiles/index.js';
 
 /**
  * Real-time membership: every live segment keeps, per profile, the incremental state of its
@@ -54,28 +56,6 @@ export interface LiveSegmentsOptions {
   /** Members of a segment that is not live (static, or batch only), for segment conditions. */
   storedMembers(workspaceId: string, segmentId: string): ReadonlySet<string> | undefined;
   onChange(change: MembershipChange): void;
-}
-
-/** The event as conditions see it (the same naming as the profile facts). */
-type Event = ResolvedBatch['events'][number]['event'];
-
-export function toFact(seq: number, e: Event): FactEvent {
-  return { seq, event: factName(e), ts: e.timestamp, properties: parseObject(e.properties) };
-}
-
-const factName = (e: Event): string | null =>
-  e.type === 'track'
-    ? e.event
-    : e.type === 'page'
-      ? 'Page Viewed'
-      : e.type === 'screen'
-        ? 'Screen Viewed'
-        : null;
-
-function parseObject(text: string | null): Record<string, unknown> {
-  if (text === null) return {};
-  const v: unknown = JSON.parse(text);
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 export class LiveSegments {
@@ -202,7 +182,7 @@ export class LiveSegments {
       if (!take(seq)) continue;
       const traitsChanged =
         event.traits !== null &&
-        values.observe(profileId, parseObject(event.traits), event.timestamp, seq, event.sourceId);
+        values.observe(profileId, parseJsonObject(event.traits), event.timestamp, seq, event.sourceId);
       let fact: FactEvent | null = null;
       const name = factName(event);
       for (const l of segments) {

@@ -33,7 +33,13 @@ const trial = (body: string) => ({
   steps: {
     wait_2d: { kind: 'wait', duration: '2d', next: 'nudge' },
     nudge: { kind: 'send', channel: 'webhook', template: { body }, next: 'bought' },
-    bought: { kind: 'wait_for_event', event: 'Order Completed', timeout: '1d', next: 'done', timeoutNext: 'last' },
+    bought: {
+      kind: 'wait_for_event',
+      event: 'Order Completed',
+      timeout: '1d',
+      next: 'done',
+      timeoutNext: 'last',
+    },
     last: { kind: 'send', channel: 'webhook', template: { body: 'last call' }, next: 'done' },
     done: { kind: 'exit' },
   },
@@ -44,15 +50,25 @@ it('waiting people resume after a restart, on the version they entered, and a pe
   t = await startTestTessera(overrides, undefined, { clock });
   const dataDir = t.dataDir;
   expect(
-    (await t.api('PUT', '/api/v1/channels/webhook', { provider: 'webhook', config: { url: peer.url, secret: SECRET } }))
-      .status,
+    (
+      await t.api('PUT', '/api/v1/channels/webhook', {
+        provider: 'webhook',
+        config: { url: peer.url, secret: SECRET },
+      })
+    ).status,
   ).toBe(200);
   const { writeKey } = await t.newSource('restart');
   const created = await t.api('POST', '/api/v1/journeys', trial('v-old'));
   const id = created.body.id as string;
   await t.api('POST', `/api/v1/journeys/${id}/activate`);
   const send = async (userId: string, event: string): Promise<void> => {
-    const m = { messageId: `rs-${++n}`, type: 'track', userId, event, timestamp: new Date(clock.now()).toISOString() };
+    const m = {
+      messageId: `rs-${++n}`,
+      type: 'track',
+      userId,
+      event,
+      timestamp: new Date(clock.now()).toISOString(),
+    };
     expect((await t!.collect('/v1/batch', { batch: [m] }, writeKey)).status).toBe(200);
     await t!.writer.settle();
     await t!.identity.settle();

@@ -89,10 +89,21 @@ function compare(v: unknown, x: unknown): number | null {
   return null;
 }
 
-/** Whether the birthday (`YYYY-MM-DD…`) falls within `days` days from today's local date. */
+/** A birthday's month and day: a date (`YYYY-MM-DD…`) or a date without its year (`--MM-DD`). */
+function birthdayOf(v: string): [number, number] | null {
+  const yearless = /^--(\d\d)-(\d\d)$/.exec(v);
+  if (yearless) {
+    const [m, d] = [Number(yearless[1]), Number(yearless[2])];
+    return m >= 1 && m <= 12 && d >= 1 && d <= [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!
+      ? [m, d]
+      : null;
+  }
+  return refDate(v) === null ? null : [Number(v.slice(5, 7)), Number(v.slice(8, 10))];
+}
+
+/** Whether the birthday falls within `days` days from today's local date. */
 function birthdaySoon(birthday: string, clock: RefClock, days: number): boolean {
-  const month = Number(birthday.slice(5, 7));
-  const day = Number(birthday.slice(8, 10));
+  const [month, day] = birthdayOf(birthday)!;
   const local = new Date(clock.now + clock.offsetMs);
   const today = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
   for (let year = local.getUTCFullYear(); year <= local.getUTCFullYear() + 2; year++) {
@@ -154,7 +165,9 @@ export function refCompare(v: unknown, c: Comparison, clock: RefClock): boolean 
     }
     case 'birthday_within':
       return (
-        dateOf() !== null && birthdaySoon(v as string, clock, Math.floor(refDuration(x as string) / DAY))
+        typeof v === 'string' &&
+        birthdayOf(v) !== null &&
+        birthdaySoon(v, clock, Math.floor(refDuration(x as string) / DAY))
       );
     default:
       return assertNever(c.op);

@@ -31,15 +31,25 @@ export class WebhookChannel implements ChannelAdapter {
             metadata: message.metadata ?? {},
           },
     );
-    const outcome = await deliverWebhook(this.target, body, {
-      idempotencyKey: message.idempotencyKey,
-      policy: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
-      now: this.now,
-    });
-    return outcome.kind === 'delivered'
-      ? { kind: 'sent', providerMessageId: null, at: this.now() }
-      : { kind: 'failed', retryable: outcome.retryable, reason: outcome.reason };
+    return sendOnce(this.target, body, message.idempotencyKey, this.now);
   }
+}
+
+/** One signed attempt; the journey engine owns retries, so the outcome is only classified. */
+async function sendOnce(
+  target: WebhookTarget,
+  body: string,
+  idempotencyKey: string,
+  now: () => number,
+): Promise<SendOutcome> {
+  const outcome = await deliverWebhook(target, body, {
+    idempotencyKey,
+    policy: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
+    now,
+  });
+  return outcome.kind === 'delivered'
+    ? { kind: 'sent', providerMessageId: null, at: now() }
+    : { kind: 'failed', retryable: outcome.retryable, reason: outcome.reason };
 }
 
 /**
@@ -56,13 +66,6 @@ export class WebhookCall implements ChannelAdapter {
   ) {}
 
   async send(message: OutboundMessage): Promise<SendOutcome> {
-    const outcome = await deliverWebhook(this.target, message.body ?? '{}', {
-      idempotencyKey: message.idempotencyKey,
-      policy: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 },
-      now: this.now,
-    });
-    return outcome.kind === 'delivered'
-      ? { kind: 'sent', providerMessageId: null, at: this.now() }
-      : { kind: 'failed', retryable: outcome.retryable, reason: outcome.reason };
+    return sendOnce(this.target, message.body ?? '{}', message.idempotencyKey, this.now);
   }
 }
