@@ -4,6 +4,7 @@ import type { DeadLetter, JourneyInfo, JourneyMetrics } from '../journeys/index.
 import { addTargetOptions, callApi, resolveTarget, type ServerTarget, type TargetOptions } from './client.js';
 import type { CliContext } from './index.js';
 import type { MessageKey } from './i18n.js';
+import { money, percent, points, printTable, pValue, signedPercent } from './table.js';
 
 type JsonOption = { json?: boolean };
 type Issue = { path: string; message: string };
@@ -466,46 +467,4 @@ function printMetrics(ctx: CliContext, j: JourneyInfo, m: JourneyMetrics): void 
   }
   ctx.out('');
   ctx.out(h('metricsFootnote'));
-}
-
-const percent = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
-const signedPercent = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-/** A difference of rates in percentage points. */
-const points = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}pp`;
-const money = (x: number): string => x.toFixed(2);
-const pValue = (p: number | null): string => (p === null ? '—' : p < 0.001 ? '<0.001' : p.toFixed(3));
-
-// East Asian wide and fullwidth characters take two terminal columns (Unicode UAX #11).
-const WIDE =
-  /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{20000}-\u{3fffd}]/u;
-
-function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += WIDE.test(ch) ? 2 : 1;
-  return w;
-}
-
-// A count, rate, amount or p-value as formatted above, or the dash for "not defined".
-const NUMBER = /^(?:[+<-]?\d[\d.]*%?|—)$/;
-
-/** Columns padded to their widest cell (in terminal columns); numbers align right. */
-function printTable(
-  ctx: CliContext,
-  header: string[] | null,
-  rows: Array<Array<string | number>>,
-  indent = '',
-): void {
-  const cells = [...(header ? [header] : []), ...rows.map((r) => r.map(String))];
-  const numeric = (header ?? rows[0] ?? []).map((_, c) =>
-    rows.every((r) => typeof r[c] === 'number' || NUMBER.test(String(r[c]))),
-  );
-  const widths = numeric.map((_, c) => Math.max(...cells.map((r) => displayWidth(r[c] ?? ''))));
-  for (const r of cells) {
-    const line = r.map((cell, c) => {
-      const pad = ' '.repeat((widths[c] ?? 0) - displayWidth(cell));
-      if (numeric[c]) return pad + cell;
-      return c === r.length - 1 ? cell : cell + pad;
-    });
-    ctx.out(indent + line.join('  ').trimEnd());
-  }
 }

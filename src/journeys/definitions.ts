@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CHANNEL_KINDS } from '../channels/channel.js';
 import { parseTemplate } from '../channels/templates.js';
-import { DURATION, KEY, parseCondition, type ConditionIssue } from '../conditions/index.js';
+import { DURATION, KEY, conditionLeaves, parseCondition, type ConditionIssue } from '../conditions/index.js';
 import { assertNever } from '../platform/errors.js';
+import { cronProblem } from './triggers.js';
 
 /**
  * A journey as JSON (versioned like tags and segments): a trigger, entry rules, an optional
@@ -232,4 +233,33 @@ export function checkJourney(input: unknown): JourneyCheck {
     }
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: j };
+}
+
+/**
+ * What a valid journey refers to that the workspace does not have (segments), and a cron
+ * expression the scheduler refuses; checked when a journey is saved and again when it is activated.
+ */
+export function referenceIssues(
+  j: JourneyDefinition,
+  segmentExists: (id: string) => boolean,
+): ConditionIssue[] {
+  const issues: ConditionIssue[] = [];
+  const t = j.trigger;
+  if (
+    (t.kind === 'segment_entered' || t.kind === 'segment_exited' || (t.kind === 'schedule' && t.segment)) &&
+    !segmentExists(t.segment!)
+  )
+    issues.push({ path: 'journey.trigger.segment', message: `no segment ${t.segment}` });
+  if (t.kind === 'schedule') {
+    const p = cronProblem(t.cron);
+    if (p) issues.push({ path: 'journey.trigger.cron', message: p });
+  }
+  for (const [id, step] of Object.entries(j.steps)) {
+    if (step.kind !== 'split') continue;
+    const parsed = parseCondition(step.condition, 'condition');
+    for (const leaf of parsed.ok ? conditionLeaves(parsed.condition) : [])
+      if (leaf.kind === 'segment' && !segmentExists(leaf.id))
+        issues.push({ path: `journey.steps.${id}.condition`, message: `no segment ${leaf.id}` });
+  }
+  return issues;
 }

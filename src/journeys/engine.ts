@@ -1,29 +1,21 @@
 import type { ChannelAdapter } from '../channels/channel.js';
-import { compileTemplate, previewTemplate, type TemplateParts } from '../channels/templates.js';
-import {
-  conditionLeaves,
-  durationMs,
-  parseCondition,
-  type ConditionNode,
-  type FactEvent,
-} from '../conditions/index.js';
+import { durationMs, type ConditionNode, type FactEvent } from '../conditions/index.js';
 import { recordAudit, type AuditEntry } from '../governance/audit.js';
 import type { ProfileIdentifier, ResolvedBatch } from '../identity/index.js';
 import { syncFacts } from '../profiles/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/duckdb.js';
-import { sql } from '../platform/db/sql.js';
 import { insertVersion, latestVersions, versionsOf, type VersionRow } from '../platform/db/versions.js';
 import { generateId } from '../platform/ids.js';
-import { parseJsonObject } from '../platform/json.js';
-import { readAudience, segmentQuery, type SegmentSqlContext } from '../segments/index.js';
+import type { SegmentSqlContext } from '../segments/index.js';
 import type { FeedbackKind } from './tracking.js';
-import { checkJourney, type JourneyDefinition, type Step } from './definitions.js';
+import { checkJourney, referenceIssues, type JourneyDefinition, type Step } from './definitions.js';
+import { FeedbackLoop } from './feedback.js';
 import { ConsentBook, SendHistory, Suppressions } from './guard-state.js';
 import type { FrequencyCap, QuietHours } from './guards.js';
 import {
+  factsSince,
   findSend,
-  keyForProviderMessage,
   loadCursors,
   loadEntries,
   loadInstances,
@@ -31,22 +23,30 @@ import {
   loadRuns,
   recentSends,
   type Instance,
-  type SendResult,
   type SendRow,
 } from './journey-store.js';
-import { deadLetters, journeyMetrics, type JourneyMetrics } from './metrics.js';
-import { inHoldout } from './holdout.js';
-import { twoProportionTest, type Group, type ProportionTest } from './stats.js';
+import { JourneyEvents } from './journey-events.js';
+import {
+  deadLettersOf,
+  matchingProfiles,
+  metricsOf,
+  previewFor,
+  programmeOf,
+  type JourneyReadContext,
+  type ProgrammeResult,
+} from './journey-reads.js';
+import { deadLetters, type DeadLetter, type JourneyMetrics } from './metrics.js';
 import { Outbox } from './outbox.js';
 import { JourneyRuntime, type JourneyStatus } from './runtime.js';
+import { TimeTriggers } from './schedules.js';
 import { capWindowMs, runSendStep, type TrackingLinks } from './send-step.js';
-import { dateTriggerCondition, localDate, localTimeOn, nextFire, cronProblem } from './triggers.js';
 
 /**
  * Journeys as a whole: definitions by version with their status, the runtime that moves people
- * through them, the outbox that sends, time-driven triggers (cron schedules, date traits), the
- * feedback that comes back, and the numbers. Events arrive from the identity stage already
- * resolved; what journeys say goes back into the collection pipeline as ordinary events.
+ * through them (runtime.ts), the outbox that sends, time-driven triggers (schedules.ts), the
+ * feedback that comes back (feedback.ts), and the numbers (journey-reads.ts). Events arrive from
+ * the identity stage already resolved; what journeys say goes back into the collection pipeline
+ * as ordinary events (journey-events.ts). This class holds the definitions and wires the parts.
  */
 
 export type JourneyRow = VersionRow<JourneyDefinition, JourneyStatus>;
@@ -108,15 +108,6 @@ export interface JourneyInfo extends JourneyRow {
   running: { active: number; waiting: number };
 }
 
-const FEEDBACK_EVENTS: Record<FeedbackKind, string> = {
-  delivered: 'Message Delivered',
-  undelivered: 'Message Undelivered',
-  opened: 'Message Opened',
-  clicked: 'Message Clicked',
-  unsubscribed: 'Unsubscribed',
-  bounced: 'Message Bounced',
-};
-
 export class JourneyEngine {
   private readonly defs = new Map<string, Map<string, JourneyRow>>();
   readonly runtime: JourneyRuntime;
@@ -124,10 +115,10 @@ export class JourneyEngine {
   readonly consent = new ConsentBook();
   readonly suppressions = new Suppressions();
   private readonly history: SendHistory;
-  private readonly runs = new Set<string>();
-  private readonly nextFires = new Map<string, number>();
-  private events: Array<{ ws: string; e: JourneyEvent }> = [];
-  private emitting: Promise<void> = Promise.resolve();
+  private readonly schedules: TimeTriggers;
+  private readonly reads: JourneyReadContext;
+  private readonly events: JourneyEvents;
+  private readonly loop: FeedbackLoop;
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
   ready: Promise<void> = Promise.resolve();
@@ -148,7 +139,7 @@ export class JourneyEngine {
       maxBackoffMs: options.maxBackoffMs,
       adapter: (ws, channel, send) =>
         channel === 'call' ? options.callAdapter(ws, send.message.to) : options.adapter(ws, channel),
-      onResult: (r, send) => this.onResult(r, send),
+      onResult: (r, send) => this.loop.onResult(r, send),
     });
     this.runtime = new JourneyRuntime({
       db,
@@ -189,6 +180,30 @@ export class JourneyEngine {
         converted: (i, fact) => this.converted(i, fact),
       },
     });
+    this.events = new JourneyEvents({
+      emit: (ws, events) => options.emit(ws, events),
+      onError: (err) => options.onError(err),
+    });
+    this.loop = new FeedbackLoop({
+      db,
+      now,
+      runtime: this.runtime,
+      consent: this.consent,
+      suppressions: this.suppressions,
+      events: this.events,
+    });
+    this.schedules = new TimeTriggers({
+      now,
+      timeZone: options.timeZone,
+      matching: (ws, condition, asOf) => this.matching(ws, condition, null, asOf),
+      enter: (ws, id, profileIds, runKey) => this.enter(ws, id, profileIds, runKey),
+    });
+    this.reads = {
+      db,
+      settle: () => options.settle(),
+      sqlContext: (ws, at) => options.sqlContext(ws, at),
+      flush: () => this.flush(),
+    };
   }
 
   static async open(db: Database, options: JourneyEngineOptions): Promise<JourneyEngine> {
@@ -224,7 +239,7 @@ export class JourneyEngine {
     );
     for (const i of await loadInstances(this.db, now - longestGoal)) this.runtime.loadInstance(i);
     for (const [ws, seq] of await loadCursors(this.db)) this.runtime.setCursor(ws, seq);
-    for (const r of await loadRuns(this.db)) this.runs.add(`${r.workspace_id}:${r.journey_id}:${r.run_key}`);
+    for (const r of await loadRuns(this.db)) this.schedules.ran(r.workspace_id, r.journey_id, r.run_key);
     for (const s of await recentSends(
       this.db,
       now - capWindowMs(this.options.caps.map((c) => ({ window: `${c.windowMs / 1000}s` }))),
@@ -248,31 +263,7 @@ export class JourneyEngine {
       await this.consent.seed(this.db, ws, (node) => this.options.profileOfNode(ws, node));
       const from = this.runtime.cursor(ws);
       if (from > 0) {
-        const rows = await this.db.query<{
-          seq: number;
-          node: number;
-          event: string | null;
-          ts: number;
-          properties: string | null;
-          traits: string | null;
-        }>(
-          `SELECT seq::DOUBLE AS seq, coalesce(owner, node)::DOUBLE AS node, event, epoch_ms(ts)::DOUBLE AS ts, properties, traits
-             FROM profile_facts WHERE workspace_id = ? AND seq > ? ORDER BY seq`,
-          [ws, from],
-        );
-        const events = rows.flatMap((r) => {
-          const p = this.options.profileOfNode(ws, r.node);
-          return p
-            ? [
-                {
-                  seq: r.seq,
-                  profileId: p,
-                  fact: { seq: r.seq, event: r.event, ts: r.ts, properties: parseJsonObject(r.properties) },
-                  traits: r.traits ? parseJsonObject(r.traits) : null,
-                },
-              ]
-            : [];
-        });
+        const events = await factsSince(this.db, ws, from, (node) => this.options.profileOfNode(ws, node));
         await this.runtime.serial(() => this.runtime.replay(ws, events));
       }
     }
@@ -333,24 +324,7 @@ export class JourneyEngine {
         issues: checked.issues,
       };
     const j = checked.value;
-    const issues: Array<{ path: string; message: string }> = [];
-    const t = j.trigger;
-    if (
-      (t.kind === 'segment_entered' || t.kind === 'segment_exited' || (t.kind === 'schedule' && t.segment)) &&
-      !this.options.segmentExists(ws, t.segment!)
-    )
-      issues.push({ path: 'journey.trigger.segment', message: `no segment ${t.segment}` });
-    if (t.kind === 'schedule') {
-      const p = cronProblem(t.cron);
-      if (p) issues.push({ path: 'journey.trigger.cron', message: p });
-    }
-    for (const [id, step] of Object.entries(j.steps)) {
-      if (step.kind !== 'split') continue;
-      const c = checkedCondition(step.condition);
-      for (const leaf of c ? conditionLeaves(c) : [])
-        if (leaf.kind === 'segment' && !this.options.segmentExists(ws, leaf.id))
-          issues.push({ path: `journey.steps.${id}.condition`, message: `no segment ${leaf.id}` });
-    }
+    const issues = referenceIssues(j, (id) => this.options.segmentExists(ws, id));
     return issues.length > 0
       ? { ok: false, code: 'validation_failed', message: 'the journey refers to what does not exist', issues }
       : { ok: true, value: j };
@@ -430,7 +404,7 @@ export class JourneyEngine {
     });
     if (status === 'archived')
       await this.runtime.serial(async () => void this.runtime.exitAll(ws, id, 'archived'));
-    if (status === 'active') this.nextFires.delete(`${ws}:${id}`);
+    if (status === 'active') this.schedules.reset(ws, id);
     return { ok: true, value: this.info(ws, row) };
   }
 
@@ -477,72 +451,17 @@ export class JourneyEngine {
   async tick(): Promise<void> {
     this.outbox.tick();
     await this.runtime.serial(() => this.runtime.tick());
-    await this.timeTriggers();
-  }
-
-  private async timeTriggers(): Promise<void> {
-    const now = this.options.clock.now();
-    const zone = this.options.timeZone;
-    for (const [ws, m] of this.defs) {
-      for (const row of m.values()) {
-        if (row.status !== 'active') continue;
-        const t = row.definition.trigger;
-        const k = `${ws}:${row.id}`;
-        if (t.kind === 'schedule') {
-          let fire = this.nextFires.get(k);
-          if (fire === undefined) {
-            fire = nextFire(t.cron, zone, Date.parse(row.createdAt) - 1) ?? Infinity;
-            this.nextFires.set(k, fire);
-          }
-          if (fire > now) continue;
-          // Missed fires while stopped run once, as the latest of them.
-          let last = fire;
-          for (let n = nextFire(t.cron, zone, last); n !== null && n <= now; n = nextFire(t.cron, zone, last))
-            last = n;
-          this.nextFires.set(k, nextFire(t.cron, zone, now) ?? Infinity);
-          const runKey = `cron:${new Date(last).toISOString()}`;
-          if (this.runs.has(`${k}:${runKey}`)) continue;
-          this.runs.add(`${k}:${runKey}`);
-          const ids = await this.matching(
-            ws,
-            t.segment ? { kind: 'segment', id: t.segment } : { kind: 'const', value: true },
-            null,
-          );
-          await this.enter(ws, row.id, [...ids], runKey);
-        } else if (t.kind === 'date') {
-          const at = localTimeOn(zone, now, t.at);
-          if (now < at) continue;
-          const runKey = `date:${localDate(zone, now)}`;
-          if (this.runs.has(`${k}:${runKey}`)) continue;
-          this.runs.add(`${k}:${runKey}`);
-          const { condition, now: asOf } = dateTriggerCondition(t, zone, now);
-          const ids = await this.matching(ws, condition, null, asOf);
-          await this.enter(ws, row.id, [...ids], runKey);
-        }
-      }
-    }
+    await this.schedules.fire(this.defs);
   }
 
   /** Profiles (of `among`, or all live ones) for which a condition holds now. */
-  async matching(
+  matching(
     ws: string,
     condition: ConditionNode,
     among: readonly string[] | null,
     now?: number,
   ): Promise<Set<string>> {
-    await this.options.settle();
-    const side = await this.db.side();
-    try {
-      await syncFacts(side, ws);
-      const q = segmentQuery(this.options.sqlContext(ws, now), condition);
-      const scoped = among
-        ? sql`SELECT profile_id FROM (${q}) WHERE profile_id IN (SELECT unnest(from_json(${JSON.stringify(among)}, '["VARCHAR"]')))`
-        : sql`SELECT profile_id FROM (${q})`;
-      const rows = await side.query<{ profile_id: string }>(scoped.text, scoped.params);
-      return new Set(rows.map((r) => r.profile_id));
-    } finally {
-      side.close();
-    }
+    return matchingProfiles(this.reads, ws, condition, among, now);
   }
 
   private async applyUpdate(
@@ -563,218 +482,70 @@ export class JourneyEngine {
       return;
     }
     const now = this.options.clock.now();
-    for (const i of live)
-      this.events.push({
-        ws,
-        e: {
-          profileId: i.profileId,
-          type: 'identify',
-          traits: { [step.set.key]: step.set.value },
-          timestamp: now,
-        },
-      });
+    this.events.traitSet(
+      ws,
+      live.map((i) => i.profileId),
+      step.set.key,
+      step.set.value,
+      now,
+    );
   }
 
   private converted(i: Instance, fact: FactEvent): void {
-    this.events.push({
-      ws: i.workspaceId,
-      e: {
-        profileId: i.profileId,
-        type: 'track',
-        event: 'Journey Converted',
-        properties: {
-          journey_id: i.journeyId,
-          journey_version: i.version,
-          journey_name: this.runtime.journey(i.workspaceId, i.journeyId)?.name ?? null,
-          variant: i.variant,
-          holdout: i.holdout,
-          goal_event: fact.event,
-          revenue: i.revenue,
-          order_id: fact.properties.order_id ?? null,
-        },
-        timestamp: fact.ts,
-      },
-    });
-  }
-
-  private onResult(r: SendResult, send: SendRow): void {
-    this.runtime.recordResult(r);
-    if (send.channel === 'call') return;
-    const base = {
-      channel: send.channel,
-      journey_id: send.journeyId,
-      journey_version: send.version,
-      step_id: send.stepId,
-      message_id: send.key,
-    };
-    if (r.status === 'sent') {
-      if (!process.env.NO_SENT)
-        this.events.push({
-          ws: send.workspaceId,
-          e: {
-            profileId: send.profileId,
-            type: 'track',
-            event: 'Message Sent',
-            properties: { ...base, provider: r.provider },
-            timestamp: r.at,
-          },
-        });
-      // An SMTP server that took the message took responsibility for it: that is delivery here.
-      if (send.channel === 'email')
-        void this.feedback(send.workspaceId, send.key, 'delivered', { via: 'smtp' }, send);
-    } else if (r.status === 'dead')
-      this.events.push({
-        ws: send.workspaceId,
-        e: {
-          profileId: send.profileId,
-          type: 'track',
-          event: 'Message Failed',
-          properties: { ...base, reason: r.reason },
-          timestamp: r.at,
-        },
-      });
+    this.events.converted(i, fact, this.runtime.journey(i.workspaceId, i.journeyId)?.name ?? null);
   }
 
   // ------------------------------------------------------------------------------ feedback
 
   /** What came back about a send (receipts, the pixel, clicks, unsubscribes); false for no such send. */
-  async feedback(
+  feedback(
     ws: string,
     key: string,
     kind: FeedbackKind,
     detail: Record<string, unknown>,
     known?: SendRow,
   ): Promise<boolean> {
-    const send = known
-      ? {
-          journey_id: known.journeyId,
-          version: known.version,
-          step_id: known.stepId,
-          profile_id: known.profileId,
-          channel: known.channel,
-          message: JSON.stringify(known.message),
-        }
-      : await findSend(this.db, ws, key);
-    if (!send) return false;
-    const now = this.options.clock.now();
-    this.runtime.recordFeedback({ workspaceId: ws, key, kind, at: now, detail });
-    const properties = {
-      channel: send.channel,
-      journey_id: send.journey_id,
-      journey_version: send.version,
-      step_id: send.step_id,
-      message_id: key,
-      ...detail,
-    };
-    this.events.push({
-      ws,
-      e: {
-        profileId: send.profile_id,
-        type: 'track',
-        event: FEEDBACK_EVENTS[kind],
-        properties,
-        timestamp: now,
-      },
-    });
-    if (kind === 'unsubscribed')
-      this.consent.observe(
-        ws,
-        send.profile_id,
-        'Unsubscribed',
-        { channel: send.channel },
-        null,
-        now,
-        Number.MAX_SAFE_INTEGER,
-      );
-    if (kind === 'bounced') {
-      const to = (JSON.parse(send.message) as { to?: string }).to;
-      if (to) await this.suppressions.add(this.db, ws, send.channel, to, 'bounced', null, now);
-    }
-    return true;
+    return this.loop.feedback(ws, key, kind, detail, known);
   }
 
   keyForProviderMessage(ws: string, provider: string, providerMessageId: string): Promise<string | null> {
-    return keyForProviderMessage(this.db, ws, provider, providerMessageId);
+    return this.loop.keyForProviderMessage(ws, provider, providerMessageId);
   }
 
   suppressionList(ws: string): ReturnType<Suppressions['list']> {
-    return this.suppressions.list(this.db, ws);
+    return this.loop.suppressionList(ws);
   }
 
-  async suppress(
+  suppress(
     ws: string,
     channel: string,
     address: string,
     reason: string,
     actor: string | null,
   ): Promise<void> {
-    const at = this.options.clock.now();
-    await this.suppressions.add(this.db, ws, channel, address, reason, actor, at);
-    await recordAudit(
-      this.db,
-      { workspaceId: ws, actor, action: 'suppression.add', target: channel, detail: { reason } },
-      at,
-    );
+    return this.loop.suppress(ws, channel, address, reason, actor);
   }
 
-  async unsuppress(ws: string, channel: string, address: string, actor: string | null): Promise<boolean> {
-    const removed = await this.suppressions.remove(this.db, ws, channel, address);
-    if (removed)
-      await recordAudit(
-        this.db,
-        { workspaceId: ws, actor, action: 'suppression.remove', target: channel },
-        this.options.clock.now(),
-      );
-    return removed;
+  unsuppress(ws: string, channel: string, address: string, actor: string | null): Promise<boolean> {
+    return this.loop.unsuppress(ws, channel, address, actor);
   }
 
   // ------------------------------------------------------------------------------ reading
 
-  async metrics(ws: string, id: string): Promise<JourneyResult<JourneyMetrics>> {
-    const row = this.wsDefs(ws).get(id);
-    if (!row) return { ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] };
-    await this.flush();
-    return { ok: true, value: await journeyMetrics(this.db, ws, id, row.definition) };
+  metrics(ws: string, id: string): Promise<JourneyResult<JourneyMetrics>> {
+    return metricsOf(this.reads, ws, id, this.wsDefs(ws).get(id));
   }
 
-  /**
-   * The whole programme against the global holdout: of every live profile, how many in the
-   * holdout and how many outside it did the conversion event within the window, with the z-test.
-   */
-  async programme(
-    ws: string,
-    goal: { event: string; within: string },
-  ): Promise<{ holdout: Group; treated: Group; test: ProportionTest; share: number }> {
-    const converted = await this.matching(
-      ws,
-      {
-        kind: 'event',
-        events: [goal.event],
-        where: [],
-        measure: { fn: 'count', property: null, op: 'gte', value: 1 },
-        within: { kind: 'last', ms: durationMs(goal.within) },
-      },
-      null,
-    );
-    const everyone = await this.matching(ws, { kind: 'const', value: true }, null);
-    const held = { conversions: 0, size: 0 };
-    const treated = { conversions: 0, size: 0 };
-    for (const p of everyone) {
-      const g = inHoldout(p, this.options.holdoutShare, this.options.holdoutSalt) ? held : treated;
-      g.size++;
-      if (converted.has(p)) g.conversions++;
-    }
-    return {
-      holdout: held,
-      treated,
-      test: twoProportionTest(held, treated),
+  /** The whole programme against the global holdout (see `programmeOf`). */
+  programme(ws: string, goal: { event: string; within: string }): Promise<ProgrammeResult> {
+    return programmeOf(this.reads, ws, goal, {
       share: this.options.holdoutShare,
-    };
+      salt: this.options.holdoutSalt,
+    });
   }
 
-  async deadLetters(ws: string, limit: number): ReturnType<typeof deadLetters> {
-    await this.flush();
-    return deadLetters(this.db, ws, limit);
+  deadLetters(ws: string, limit: number): Promise<DeadLetter[]> {
+    return deadLettersOf(this.reads, ws, limit);
   }
 
   /** Sends a dead-lettered message again (after the channel was fixed). */
@@ -809,61 +580,13 @@ export class JourneyEngine {
   }
 
   /** A template rendered for one profile (the console's preview), with what it read that was missing. */
-  async preview(
+  preview(
     ws: string,
     template: Record<string, unknown>,
     profileId: string,
     event?: { name: string; properties: Record<string, unknown> },
   ): Promise<JourneyResult<{ rendered: Record<string, string | undefined>; missing: string[] }>> {
-    const {
-      params: _p,
-      templateId: _t,
-      ...parts
-    } = template as TemplateParts & { params?: unknown; templateId?: unknown };
-    const compiled = compileTemplate(parts);
-    if (!compiled.ok)
-      return {
-        ok: false,
-        code: 'validation_failed',
-        message: compiled.error.message,
-        issues: [{ path: `template.${compiled.error.part}`, message: compiled.error.message }],
-      };
-    const read = (root: string): string[] => [
-      ...new Set(compiled.value.variables.flatMap((v) => (v[0] === root && v[1] ? [v[1]] : []))),
-    ];
-    const values = { traits: {} as Record<string, unknown>, tags: {} as Record<string, unknown> };
-    const traits = read('traits');
-    const tags = read('tags');
-    if (traits.length + tags.length > 0) {
-      await this.options.settle();
-      const side = await this.db.side();
-      try {
-        await syncFacts(side, ws);
-      } finally {
-        side.close();
-      }
-      await readAudience(
-        this.db,
-        this.options.sqlContext(ws),
-        sql`(SELECT ${profileId}::VARCHAR AS profile_id)`,
-        { identifiers: [], traits, tags },
-        (rows) => rows.forEach((r) => Object.assign(values, { traits: r.traits, tags: r.tags })),
-      );
-    }
-    const p = await previewTemplate(parts, {
-      profile: { id: profileId, traits: values.traits, tags: values.tags, computedTraits: values.traits },
-      ...(event ? { event } : {}),
-      journey: { id: 'preview', name: 'preview', step: 'preview', variant: null },
-      links: { unsubscribe: 'https://example.invalid/unsubscribe' },
-    });
-    if (!p.ok)
-      return {
-        ok: false,
-        code: 'validation_failed',
-        message: p.error.message,
-        issues: [{ path: `template.${p.error.part}`, message: p.error.message }],
-      };
-    return { ok: true, value: p.value };
+    return previewFor(this.reads, ws, template, profileId, event);
   }
 
   // ------------------------------------------------------------------------------ lifecycle
@@ -871,16 +594,7 @@ export class JourneyEngine {
   /** Writes state, then tells the world what happened (events after their state is durable). */
   async flush(): Promise<void> {
     await Promise.all([this.runtime.flush(), this.runtime.flushResults()]);
-    const events = this.events;
-    this.events = [];
-    if (events.length === 0) return;
-    const byWs = new Map<string, JourneyEvent[]>();
-    for (const { ws, e } of events) byWs.set(ws, [...(byWs.get(ws) ?? []), e]);
-    const next = this.emitting.then(async () => {
-      for (const [ws, list] of byWs) await this.options.emit(ws, list);
-    });
-    this.emitting = next.catch((err: unknown) => this.options.onError(err));
-    await next;
+    await this.events.emit();
   }
 
   /** Everything queued has run, been sent and been written (tests, the CLI). */
@@ -905,12 +619,7 @@ export class JourneyEngine {
     for (const t of this.timers) clearInterval(t);
     this.outbox.stop();
     await this.flush();
-    await this.emitting;
+    await this.events.settled();
     this.runtime.closeResults();
   }
-}
-
-function checkedCondition(input: unknown): ConditionNode | null {
-  const parsed = parseCondition(input, 'condition');
-  return parsed.ok ? parsed.condition : null;
 }

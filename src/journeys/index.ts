@@ -10,7 +10,8 @@ export {
 export { checkJourney, journeySchema, type JourneyDefinition } from './definitions.js';
 export { JOURNEY_TEMPLATES } from './templates.js';
 export { inHoldout } from './holdout.js';
-export { sendKey, type JourneyStatus } from './runtime.js';
+export { type JourneyStatus } from './runtime.js';
+export { sendKey } from './send-step.js';
 export type { DeadLetter, JourneyMetrics } from './metrics.js';
 export {
   TrackingSigner,

@@ -1,10 +1,13 @@
 import type { OutboundMessage } from '../channels/channel.js';
+import type { FactEvent } from '../conditions/index.js';
 import type { Database, Tx } from '../platform/db/duckdb.js';
+import { parseJsonObject } from '../platform/json.js';
 import type { JourneyDefinition } from './definitions.js';
 
 /**
  * Journeys' SQL: instances (rewritten in batches), the step log, the outbox and what became of
- * each send, feedback, the event cursor and schedule runs. Every outside value is a parameter.
+ * each send, feedback, the event cursor (and the facts after it) and schedule runs. Every outside
+ * value is a parameter.
  */
 
 export type InstanceState = 'active' | 'waiting' | 'exited';
@@ -373,6 +376,51 @@ export async function loadCursors(db: Database): Promise<Map<string, number>> {
     'SELECT workspace_id, seq::DOUBLE AS seq FROM journey_cursor',
   );
   return new Map(rows.map((r) => [r.workspace_id, r.seq]));
+}
+
+/** A stored fact after a workspace's cursor, with the profile its node belongs to now. */
+export interface StoredFact {
+  seq: number;
+  profileId: string;
+  fact: FactEvent;
+  traits: Record<string, unknown> | null;
+}
+
+/**
+ * The facts of a workspace after `from` in sequence order: what the engine had not seen when it
+ * stopped. Facts of nodes that belong to no profile are left out.
+ */
+export async function factsSince(
+  db: Database,
+  ws: string,
+  from: number,
+  profileOfNode: (node: number) => string | null,
+): Promise<StoredFact[]> {
+  const rows = await db.query<{
+    seq: number;
+    node: number;
+    event: string | null;
+    ts: number;
+    properties: string | null;
+    traits: string | null;
+  }>(
+    `SELECT seq::DOUBLE AS seq, coalesce(owner, node)::DOUBLE AS node, event, epoch_ms(ts)::DOUBLE AS ts, properties, traits
+       FROM profile_facts WHERE workspace_id = ? AND seq > ? ORDER BY seq`,
+    [ws, from],
+  );
+  return rows.flatMap((r) => {
+    const p = profileOfNode(r.node);
+    return p
+      ? [
+          {
+            seq: r.seq,
+            profileId: p,
+            fact: { seq: r.seq, event: r.event, ts: r.ts, properties: parseJsonObject(r.properties) },
+            traits: r.traits ? parseJsonObject(r.traits) : null,
+          },
+        ]
+      : [];
+  });
 }
 
 export async function loadRuns(

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ProfileIdentifier } from '../identity/index.js';
-import { draw, sendKey } from './runtime.js';
+import { draw } from './runtime.js';
+import { sendKey } from './send-step.js';
 import { addressOf } from './send-step.js';
 
 /*

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Database, SideConnection } from '../platform/db/duckdb.js';
+import type { Database } from '../platform/db/duckdb.js';
 import { TimerHeap } from '../platform/timer-heap.js';
 import { parseJsonObject } from '../platform/json.js';
 import { toFact } from '../profiles/index.js';
@@ -9,16 +9,10 @@ import type { ResolvedBatch } from '../identity/index.js';
 import { compileJourney, matches, type CompiledJourney } from './compiled.js';
 import type { JourneyDefinition, Step } from './definitions.js';
 import { inHoldout } from './holdout.js';
-import {
-  writeJourneyChanges,
-  type FeedbackRow,
-  type Instance,
-  type InstanceContext,
-  type SendResult,
-  type SendRow,
-  type StepLogRow,
-} from './journey-store.js';
+import type { FeedbackRow, Instance, InstanceContext, SendResult, SendRow } from './journey-store.js';
+import { RuntimeWrites } from './runtime-writes.js';
 import { nextLocalTime } from './triggers.js';
+import { callSend } from './send-step.js';
 import type { ConsentBook } from './guard-state.js';
 
 /**
@@ -26,6 +20,7 @@ import type { ConsentBook } from './guard-state.js';
  * batches), moved by events, timers and schedule runs. One chain runs all of it in order, so an
  * instance is never moved by two things at once. Steps that need the store (a split's
  * condition, a send's profile data) are done for all instances that reached them together.
+ * What changes is buffered and written by `RuntimeWrites`.
  */
 
 export type JourneyStatus = 'draft' | 'active' | 'paused' | 'archived';
@@ -95,30 +90,19 @@ export class JourneyRuntime {
   readonly instances = new Map<string, Instance>();
   private readonly byProfile = new Map<string, Set<Instance>>();
   private readonly timers = new TimerHeap<string>();
-  private readonly dirty = new Set<Instance>();
-  private readonly stored = new Set<string>();
-  private steps: StepLogRow[] = [];
-  private sends: SendRow[] = [];
-  private results: SendResult[] = [];
-  private feedback: FeedbackRow[] = [];
-  private runs: Array<{
-    workspaceId: string;
-    journeyId: string;
-    runKey: string;
-    at: number;
-    entered: number;
-  }> = [];
-  private readonly cursors = new Map<string, number>();
-  private readonly cursorDirty = new Set<string>();
+  private readonly writes: RuntimeWrites;
   private readonly inbox: ResolvedBatch[] = [];
   private chain: Promise<unknown> = Promise.resolve();
-  private writing: Promise<void> = Promise.resolve();
-  private resultWriting: Promise<void> = Promise.resolve();
-  private resultConn: SideConnection | null = null;
   private draining = false;
   private held = true;
 
-  constructor(private readonly options: RuntimeOptions) {}
+  constructor(private readonly options: RuntimeOptions) {
+    this.writes = new RuntimeWrites({
+      db: options.db,
+      written: (i) => this.untrackIfDone(i),
+      committed: (sends) => options.committed(sends),
+    });
+  }
 
   // ------------------------------------------------------------------------------ loading
 
@@ -143,7 +127,7 @@ export class JourneyRuntime {
   }
 
   loadInstance(i: Instance): void {
-    this.stored.add(i.id);
+    this.writes.loaded(i);
     this.track(i);
     if (i.state !== 'exited') {
       const e = this.entriesOf(i.workspaceId, i.journeyId).get(i.profileId);
@@ -153,11 +137,11 @@ export class JourneyRuntime {
   }
 
   setCursor(ws: string, seq: number): void {
-    this.cursors.set(ws, seq);
+    this.writes.setCursor(ws, seq);
   }
 
   cursor(ws: string): number {
-    return this.cursors.get(ws) ?? 0;
+    return this.writes.cursor(ws);
   }
 
   /** Starts taking events (those held while loading go first). */
@@ -214,10 +198,7 @@ export class JourneyRuntime {
         );
         if (fact.event !== null) this.onEvent(b.workspaceId, e.profileId, fact, work);
       }
-      if (top > from) {
-        this.cursors.set(b.workspaceId, top);
-        this.cursorDirty.add(b.workspaceId);
-      }
+      if (top > from) this.writes.advanceCursor(b.workspaceId, top);
     }
     await this.advance(work);
   }
@@ -248,8 +229,7 @@ export class JourneyRuntime {
       );
       if (e.fact.event !== null) this.onEvent(ws, e.profileId, e.fact, work);
     }
-    this.cursors.set(ws, top);
-    this.cursorDirty.add(ws);
+    this.writes.advanceCursor(ws, top);
     await this.advance(work);
   }
 
@@ -349,7 +329,7 @@ export class JourneyRuntime {
       if (i) work.push(i);
     }
     if (run)
-      this.runs.push({
+      this.writes.addRun({
         workspaceId: j.workspaceId,
         journeyId: j.id,
         runKey: run.runKey,
@@ -479,7 +459,7 @@ export class JourneyRuntime {
             this.park(i, o.delayUntil);
             continue;
           }
-          if (o.send) this.sends.push(o.send);
+          if (o.send) this.writes.addSend(o.send);
           if (step.next) {
             this.moveTo(i, step.next);
             next.push(i);
@@ -558,7 +538,7 @@ export class JourneyRuntime {
         }
         case 'webhook': {
           this.log(i, stepId, 'called');
-          this.sends.push(this.callSend(i, stepId, step.url, now));
+          this.writes.addSend(callSend(i, stepId, step.url, now));
           if (!step.next) return this.exit(i, 'completed');
           this.moveTo(i, step.next);
           continue;
@@ -570,33 +550,6 @@ export class JourneyRuntime {
           return assertNever(step);
       }
     }
-  }
-
-  private callSend(i: Instance, stepId: string, url: string, now: number): SendRow {
-    const key = sendKey(i, stepId);
-    return {
-      workspaceId: i.workspaceId,
-      key,
-      journeyId: i.journeyId,
-      version: i.version,
-      stepId,
-      instanceId: i.id,
-      profileId: i.profileId,
-      channel: 'call',
-      message: {
-        to: url,
-        body: JSON.stringify({
-          journeyId: i.journeyId,
-          version: i.version,
-          step: stepId,
-          profileId: i.profileId,
-          variant: i.variant,
-          event: i.context.event ?? null,
-        }),
-        metadata: { journey_id: i.journeyId, step_id: stepId, profile_id: i.profileId },
-      },
-      createdAt: now,
-    };
   }
 
   private park(i: Instance, at: number): void {
@@ -623,10 +576,10 @@ export class JourneyRuntime {
     const open = c?.goal && i.convertedAt === null && this.options.now() - i.enteredAt <= c.goal.withinMs;
     if (open) return;
     this.byProfile.get(`${i.workspaceId}:${i.profileId}`)?.delete(i);
-    if (this.dirty.has(i)) return;
+    if (this.writes.unwritten(i)) return;
     // Written and done with: nothing moves it again, so it need not be remembered.
     this.instances.delete(i.id);
-    this.stored.delete(i.id);
+    this.writes.forget(i);
   }
 
   /** Exits every running instance of a journey (archived). */
@@ -645,10 +598,10 @@ export class JourneyRuntime {
     for (const i of [...this.instances.values()]) this.untrackIfDone(i);
   }
 
-  // ------------------------------------------------------------------------------ writing
+  // ------------------------------------------------------------------------------ bookkeeping
 
   private log(i: Instance, stepId: string, outcome: string): void {
-    this.steps.push({
+    this.writes.logStep({
       workspaceId: i.workspaceId,
       journeyId: i.journeyId,
       version: i.version,
@@ -662,7 +615,7 @@ export class JourneyRuntime {
 
   private touch(i: Instance): void {
     i.updatedAt = this.options.now();
-    this.dirty.add(i);
+    this.writes.changed(i);
   }
 
   private track(i: Instance): void {
@@ -684,111 +637,28 @@ export class JourneyRuntime {
     return `${ws}:${id}`;
   }
 
+  // ------------------------------------------------------------------------------ writing
+
   recordResult(r: SendResult): void {
-    this.results.push(r);
+    this.writes.recordResult(r);
   }
 
   recordFeedback(f: FeedbackRow): void {
-    this.feedback.push(f);
+    this.writes.recordFeedback(f);
   }
 
   /** Writes what changed since the last flush in one transaction; then releases the new sends. */
   flush(): Promise<void> {
-    const next = this.writing.then(() => this.writeOnce());
-    this.writing = next.catch(() => undefined);
-    return next;
+    return this.writes.flush();
   }
 
-  private async writeOnce(): Promise<void> {
-    if (
-      this.dirty.size +
-        this.steps.length +
-        this.sends.length +
-        this.feedback.length +
-        this.runs.length +
-        this.cursorDirty.size ===
-      0
-    )
-      return;
-    const instances = [...this.dirty];
-    this.dirty.clear();
-    const steps = this.steps;
-    const sends = this.sends;
-    const feedback = this.feedback;
-    const runs = this.runs;
-    this.steps = [];
-    this.sends = [];
-    this.feedback = [];
-    this.runs = [];
-    const cursors = new Map([...this.cursorDirty].map((ws) => [ws, this.cursor(ws)]));
-    this.cursorDirty.clear();
-    try {
-      await this.options.db.transaction((tx) =>
-        writeJourneyChanges(tx, {
-          instances,
-          stored: this.stored,
-          steps,
-          sends,
-          results: [],
-          feedback,
-          cursors,
-          runs,
-        }),
-      );
-    } catch (err) {
-      // Nothing is lost: it goes again with the next flush.
-      for (const i of instances) this.dirty.add(i);
-      this.steps = steps.concat(this.steps);
-      this.sends = sends.concat(this.sends);
-      this.feedback = feedback.concat(this.feedback);
-      this.runs = runs.concat(this.runs);
-      for (const ws of cursors.keys()) this.cursorDirty.add(ws);
-      throw err;
-    }
-    for (const i of instances) {
-      this.stored.add(i.id);
-      if (i.state === 'exited') this.untrackIfDone(i);
-    }
-    if (sends.length > 0) this.options.committed(sends);
-  }
-
-  /**
-   * Send results on a connection of their own, so that what was sent is on record within a
-   * flush interval even while the main writer is busy loading events (a crash then repeats
-   * only the calls of that interval, under their same idempotency keys).
-   */
+  /** Send results, on a connection of their own (see `RuntimeWrites.flushResults`). */
   flushResults(): Promise<void> {
-    const next = this.resultWriting.then(async () => {
-      if (this.results.length === 0) return;
-      const results = this.results;
-      this.results = [];
-      try {
-        this.resultConn ??= await this.options.db.side();
-        const conn = this.resultConn;
-        await conn.transaction((tx) =>
-          writeJourneyChanges(tx, {
-            instances: [],
-            stored: this.stored,
-            steps: [],
-            sends: [],
-            results,
-            feedback: [],
-            cursors: new Map(),
-            runs: [],
-          }),
-        );
-      } catch (err) {
-        this.results = results.concat(this.results);
-        throw err;
-      }
-    });
-    this.resultWriting = next.catch(() => undefined);
-    return next;
+    return this.writes.flushResults();
   }
 
   closeResults(): void {
-    this.resultConn?.close();
-    this.resultConn = null;
+    this.writes.closeResults();
   }
 
   /** Instances per state (for listings), counted in memory. */
@@ -804,21 +674,13 @@ export class JourneyRuntime {
   }
 
   get pendingWrites(): number {
-    return this.dirty.size + this.sends.length + this.results.length;
+    return this.writes.pendingWrites;
   }
 
   /** Time until the next timer (for tests and the scheduler). */
   nextTimer(): number | null {
     return this.timers.peek()?.at ?? null;
   }
-}
-
-/** The idempotency key of one send: journey × version × step × profile × entry. */
-export function sendKey(
-  i: Pick<Instance, 'journeyId' | 'version' | 'profileId' | 'entryNo'>,
-  stepId: string,
-): string {
-  return `${i.journeyId}:v${i.version}:${stepId}:${i.profileId}:${i.entryNo}`;
 }
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {

@@ -10,7 +10,6 @@ import type { Step } from './definitions.js';
 import type { ConsentBook, SendHistory, Suppressions } from './guard-state.js';
 import { checkCaps, nextSendTime, type FrequencyCap, type QuietHours } from './guards.js';
 import type { Instance, OutboxMessage, SendRow } from './journey-store.js';
-import { sendKey } from './runtime.js';
 
 /**
  * A send step for every instance that reached it together: the guards (global holdout, an
@@ -248,3 +247,39 @@ async function render(
 
 export const capWindowMs = (caps: ReadonlyArray<{ window: string }>): number =>
   Math.max(7 * 86_400_000, ...caps.map((c) => durationMs(c.window)));
+
+/** The idempotency key of one send: journey × version × step × profile × entry. */
+export function sendKey(
+  i: Pick<Instance, 'journeyId' | 'version' | 'profileId' | 'entryNo'>,
+  stepId: string,
+): string {
+  return `${i.journeyId}:v${i.version}:${stepId}:${i.profileId}:${i.entryNo}`;
+}
+
+/** The outbox row of a journey's own webhook step: its payload, posted as it is. */
+export function callSend(i: Instance, stepId: string, url: string, now: number): SendRow {
+  const key = sendKey(i, stepId);
+  return {
+    workspaceId: i.workspaceId,
+    key,
+    journeyId: i.journeyId,
+    version: i.version,
+    stepId,
+    instanceId: i.id,
+    profileId: i.profileId,
+    channel: 'call',
+    message: {
+      to: url,
+      body: JSON.stringify({
+        journeyId: i.journeyId,
+        version: i.version,
+        step: stepId,
+        profileId: i.profileId,
+        variant: i.variant,
+        event: i.context.event ?? null,
+      }),
+      metadata: { journey_id: i.journeyId, step_id: stepId, profile_id: i.profileId },
+    },
+    createdAt: now,
+  };
+}
