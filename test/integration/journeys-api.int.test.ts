@@ -30,7 +30,11 @@ describe('journeys API', () => {
     },
   });
   const send = async (...messages: Array<Record<string, unknown>>): Promise<void> => {
-    const batch = messages.map((m) => ({ messageId: `api-${++n}`, timestamp: new Date(clock.now()).toISOString(), ...m }));
+    const batch = messages.map((m) => ({
+      messageId: `api-${++n}`,
+      timestamp: new Date(clock.now()).toISOString(),
+      ...m,
+    }));
     expect((await t.collect('/v1/batch', { batch }, writeKey)).status).toBe(200);
     await t.writer.settle();
     await t.identity.settle();
@@ -43,8 +47,12 @@ describe('journeys API', () => {
     peer = await startWebhookPeer(SECRET, { now: () => clock.now() });
     t = await startTestTessera({ journeys: { holdoutShare: 0, caps: [] } }, undefined, { clock });
     writeKey = (await t.newSource('api')).writeKey;
-    viewerKey = (await t.api('POST', '/api/v1/api-keys', { name: 'viewer', role: 'viewer' })).body.key as string;
-    await t.api('PUT', '/api/v1/channels/webhook', { provider: 'webhook', config: { url: peer.url, secret: SECRET } });
+    viewerKey = (await t.api('POST', '/api/v1/api-keys', { name: 'viewer', role: 'viewer' })).body
+      .key as string;
+    await t.api('PUT', '/api/v1/channels/webhook', {
+      provider: 'webhook',
+      config: { url: peer.url, secret: SECRET },
+    });
   }, 60_000);
   afterAll(async () => {
     await t?.stop();
@@ -76,8 +84,13 @@ describe('journeys API', () => {
       trigger: { kind: 'segment_entered', segment: 'seg_missing' },
     });
     expect(segment.status).toBe(422);
-    expect(segment.body.error.details).toEqual([{ path: 'journey.trigger.segment', message: 'no segment seg_missing' }]);
-    const cron = await t.api('POST', '/api/v1/journeys', { ...simple('X'), trigger: { kind: 'schedule', cron: '61 * * * *' } });
+    expect(segment.body.error.details).toEqual([
+      { path: 'journey.trigger.segment', message: 'no segment seg_missing' },
+    ]);
+    const cron = await t.api('POST', '/api/v1/journeys', {
+      ...simple('X'),
+      trigger: { kind: 'schedule', cron: '61 * * * *' },
+    });
     expect(cron.status).toBe(422);
     expect(cron.body.error.details[0].path).toBe('journey.trigger.cron');
   });
@@ -87,7 +100,10 @@ describe('journeys API', () => {
     expect(created.body).toMatchObject({ version: 1, status: 'draft' });
     const id = created.body.id as string;
     expect((await t.api('PUT', `/api/v1/journeys/${id}`, simple('Versioned', 'v2'))).body.version).toBe(2);
-    expect((await t.api('POST', `/api/v1/journeys/${id}/activate`)).body).toMatchObject({ version: 3, status: 'active' });
+    expect((await t.api('POST', `/api/v1/journeys/${id}/activate`)).body).toMatchObject({
+      version: 3,
+      status: 'active',
+    });
     const versions = (await t.api('GET', `/api/v1/journeys/${id}/versions`)).body.versions;
     expect(versions.map((v: { version: number; status: string }) => `${v.version}:${v.status}`)).toEqual([
       '3:active',
@@ -96,7 +112,9 @@ describe('journeys API', () => {
     ]);
     expect((await t.api('GET', `/api/v1/journeys/${id}`, undefined, viewerKey)).status).toBe(200);
     expect((await t.api('POST', `/api/v1/journeys/${id}/pause`, undefined, viewerKey)).status).toBe(403);
-    expect((await t.api('GET', '/api/v1/journeys/templates', undefined, viewerKey)).body.templates).toHaveLength(5);
+    expect(
+      (await t.api('GET', '/api/v1/journeys/templates', undefined, viewerKey)).body.templates,
+    ).toHaveLength(5);
   });
 
   it('pause stops entries and lets those inside go on; archive ends everyone inside', async () => {
@@ -109,10 +127,15 @@ describe('journeys API', () => {
     clock.set(T + 2 * 3_600_000);
     await t.journeys.tick();
     await t.journeys.idle();
-    expect(peer.received.filter((r) => r.body.body === 'paused').map((r) => r.body.to)).toEqual([await profile('p1')]);
-    expect((await t.api('POST', `/api/v1/journeys/${id}/enter`, { profileIds: [await profile('p2')] })).status).toBe(409);
+    expect(peer.received.filter((r) => r.body.body === 'paused').map((r) => r.body.to)).toEqual([
+      await profile('p1'),
+    ]);
+    expect(
+      (await t.api('POST', `/api/v1/journeys/${id}/enter`, { profileIds: [await profile('p2')] })).status,
+    ).toBe(409);
 
-    const other = (await t.api('POST', '/api/v1/journeys', simple('Archived Ping', 'archived'))).body.id as string;
+    const other = (await t.api('POST', '/api/v1/journeys', simple('Archived Ping', 'archived'))).body
+      .id as string;
     await t.api('POST', `/api/v1/journeys/${other}/activate`);
     await send({ type: 'track', userId: 'a1', event: 'Archived Ping' });
     expect((await t.api('POST', `/api/v1/journeys/${other}/archive`)).body.status).toBe('archived');
@@ -135,10 +158,17 @@ describe('journeys API', () => {
     const def = { ...simple('Never'), entry: { reentry: 'never' } };
     const id = (await t.api('POST', '/api/v1/journeys', def)).body.id as string;
     await t.api('POST', `/api/v1/journeys/${id}/activate`);
-    const seg = await t.api('POST', '/api/v1/segments', { name: 'gold', condition: { trait: 'tier', op: 'eq', value: 'gold' } });
-    expect((await t.api('POST', `/api/v1/journeys/${id}/enter`, { segment: seg.body.id })).body).toEqual({ entered: 2 });
+    const seg = await t.api('POST', '/api/v1/segments', {
+      name: 'gold',
+      condition: { trait: 'tier', op: 'eq', value: 'gold' },
+    });
+    expect((await t.api('POST', `/api/v1/journeys/${id}/enter`, { segment: seg.body.id })).body).toEqual({
+      entered: 2,
+    });
     // Never twice: m1 again enters nobody; m3 is new.
-    const again = await t.api('POST', `/api/v1/journeys/${id}/enter`, { profileIds: [await profile('m1'), await profile('m3')] });
+    const again = await t.api('POST', `/api/v1/journeys/${id}/enter`, {
+      profileIds: [await profile('m1'), await profile('m3')],
+    });
     expect(again.body).toEqual({ entered: 1 });
     expect((await t.api('POST', `/api/v1/journeys/${id}/enter`, { segment: 'seg_nope' })).status).toBe(404);
   });
@@ -157,7 +187,10 @@ describe('journeys API', () => {
     expect(r.body.rendered.subject).toBe('顾小北，杭州门店上新');
     expect(r.body.rendered.html).toBe('<p>朋友 &lt;A&lt;1&gt;&gt;</p>');
     expect(r.body.missing).toEqual(['traits.nickname']);
-    const bad = await t.api('POST', '/api/v1/journeys/preview', { profileId: 'x', template: { body: '{% include "x" %}' } });
+    const bad = await t.api('POST', '/api/v1/journeys/preview', {
+      profileId: 'x',
+      template: { body: '{% include "x" %}' },
+    });
     expect(bad.status).toBe(422);
   });
 
@@ -167,7 +200,12 @@ describe('journeys API', () => {
     expect(ch.config.secret).toMatch(/^••••/);
     const doc = (await t.api('GET', '/api/v1/openapi.json')).body;
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/journeys', '/api/v1/journeys/{id}/metrics', '/api/v1/channels/{channel}', '/api/v1/suppressions']),
+      expect.arrayContaining([
+        '/api/v1/journeys',
+        '/api/v1/journeys/{id}/metrics',
+        '/api/v1/channels/{channel}',
+        '/api/v1/suppressions',
+      ]),
     );
   });
 });
