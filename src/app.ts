@@ -329,11 +329,11 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
     routes.push(
       ...healthRoutes(VERSION, writer, openApi, startedAt),
       ...sourceRoutes(sources, settle),
-      ...eventRoutes(db, () => writer.settle()),
+      ...eventRoutes(db, () => writer.settle(), config.governance),
       ...apiKeyRoutes(apiKeys),
       ...rejectedRoutes(rejected),
       ...importRoutes(importer, sources),
-      ...identityRoutes(identity, db, settleAll),
+      ...identityRoutes(identity, db, settleAll, config.governance),
       ...profileRoutes({
         identity,
         db,
@@ -342,6 +342,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
         policies: config.profiles.traits,
         sources: sourceNames,
         settle: settleAll,
+        pii: config.governance,
       }),
       ...segmentRoutes({
         db,
@@ -349,6 +350,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
         destinations,
         previewSample: config.segments.previewSample,
         settle: settleAll,
+        pii: config.governance,
       }),
       ...journeyRoutes({ journeys }),
       ...channelRoutes(channels),

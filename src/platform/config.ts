@@ -49,6 +49,18 @@ const governanceSchema = z.strictObject({
    * and notes the problem in `context.tessera.issues`.
    */
   invalidField: z.enum(['reject', 'drop']).default('reject'),
+  /**
+   * Personal data by field: identifier types and trait keys with the kind of mask they get for
+   * roles below `piiRole` (138****1234, l***@163.com, 王*, …). Merged over the defaults.
+   */
+  pii: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/),
+      z.enum(['phone', 'email', 'name', 'address', 'id', 'date', 'none']),
+    )
+    .default({}),
+  /** The least role that sees personal data in the clear. */
+  piiRole: z.enum(['viewer', 'analyst', 'marketer', 'admin']).default('marketer'),
 });
 
 const identifierTypeSchema = z.strictObject({

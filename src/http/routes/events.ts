@@ -1,3 +1,4 @@
+import { PiiView, type PiiConfig } from '../../governance/pii.js';
 import { z } from 'zod';
 import { listEvents, type EventRow } from '../../collect/index.js';
 import type { Database } from '../../platform/db/duckdb.js';
@@ -34,7 +35,7 @@ export function eventToMessage(r: EventRow): Record<string, unknown> {
   return message;
 }
 
-export function eventRoutes(db: Database, settle: () => Promise<void>): RouteDef[] {
+export function eventRoutes(db: Database, settle: () => Promise<void>, pii: PiiConfig): RouteDef[] {
   return [
     defineRoute({
       method: 'GET',
@@ -60,7 +61,8 @@ export function eventRoutes(db: Database, settle: () => Promise<void>): RouteDef
           beforeSeq: query.before,
           workspaceId: caller.workspaceId,
         });
-        const events = rows.map(eventToMessage);
+        const view = PiiView.for(caller.role, pii);
+        const events = rows.map((r) => view.event(eventToMessage(r)));
         return { events, next: rows.length === query.limit ? (rows[rows.length - 1]?.seq ?? null) : null };
       },
     }),

@@ -1,3 +1,4 @@
+import { PiiView, type PiiConfig } from '../../governance/pii.js';
 import { z } from 'zod';
 import { eventsBySeq } from '../../collect/index.js';
 import type { IdentityResolver } from '../../identity/index.js';
@@ -17,6 +18,7 @@ export function identityRoutes(
   identity: IdentityResolver,
   db: Database,
   settle: () => Promise<void>,
+  pii: PiiConfig,
 ): RouteDef[] {
   const live = (workspaceId: string, id: string): string => {
     const profileId = identity.resolveProfileId(workspaceId, id);
@@ -55,7 +57,11 @@ export function identityRoutes(
       handler: async ({ params, caller }) => {
         await settle();
         const profileId = live(caller.workspaceId, params.id);
-        return { profileId, identifiers: identity.identifiers(caller.workspaceId, profileId) };
+        const view = PiiView.for(caller.role, pii);
+        return {
+          profileId,
+          identifiers: view.identifiers(identity.identifiers(caller.workspaceId, profileId)),
+        };
       },
     }),
     defineRoute({
@@ -86,7 +92,8 @@ export function identityRoutes(
         }
         if (!page) throw new AppError('not_found', `no profile ${params.id}`);
         const rows = await eventsBySeq(db, caller.workspaceId, page.seqs);
-        return { profileId, events: rows.map(eventToMessage), next: page.next };
+        const view = PiiView.for(caller.role, pii);
+        return { profileId, events: rows.map((r) => view.event(eventToMessage(r))), next: page.next };
       },
     }),
     defineRoute({
@@ -161,7 +168,16 @@ export function identityRoutes(
       }),
       handler: async ({ query, caller }) => {
         await settle();
-        return { refusals: identity.refusals(caller.workspaceId, query) };
+        const view = PiiView.for(caller.role, pii);
+        const masked = (x: { type: string; value: string }) => ({
+          ...x,
+          value: view.value(x.type, x.value) as string,
+        });
+        return {
+          refusals: identity
+            .refusals(caller.workspaceId, query)
+            .map((r) => ({ ...r, identifier: masked(r.identifier), with: masked(r.with) })),
+        };
       },
     }),
     defineRoute({
@@ -221,7 +237,13 @@ export function identityRoutes(
       }),
       handler: async ({ query, caller }) => {
         await settle();
-        return { reviews: await identity.reviews(caller.workspaceId, query.status, query.limit) };
+        const view = PiiView.for(caller.role, pii);
+        const side = <T extends { identifier: { type: string; value: string } }>(x: T): T => ({
+          ...x,
+          identifier: { ...x.identifier, value: view.value(x.identifier.type, x.identifier.value) as string },
+        });
+        const reviews = await identity.reviews(caller.workspaceId, query.status, query.limit);
+        return { reviews: reviews.map((r) => ({ ...r, a: side(r.a), b: side(r.b) })) };
       },
     }),
     defineRoute({

@@ -1,3 +1,4 @@
+import { PiiView, type PiiConfig } from '../../governance/pii.js';
 import { z } from 'zod';
 import type { IdentityResolver } from '../../identity/index.js';
 import {
@@ -35,6 +36,7 @@ export function profileRoutes(deps: {
   policies: Readonly<Record<string, TraitPolicy>>;
   sources: (workspaceId: string) => ReadonlyArray<{ id: string; name: string }>;
   settle: () => Promise<void>;
+  pii: PiiConfig;
 }): RouteDef[] {
   const { identity, db, tags, segments: segmentEngine } = deps;
   return [
@@ -89,18 +91,26 @@ export function profileRoutes(deps: {
             },
           ]),
         );
+        const view = PiiView.for(caller.role, deps.pii);
         return {
           profileId,
           ...(profileId !== params.id ? { requestedId: params.id, mergedInto: profileId } : {}),
-          identifiers: identity.identifiers(ws, profileId),
-          traits: Object.fromEntries(Object.entries(merged).map(([k, m]) => [k, m.value])),
+          identifiers: view.identifiers(identity.identifiers(ws, profileId)),
+          traits: view.fields(Object.fromEntries(Object.entries(merged).map(([k, m]) => [k, m.value]))),
           traitSources,
           computedTraits: await tags.profileComputedTraits(ws, profileId),
           tags: await tags.profileTags(ws, profileId),
           segments: await profileSegments(db, segmentEngine, ws, profileId),
           consent: consentState(facts),
           merges: await identity.mergeHistory(ws, profileId),
-          refusals: identity.refusals(ws, { profileId, limit: 50 }),
+          refusals: identity.refusals(ws, { profileId, limit: 50 }).map((r) => ({
+            ...r,
+            identifier: {
+              ...r.identifier,
+              value: view.value(r.identifier.type, r.identifier.value) as string,
+            },
+            with: { ...r.with, value: view.value(r.with.type, r.with.value) as string },
+          })),
         };
       },
     }),

@@ -1,3 +1,4 @@
+import { PiiView, type PiiConfig } from '../../governance/pii.js';
 import { z } from 'zod';
 import { listAudit, recordAudit } from '../../governance/index.js';
 import type { Database } from '../../platform/db/duckdb.js';
@@ -45,6 +46,7 @@ export function segmentRoutes(deps: {
   destinations: Destinations;
   previewSample: number;
   settle: () => Promise<void>;
+  pii: PiiConfig;
 }): RouteDef[] {
   const { db, segments, destinations } = deps;
   const segmentOr404 = (ws: string, id: string) => {
@@ -178,12 +180,14 @@ export function segmentRoutes(deps: {
       }),
       handler: async ({ params, query, caller }) => {
         segmentOr404(caller.workspaceId, params.id);
-        return membersWithValues(db, segments, caller.workspaceId, params.id, {
+        const page = await membersWithValues(db, segments, caller.workspaceId, params.id, {
           after: query.after ?? null,
           limit: query.limit,
           traits: query.traits,
           tags: query.tags,
         });
+        const view = PiiView.for(caller.role, deps.pii);
+        return { ...page, members: page.members.map((m) => ({ ...m, traits: view.fields(m.traits) })) };
       },
     }),
     defineRoute({

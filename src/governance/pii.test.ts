@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { maskValue, PiiView } from './pii.js';
+
+describe('masking personal data', () => {
+  it('masks each kind the way people in China expect to read it', () => {
+    expect(maskValue('phone', '+8613812345678')).toBe('+86138****5678');
+    expect(maskValue('phone', '13812345678')).toBe('138****5678');
+    expect(maskValue('phone', '+14155550123')).toBe('+141****0123');
+    expect(maskValue('email', 'lin.xiaoming@163.com')).toBe('l***@163.com');
+    expect(maskValue('name', '王小明')).toBe('王**');
+    expect(maskValue('name', 'A')).toBe('*');
+    expect(maskValue('address', '浙江省杭州市西湖区文三路 90 号')).toBe('浙江省杭州市****');
+    expect(maskValue('id', '330106199001011234')).toBe('33****34');
+    expect(maskValue('date', '1990-11-21')).toBe('1990-**-**');
+    expect(maskValue('date', '--11-21')).toBe('**-**');
+    expect(maskValue('none', '13812345678')).toBe('13812345678');
+  });
+
+  it('never leaves the middle of a phone, or the local part of an email, readable', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^1[3-9]\d{9}$/), (phone) => {
+        const m = maskValue('phone', `+86${phone}`) as string;
+        expect(m.startsWith(`+86${phone.slice(0, 3)}`)).toBe(true);
+        expect(m.endsWith(phone.slice(-4))).toBe(true);
+        expect(m).not.toContain(phone.slice(3, 7));
+      }),
+    );
+    fc.assert(
+      fc.property(fc.emailAddress(), (email) => {
+        const m = maskValue('email', email) as string;
+        const local = email.slice(0, email.lastIndexOf('@'));
+        expect(m.endsWith(email.slice(email.lastIndexOf('@')))).toBe(true);
+        if (local.length > 1) expect(m).not.toContain(local);
+      }),
+    );
+  });
+
+  it('masks by field for roles below the configured one, and not for those at or above it', () => {
+    const config = { pii: { vip_code: 'id' as const, name: 'none' as const }, piiRole: 'marketer' as const };
+    const analyst = PiiView.for('analyst', config);
+    const marketer = PiiView.for('marketer', config);
+    const traits = {
+      phone: '+8613812345678',
+      city: '杭州',
+      vip_code: 'VIP-000123',
+      name: '王小明',
+      nested: { email: 'a@b.cn' },
+    };
+    expect(analyst.fields(traits)).toEqual({
+      phone: '+86138****5678',
+      city: '杭州',
+      vip_code: 'VI****23',
+      name: '王小明',
+      nested: { email: 'a***@b.cn' },
+    });
+    expect(marketer.fields(traits)).toBe(traits);
+    expect(analyst.identifiers([{ type: 'email', value: 'lin@163.com', events: 3 }])).toEqual([
+      { type: 'email', value: 'l***@163.com', events: 3 },
+    ]);
+    expect(
+      analyst.event({
+        userId: 'u1',
+        traits: { email: 'lin@163.com' },
+        context: {
+          ip: '10.1.2.3',
+          externalIds: [{ type: 'wechat_openid', id: 'oAbcdefgh123' }],
+          traits: { phone: '13812345678' },
+        },
+      }),
+    ).toEqual({
+      userId: 'u1',
+      traits: { email: 'l***@163.com' },
+      context: {
+        ip: '10****.3',
+        externalIds: [{ type: 'wechat_openid', id: 'oA****23' }],
+        traits: { phone: '138****5678' },
+      },
+    });
+  });
+});
