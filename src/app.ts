@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import {
   Collector,
@@ -14,10 +15,17 @@ import {
 } from './collect/index.js';
 import { loadDemo, type LoadDemoResult } from './demo/index.js';
 import { ApiKeyRegistry } from './governance/index.js';
+import { ConsoleAuth } from './governance/console-auth.js';
+import { LoginThrottle } from './governance/login-throttle.js';
+import { generatePassword } from './governance/passwords.js';
+import { SessionRegistry } from './governance/sessions.js';
+import { UserRegistry } from './governance/users.js';
 import { compileRules, IdentityResolver } from './identity/index.js';
 import { buildServer } from './http/server.js';
+import { overviewRoutes } from './http/routes/overview.js';
 import { openApiDocument, type RouteDef } from './http/route.js';
 import { apiKeyRoutes } from './http/routes/api-keys.js';
+import { authRoutes } from './http/routes/auth.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
 import { identityRoutes } from './http/routes/identity.js';
@@ -79,9 +87,14 @@ export interface Tessera {
   importer: Importer;
   sources: SourceRegistry;
   apiKeys: ApiKeyRegistry;
+  users: UserRegistry;
+  sessions: SessionRegistry;
+  auth: ConsoleAuth;
   logger: Logger;
   /** Where the generated admin key was written when no admin existed and none was given. */
   adminKeyFile?: string;
+  /** Where the generated password of the console user `admin` was written, when it was created now. */
+  adminPasswordFile?: string;
   /** The demo brand being loaded (first start on an empty data directory), or null. */
   demo: Promise<LoadDemoResult | null> | null;
   close(): Promise<void>;
@@ -92,9 +105,14 @@ export interface StartOptions {
   logger?: Logger;
 }
 
+/** The built console (`vite build console`), served at `/`. */
+export const CONSOLE_DIR = fileURLToPath(new URL('../console/dist', import.meta.url));
+
 export const databasePath = (dataDir: string): string => join(dataDir, 'tessera.duckdb');
 export const serverInfoPath = (dataDir: string): string => join(dataDir, 'server.json');
 export const adminKeyPath = (dataDir: string): string => join(dataDir, 'admin-api-key');
+export const adminPasswordPath = (dataDir: string): string => join(dataDir, 'admin-password');
+export const BOOTSTRAP_ADMIN = 'admin';
 export const secretKeyPath = (dataDir: string): string => join(dataDir, 'secret.key');
 export const trackingKeyPath = (dataDir: string): string => join(dataDir, 'tracking.key');
 
@@ -127,7 +145,14 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
     options.logger ??
     pino({
       level: config.log.level,
-      redact: ['req.headers.authorization', '*.writeKey', '*.apiKey', '*.key'],
+      redact: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.writeKey',
+        '*.apiKey',
+        '*.key',
+        '*.password',
+      ],
     });
   const db = await openDatabase(config.dataDir);
   try {
@@ -153,6 +178,55 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
         logger.info({ file: adminKeyFile }, 'admin API key created');
       }
     }
+
+    // Console users and their sessions (live sessions are held in memory, rebuilt here).
+    const sessions = new SessionRegistry(
+      db,
+      clock,
+      { idleMs: config.auth.sessionIdleMs, maxMs: config.auth.sessionMaxMs },
+      (err) => logger.error({ err }, 'console session last-seen times could not be written'),
+    );
+    await sessions.load();
+    const users = new UserRegistry(db, clock, sessions);
+    await users.load();
+    let adminPasswordFile: string | undefined;
+    if (!users.hasUsers(DEFAULT_WORKSPACE)) {
+      const given = config.bootstrapAdminPassword;
+      const password = given ?? generatePassword(BOOTSTRAP_ADMIN);
+      if (!given) {
+        // Written before the user exists: a user whose password nobody has would lock the console.
+        adminPasswordFile = adminPasswordPath(config.dataDir);
+        writeFileSync(adminPasswordFile, `${password}\n`, { mode: 0o600 });
+        chmodSync(adminPasswordFile, 0o600);
+      }
+      const created = await users.create(
+        DEFAULT_WORKSPACE,
+        { username: BOOTSTRAP_ADMIN, displayName: 'Administrator', role: 'admin', password },
+        'system',
+      );
+      if (!created.ok) {
+        if (adminPasswordFile) rmSync(adminPasswordFile, { force: true });
+        throw new Error(`TESSERA_BOOTSTRAP_ADMIN_PASSWORD is refused: ${created.error.message}`);
+      }
+      if (adminPasswordFile)
+        logger.info({ username: BOOTSTRAP_ADMIN, file: adminPasswordFile }, 'console admin created');
+      else logger.info({ username: BOOTSTRAP_ADMIN }, 'console admin created with the bootstrap password');
+    }
+    const auth = new ConsoleAuth(
+      db,
+      clock,
+      users,
+      sessions,
+      new LoginThrottle(
+        {
+          maxFailuresPerUser: config.auth.maxFailuresPerUser,
+          maxFailuresPerIp: config.auth.maxFailuresPerIp,
+          windowMs: config.auth.failureWindowMs,
+          lockoutMs: config.auth.lockoutMs,
+        },
+        clock,
+      ),
+    );
 
     const writer = await EventWriter.open(db, {
       logDir: join(config.dataDir, 'ingest-log'),
@@ -331,6 +405,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       ...sourceRoutes(sources, settle),
       ...eventRoutes(db, () => writer.settle(), config.governance),
       ...apiKeyRoutes(apiKeys),
+      ...authRoutes({ auth, users, workspaceId: DEFAULT_WORKSPACE, sessionMaxMs: config.auth.sessionMaxMs }),
       ...rejectedRoutes(rejected),
       ...importRoutes(importer, sources),
       ...identityRoutes(identity, db, settleAll, config.governance),
@@ -363,6 +438,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
           keyForProviderMessage: (ws, provider, id) => journeys.keyForProviderMessage(ws, provider, id),
         },
       }),
+      ...overviewRoutes({ db, sources, tags, now: () => clock.now(), offsetMs, settle: settleAll }),
       ...tagRoutes({
         tags,
         identity,
@@ -376,6 +452,8 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       collect: { collector, sources, limits: config.collect },
       routes,
       authenticate: (token) => apiKeys.authenticate(token),
+      sessions: auth,
+      consoleDir: CONSOLE_DIR,
     });
     registerTrackingForms(server);
     await server.listen({ host: config.server.host, port: config.server.port });
@@ -456,6 +534,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       (closing ??= (async () => {
         await demo;
         await server.close();
+        await sessions.close();
         await journeys.close();
         channels.close();
         await segments.close();
@@ -481,8 +560,12 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       importer,
       sources,
       apiKeys,
+      users,
+      sessions,
+      auth,
       logger,
       adminKeyFile,
+      adminPasswordFile,
       demo,
       close,
     };

@@ -305,3 +305,36 @@ export function eventsRelation(workspaceId: string, afterSeq: number, upToSeq: n
       FROM (SELECT *, json_extract_string(context, ['$.channel', '$.library.name']) AS ctx FROM events
         WHERE workspace_id = ${workspaceId} AND seq > ${afterSeq} AND seq <= ${upToSeq})))`;
 }
+
+/** Events per local day since `from` (epoch ms), the day in the workspace's zone (`offsetMs`). */
+export async function eventsByDay(
+  db: Database,
+  workspaceId: string,
+  from: number,
+  offsetMs: number,
+): Promise<Array<{ day: string; events: number }>> {
+  return db.query(
+    `SELECT strftime(received_at + to_milliseconds(?), '%Y-%m-%d') AS day, count(*)::DOUBLE AS events
+       FROM events WHERE workspace_id = ? AND received_at >= ?::TIMESTAMP GROUP BY 1 ORDER BY 1`,
+    [offsetMs, workspaceId, new Date(from)],
+  );
+}
+
+/** Per source: events received since `since`, the last one ever, and records rejected since `since`. */
+export async function sourceActivity(
+  db: Database,
+  workspaceId: string,
+  since: number,
+): Promise<Array<{ source_id: string; events: number; last_event_at: string | null; rejected: number }>> {
+  return db.query(
+    `WITH e AS (SELECT source_id, count(*) FILTER (WHERE received_at >= ?::TIMESTAMP)::DOUBLE AS events,
+                       strftime(max(received_at), '%Y-%m-%dT%H:%M:%S.%gZ') AS last_event_at
+                  FROM events WHERE workspace_id = ? GROUP BY source_id),
+          r AS (SELECT source_id, count(*)::DOUBLE AS rejected FROM rejected_records
+                 WHERE workspace_id = ? AND received_at >= ?::TIMESTAMP AND source_id IS NOT NULL GROUP BY source_id)
+     SELECT coalesce(e.source_id, r.source_id) AS source_id, coalesce(e.events, 0) AS events, e.last_event_at,
+            coalesce(r.rejected, 0) AS rejected
+       FROM e FULL JOIN r USING (source_id)`,
+    [new Date(since), workspaceId, workspaceId, new Date(since)],
+  );
+}

@@ -20,7 +20,7 @@ export {
 export { prepareMessage, type MessageContext } from './prepare.js';
 export type { GovernanceRules } from './govern.js';
 export { ensureWorkspace } from './source-store.js';
-export { eventsRelation } from './event-store.js';
+export { eventsByDay, eventsRelation, sourceActivity } from './event-store.js';
 export type { MessageOutcome, MessageType, PreparedEvent, RejectedInput, Origin } from './message.js';
 /** Rejected records: list, replay, discard. */
 export { RejectedRecords, type RejectedRecord, type ReplayDecoder, type ReplayResult } from './rejected.js';

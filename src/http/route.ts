@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ApiKey } from '../governance/api-keys.js';
@@ -6,11 +7,34 @@ import { AppError } from '../platform/errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Who is calling: resolved from the bearer API key (console sessions come later). */
+/** How a caller proved who it is: a bearer API key, a console session cookie, or nothing (public routes). */
+export type AuthMethod = 'apiKey' | 'session' | 'none';
+
+/** Who is calling: resolved from the bearer API key or the console session cookie. */
 export interface Caller {
   workspaceId: string;
   role: Role;
+  /** The API key's id, or `user:<id>` for a console session, so audit entries name who acted. */
   apiKeyId: string;
+  /** The console user; null for API keys. */
+  userId: string | null;
+  /** The console session; null for API keys. */
+  sessionId: string | null;
+  auth: AuthMethod;
+}
+
+/** A live console session, as `SessionAuthenticator` finds it from the cookie. */
+export interface ConsoleSession {
+  id: string;
+  workspaceId: string;
+  userId: string;
+  /** The user's role now (a changed role applies to running sessions at once). */
+  role: Role;
+  csrfToken: string;
+}
+
+export interface SessionAuthenticator {
+  authenticate(token: string): ConsoleSession | undefined;
 }
 
 export interface RouteContext<Q, B, P> {
@@ -65,32 +89,143 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+export const SESSION_COOKIE = 'tessera_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** The session token from the `Cookie` header (RFC 6265 §5.4), if there is one. */
+export function sessionToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq).trim() !== SESSION_COOKIE) continue;
+    const value = pair.slice(eq + 1).trim();
+    return value.length > 0 ? value : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `HttpOnly` keeps the token from scripts, `SameSite=Strict` from other sites' requests (RFC 6265bis
+ * §4.1.2.7), `Secure` from plain HTTP whenever the request itself came over HTTPS.
+ */
+function cookie(request: FastifyRequest, value: string, maxAgeSeconds: number): string {
+  const secure = request.protocol === 'https' ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  maxAgeMs: number,
+): void {
+  void reply.header('set-cookie', cookie(request, token, Math.floor(maxAgeMs / 1000)));
+}
+
+export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {
+  void reply.header('set-cookie', cookie(request, '', 0));
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Who calls a route that is not public. A bearer API key wins when sent (no CSRF check: it is not
+ * an ambient credential a browser adds by itself); otherwise the console session cookie, and
+ * then every unsafe method must carry the session's CSRF token in `x-csrf-token`
+ * (OWASP CSRF Prevention Cheat Sheet, synchronizer token pattern).
+ */
+function authenticateCaller(
+  route: RouteDef,
+  required: Role,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  authenticate: (token: string) => ApiKey | undefined,
+  sessions: SessionAuthenticator | undefined,
+): Caller {
+  const cookieToken = sessions && !request.headers.authorization ? sessionToken(request) : undefined;
+  if (cookieToken === undefined || !sessions) {
+    const token = bearerToken(request);
+    if (!token) {
+      throw new AppError(
+        'unauthorized',
+        'missing API key: send "Authorization: Bearer <api key>", or log in to the console',
+      );
+    }
+    const key = authenticate(token);
+    if (!key) throw new AppError('unauthorized', 'invalid or revoked API key');
+    if (!roleAllows(key.role, required)) {
+      throw new AppError(
+        'forbidden',
+        `${route.method} ${route.url} needs the ${route.role} role; this API key has ${key.role}`,
+      );
+    }
+    return {
+      workspaceId: key.workspaceId,
+      role: key.role,
+      apiKeyId: key.id,
+      userId: null,
+      sessionId: null,
+      auth: 'apiKey',
+    };
+  }
+  const session = sessions.authenticate(cookieToken);
+  if (!session) {
+    clearSessionCookie(request, reply);
+    throw new AppError('unauthorized', 'the console session has expired or was ended; log in again');
+  }
+  if (!SAFE_METHODS.has(request.method)) {
+    const given = request.headers[CSRF_HEADER];
+    if (typeof given !== 'string' || given.length === 0) {
+      throw new AppError(
+        'forbidden',
+        `missing CSRF token: send the ${CSRF_HEADER} header with the csrfToken from login or GET /api/v1/auth/me`,
+      );
+    }
+    if (!sameToken(given, session.csrfToken)) {
+      throw new AppError(
+        'forbidden',
+        `invalid CSRF token in ${CSRF_HEADER}: use the csrfToken of this session (GET /api/v1/auth/me)`,
+      );
+    }
+  }
+  if (!roleAllows(session.role, required)) {
+    throw new AppError(
+      'forbidden',
+      `${route.method} ${route.url} needs the ${route.role} role; this user has ${session.role}`,
+    );
+  }
+  return {
+    workspaceId: session.workspaceId,
+    role: session.role,
+    apiKeyId: `user:${session.userId}`,
+    userId: session.userId,
+    sessionId: session.id,
+    auth: 'session',
+  };
+}
+
 export function registerRoutes(
   app: FastifyInstance,
   routes: readonly RouteDef[],
   authenticate: (token: string) => ApiKey | undefined,
+  sessions?: SessionAuthenticator,
 ): void {
   for (const route of routes) {
     app.route({
       method: route.method,
       url: route.url,
       handler: async (request, reply) => {
-        let caller: Caller = { workspaceId: '', role: 'viewer', apiKeyId: '' };
-        if (route.role !== 'public') {
-          const token = bearerToken(request);
-          if (!token) {
-            throw new AppError('unauthorized', 'missing API key: send "Authorization: Bearer <api key>"');
-          }
-          const key = authenticate(token);
-          if (!key) throw new AppError('unauthorized', 'invalid or revoked API key');
-          if (!roleAllows(key.role, route.role)) {
-            throw new AppError(
-              'forbidden',
-              `${route.method} ${route.url} needs the ${route.role} role; this API key has ${key.role}`,
-            );
-          }
-          caller = { workspaceId: key.workspaceId, role: key.role, apiKeyId: key.id };
-        }
+        const caller: Caller =
+          route.role === 'public'
+            ? { workspaceId: '', role: 'viewer', apiKeyId: '', userId: null, sessionId: null, auth: 'none' }
+            : authenticateCaller(route, route.role, request, reply, authenticate, sessions);
         const query = parse(route.query, request.query, 'query');
         const params = parse(route.params, request.params, 'params');
         const body = route.rawBody ? request.body : parse(route.body, request.body, 'body');
@@ -130,7 +265,7 @@ export function openApiDocument(routes: readonly RouteDef[], version: string): R
       summary: route.summary,
       tags: [route.tag],
       'x-tessera-role': route.role,
-      security: route.role === 'public' ? [] : [{ bearer: [] }],
+      security: route.role === 'public' ? [] : [{ bearer: [] }, { session: [] }],
       parameters,
       responses: {
         [String(route.success?.status ?? 200)]: { description: route.success?.description ?? 'OK' },
@@ -171,7 +306,15 @@ export function openApiDocument(routes: readonly RouteDef[], version: string): R
     servers: [{ url: '/' }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Tessera API key (tsk_…)' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Tessera API key (tsk_…)' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description: `Console session from POST /api/v1/auth/login; unsafe methods also need the ${CSRF_HEADER} header`,
+        },
+      },
       responses: {
         Error: {
           description: 'An error naming the problem',

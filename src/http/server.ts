@@ -4,10 +4,13 @@ import Fastify, {
   type FastifyError,
   type FastifyInstance,
 } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import { AppError } from '../platform/errors.js';
 import { generateId } from '../platform/ids.js';
-import { registerRoutes, type RouteDef } from './route.js';
+import { registerRoutes, type RouteDef, type SessionAuthenticator } from './route.js';
 import { registerCollectRoutes, type CollectRouteDeps } from './routes/collect.js';
 import type { ApiKey } from '../governance/api-keys.js';
 
@@ -16,6 +19,10 @@ export interface ServerDeps {
   collect: CollectRouteDeps;
   routes: readonly RouteDef[];
   authenticate: (token: string) => ApiKey | undefined;
+  /** Console sessions (cookie + CSRF token); without it only API keys authenticate. */
+  sessions?: SessionAuthenticator;
+  /** The built console, served at `/` (any other GET that is no API route gets its index.html). */
+  consoleDir?: string;
 }
 
 /** Fastify's own error codes, mapped onto ours so every error has the same JSON shape. */
@@ -80,7 +87,35 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     });
   });
 
+  const consoleIndex = deps.consoleDir ? join(deps.consoleDir, 'index.html') : null;
+  const hasConsole = consoleIndex !== null && existsSync(consoleIndex);
+  if (hasConsole) {
+    void app.register(fastifyStatic, {
+      root: deps.consoleDir!,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+      // Hashed asset names never change content: cache them; index.html is always fetched again.
+      setHeaders: (res, path) =>
+        void res.header(
+          'cache-control',
+          path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable',
+        ),
+    });
+  }
+  const isApi = (url: string): boolean => /^\/(api|v1|t)(\/|$)/.test(url);
+
   app.setNotFoundHandler((request, reply) => {
+    // The console routes in the browser: a page's URL loads the app, which shows the page.
+    if (
+      hasConsole &&
+      request.method === 'GET' &&
+      !isApi(request.url) &&
+      request.headers.accept?.includes('text/html')
+    ) {
+      void reply.code(200).header('cache-control', 'no-cache').type('text/html').sendFile('index.html');
+      return;
+    }
     void reply.code(404).send({
       error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` },
       requestId: request.id,
@@ -94,7 +129,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       ['text/csv', 'application/octet-stream', 'application/x-ndjson', 'application/jsonl', 'text/plain'],
       (_request, payload, done) => done(null, payload),
     );
-    registerRoutes(scope, deps.routes, deps.authenticate);
+    registerRoutes(scope, deps.routes, deps.authenticate, deps.sessions);
   });
   return app;
 }

@@ -25,6 +25,7 @@ export {
   identityPosition,
   liveProfiles,
   nodeProfiles,
+  profileCounts,
   profileIdentifiers,
   sharedEventAnchors,
   type IdentityPosition,

@@ -56,3 +56,23 @@ export function profileIdentifiers(workspaceId: string): Sql {
     JOIN identity_profiles p ON p.workspace_id = n.workspace_id AND p.profile_id = n.profile_id
     WHERE n.workspace_id = ${workspaceId} AND p.merged_into IS NULL AND NOT n.shared)`;
 }
+
+/**
+ * How many live profiles there are, and how many of them are identified: known by something
+ * other than a device or an anonymous cookie (an account, a phone, an email, a member number…).
+ */
+export async function profileCounts(
+  db: Pick<Tx, 'query'>,
+  workspaceId: string,
+  anonymousTypes: readonly string[] = ['anonymous_id', 'device_id'],
+): Promise<{ people: number; identified: number }> {
+  const rows = await db.query<{ people: number; identified: number }>(
+    `SELECT (SELECT count(*) FROM identity_profiles WHERE workspace_id = ? AND merged_into IS NULL)::DOUBLE AS people,
+            (SELECT count(DISTINCT n.profile_id) FROM identity_nodes n
+               JOIN identity_profiles p ON p.workspace_id = n.workspace_id AND p.profile_id = n.profile_id
+              WHERE n.workspace_id = ? AND p.merged_into IS NULL
+                AND n.id_type NOT IN (${anonymousTypes.map(() => '?').join(', ')}))::DOUBLE AS identified`,
+    [workspaceId, workspaceId, ...anonymousTypes],
+  );
+  return rows[0] ?? { people: 0, identified: 0 };
+}

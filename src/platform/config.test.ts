@@ -19,7 +19,13 @@ describe('loadConfig', () => {
     const c = loadConfig({ env: {}, cwd: '/srv' });
     expect(c.dataDir).toBe('/srv/data');
     expect(c.server.port).toBe(4000);
-    expect(c.governance).toEqual({ defaultRegion: 'CN', timeZone: 'Asia/Shanghai', invalidField: 'reject' });
+    expect(c.governance).toEqual({
+      defaultRegion: 'CN',
+      timeZone: 'Asia/Shanghai',
+      invalidField: 'reject',
+      pii: {},
+      piiRole: 'marketer',
+    });
     expect(Object.isFrozen(c.server)).toBe(true);
   });
 

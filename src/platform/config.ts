@@ -186,6 +186,40 @@ const journeysSchema = z.strictObject({
   maxBackoffMs: z.number().int().min(1).default(3_600_000),
 });
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const authSchema = z
+  .strictObject({
+    /** A console session ends after this long without a request. */
+    sessionIdleMs: z
+      .number()
+      .int()
+      .min(MINUTE)
+      .default(12 * HOUR),
+    /** … and this long after login, however busy. */
+    sessionMaxMs: z
+      .number()
+      .int()
+      .min(MINUTE)
+      .default(7 * 24 * HOUR),
+    /** Failed logins for one username, and from one address, within failureWindowMs that lock it. */
+    maxFailuresPerUser: z.number().int().min(1).default(5),
+    maxFailuresPerIp: z.number().int().min(1).default(20),
+    failureWindowMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(15 * MINUTE),
+    /** How long a locked username or address is refused. */
+    lockoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .default(15 * MINUTE),
+  })
+  .refine((a) => a.sessionIdleMs <= a.sessionMaxMs, 'sessionIdleMs must not be above sessionMaxMs');
+
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -198,6 +232,8 @@ export const configSchema = z.strictObject({
   demoSeed: z.number().int().min(0).default(42),
   lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
   bootstrapApiKey: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The first console user `admin` gets this password instead of a generated one. */
+  bootstrapAdminPassword: z.string().min(10, 'must be at least 10 characters').optional(),
   server: serverSchema.prefault({}),
   collect: collectSchema.prefault({}),
   governance: governanceSchema.prefault({}),
@@ -206,6 +242,7 @@ export const configSchema = z.strictObject({
   tags: tagsSchema.prefault({}),
   segments: segmentsSchema.prefault({}),
   journeys: journeysSchema.prefault({}),
+  auth: authSchema.prefault({}),
   log: logSchema.prefault({}),
 });
 
@@ -247,6 +284,7 @@ const ENV_MAP: Array<[string, string[], 'string' | 'int' | 'bool']> = [
   ['TESSERA_LANG', ['lang'], 'string'],
   ['TESSERA_DEMO', ['demo'], 'bool'],
   ['TESSERA_BOOTSTRAP_API_KEY', ['bootstrapApiKey'], 'string'],
+  ['TESSERA_BOOTSTRAP_ADMIN_PASSWORD', ['bootstrapAdminPassword'], 'string'],
   ['TESSERA_LOG_LEVEL', ['log', 'level'], 'string'],
   ['TESSERA_DEFAULT_REGION', ['governance', 'defaultRegion'], 'string'],
   ['TESSERA_TIME_ZONE', ['governance', 'timeZone'], 'string'],
@@ -357,5 +395,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
 
 /** The config as it may be printed or logged: secrets replaced. */
 export function redactConfig(config: Readonly<Config>): Record<string, unknown> {
-  return { ...config, bootstrapApiKey: config.bootstrapApiKey ? '[redacted]' : undefined };
+  return {
+    ...config,
+    bootstrapApiKey: config.bootstrapApiKey ? '[redacted]' : undefined,
+    bootstrapAdminPassword: config.bootstrapAdminPassword ? '[redacted]' : undefined,
+  };
 }

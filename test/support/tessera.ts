@@ -7,6 +7,8 @@ import type { Clock } from '../../src/platform/clock.js';
 import { loadConfig, type ConfigInput } from '../../src/platform/config.js';
 
 export const TEST_API_KEY = 'tsk_test_bootstrap_key_0123456789';
+/** The password of the console user `admin` every test Tessera starts with. */
+export const TEST_ADMIN_PASSWORD = 'test-console-password-0123';
 
 export interface TestTessera extends Tessera {
   dataDir: string;
@@ -23,7 +25,7 @@ export interface TestTessera extends Tessera {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-/** A real Tessera on a temporary data directory and a free port, with a known admin key. */
+/** A real Tessera on a temporary data directory and a free port, with a known admin key and admin password. */
 export async function startTestTessera(
   overrides: ConfigInput = {},
   dataDir?: string,
@@ -37,6 +39,7 @@ export async function startTestTessera(
       dataDir: dir,
       demo: false,
       bootstrapApiKey: TEST_API_KEY,
+      bootstrapAdminPassword: TEST_ADMIN_PASSWORD,
       ...overrides,
       // Scheduled tag refreshes off unless a test asks: refreshes here are explicit.
       tags: { scheduleCheckMs: 0, ...(overrides.tags ?? {}) },

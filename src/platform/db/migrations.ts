@@ -521,6 +521,42 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       )`,
     ],
   },
+  {
+    version: 7,
+    name: 'console users and sessions',
+    sql: [
+      // People who log in to the console. The password is a scrypt hash that names its own
+      // parameters (governance/passwords.ts); usernames are unique per workspace, ignoring case.
+      `CREATE TABLE users (
+        id VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR NOT NULL,
+        username VARCHAR NOT NULL,
+        username_key VARCHAR NOT NULL,
+        display_name VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        password_hash VARCHAR NOT NULL,
+        disabled BOOLEAN NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        updated_at TIMESTAMP NOT NULL,
+        last_login_at TIMESTAMP,
+        UNIQUE (workspace_id, username_key)
+      )`,
+      // Console sessions by the SHA-256 of their cookie token; last_seen_at is written in batches.
+      `CREATE TABLE user_sessions (
+        id VARCHAR PRIMARY KEY,
+        workspace_id VARCHAR NOT NULL,
+        user_id VARCHAR NOT NULL,
+        token_hash VARCHAR NOT NULL,
+        csrf_token VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        last_seen_at TIMESTAMP NOT NULL,
+        ip VARCHAR,
+        user_agent VARCHAR,
+        ended_at TIMESTAMP,
+        end_reason VARCHAR
+      )`,
+    ],
+  },
 ];
 
 /** Brings the database to the newest schema; returns the versions applied now. */
