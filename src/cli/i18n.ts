@@ -167,6 +167,11 @@ const MESSAGES = {
     'zh-CN':
       '已创建管理员 API 密钥并保存到 {file}（仅当前用户可读）。请以 “Authorization: Bearer <密钥>” 使用。',
   },
+  consoleLogin: {
+    en: 'Console: {url} — sign in as "admin" with the password saved to {file} (readable only by you).',
+    'zh-CN': '控制台：{url} —— 以 “admin” 登录，密码已保存到 {file}（仅当前用户可读）。',
+  },
+  consoleAt: { en: 'Console: {url}', 'zh-CN': '控制台：{url}' },
   apiDocs: {
     en: 'API documentation: {url}/api/v1/openapi.json',
     'zh-CN': 'API 文档：{url}/api/v1/openapi.json',

@@ -25,6 +25,7 @@ export interface CliDeps {
   ) => Promise<{
     url: string;
     adminKeyFile?: string;
+    adminPasswordFile?: string;
     demo: Promise<{
       manifest: { people: number; counts: { eventLines: number } };
       seconds: number;

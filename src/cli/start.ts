@@ -24,6 +24,11 @@ export function registerStart(program: Command, ctx: CliContext): void {
       ctx.out(ctx.t('started', { url: tessera.url }));
       ctx.out(ctx.t('dataDir', { dir: config.dataDir }));
       if (tessera.adminKeyFile) ctx.out(ctx.t('adminKeyFile', { file: tessera.adminKeyFile }));
+      ctx.out(
+        tessera.adminPasswordFile
+          ? ctx.t('consoleLogin', { url: tessera.url, file: tessera.adminPasswordFile })
+          : ctx.t('consoleAt', { url: tessera.url }),
+      );
       ctx.out(ctx.t('apiDocs', { url: tessera.url }));
       ctx.out(ctx.t('collectHint', { url: tessera.url }));
       if (tessera.demo) {
