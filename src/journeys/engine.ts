@@ -1,4 +1,5 @@
-import type { ChannelAdapter } from '../channels/channel.js';
+import { randomUUID } from 'node:crypto';
+import type { ChannelAdapter, SendOutcome } from '../channels/channel.js';
 import { durationMs, type ConditionNode, type FactEvent } from '../conditions/index.js';
 import { recordAudit, type AuditEntry } from '../governance/audit.js';
 import type { ProfileIdentifier, ResolvedBatch } from '../identity/index.js';
@@ -39,7 +40,7 @@ import { deadLetters, type DeadLetter, type JourneyMetrics } from './metrics.js'
 import { Outbox } from './outbox.js';
 import { JourneyRuntime, type JourneyStatus } from './runtime.js';
 import { TimeTriggers } from './schedules.js';
-import { capWindowMs, runSendStep, type TrackingLinks } from './send-step.js';
+import { capWindowMs, runSendStep, type SendStepDeps, type TrackingLinks } from './send-step.js';
 
 /**
  * Journeys as a whole: definitions by version with their status, the runtime that moves people
@@ -153,29 +154,7 @@ export class JourneyEngine {
       onError: options.onError,
       handlers: {
         split: (ws, c, stepId, ids) => this.matching(ws, c.splits.get(stepId)!, ids),
-        send: (ws, c, stepId, instances) =>
-          runSendStep(
-            {
-              db,
-              settle: () => options.settle(),
-              now,
-              timeZone: options.timeZone,
-              caps: options.caps,
-              quietHours: options.quietHours,
-              consent: this.consent,
-              history: this.history,
-              suppressions: this.suppressions,
-              sqlContext: (w) => options.sqlContext(w),
-              identifiers: options.identifiers,
-              links: options.links,
-              decorateHtml: options.decorateHtml,
-              decorateText: options.decorateText,
-            },
-            ws,
-            c,
-            stepId,
-            instances,
-          ),
+        send: (ws, c, stepId, instances) => runSendStep(this.sendDeps(), ws, c, stepId, instances),
         update: (ws, instances, step, name) => this.applyUpdate(ws, instances, step, name),
         converted: (i, fact) => this.converted(i, fact),
       },
@@ -587,6 +566,109 @@ export class JourneyEngine {
     event?: { name: string; properties: Record<string, unknown> },
   ): Promise<JourneyResult<{ rendered: Record<string, string | undefined>; missing: string[] }>> {
     return previewFor(this.reads, ws, template, profileId, event);
+  }
+
+  /** What a send step needs; a test send gets no guards (its own empty consent, caps and lists). */
+  private sendDeps(test = false): SendStepDeps {
+    const o = this.options;
+    return {
+      db: this.db,
+      settle: () => o.settle(),
+      now: () => o.clock.now(),
+      timeZone: o.timeZone,
+      caps: test ? [] : o.caps,
+      quietHours: test ? null : o.quietHours,
+      consent: test ? new ConsentBook() : this.consent,
+      history: test ? new SendHistory(0) : this.history,
+      suppressions: test ? new Suppressions() : this.suppressions,
+      sqlContext: (w) => o.sqlContext(w),
+      identifiers: o.identifiers,
+      links: o.links,
+      decorateHtml: o.decorateHtml,
+      decorateText: o.decorateText,
+    };
+  }
+
+  /**
+   * A journey's send step rendered for a chosen profile and sent now through the channel, to the
+   * profile's address or to `to` (the marketer's own phone): no guards, not counted in the
+   * journey's metrics, recorded in the audit log.
+   */
+  async testSend(
+    ws: string,
+    id: string,
+    stepId: string,
+    profileId: string,
+    to: string | null,
+    actor: string | null,
+  ): Promise<JourneyResult<{ to: string; message: SendRow['message']; outcome: SendOutcome }>> {
+    const row = this.wsDefs(ws).get(id);
+    if (!row) return { ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] };
+    const c = this.runtime.compiledOf(ws, id, row.version);
+    const step = row.definition.steps[stepId];
+    if (!c || step?.kind !== 'send')
+      return {
+        ok: false,
+        code: 'validation_failed',
+        message: `${stepId} is no send step of journey ${id}`,
+        issues: [{ path: 'body.stepId', message: 'not a send step' }],
+      };
+    const now = this.options.clock.now();
+    const instance: Instance = {
+      id: `test:${randomUUID()}`,
+      workspaceId: ws,
+      journeyId: id,
+      version: row.version,
+      profileId,
+      entryNo: 0,
+      state: 'active',
+      stepId,
+      wakeAt: null,
+      variant: null,
+      holdout: false,
+      enteredAt: now,
+      updatedAt: now,
+      exitReason: null,
+      convertedAt: null,
+      revenue: null,
+      context: { trigger: 'test' },
+    };
+    const outcome = (await runSendStep(this.sendDeps(true), ws, c, stepId, [instance])).get(instance.id);
+    const send = outcome?.send;
+    const address = to ?? send?.message.to ?? null;
+    if (!send || !address)
+      return {
+        ok: false,
+        code: 'validation_failed',
+        message: `nothing to send: ${outcome?.outcome ?? 'no outcome'}`,
+        issues: [{ path: 'body.profileId', message: outcome?.outcome ?? 'no outcome' }],
+      };
+    const adapter = this.options.adapter(ws, step.channel);
+    if (!adapter)
+      return {
+        ok: false,
+        code: 'conflict',
+        message: `the ${step.channel} channel is not configured`,
+        issues: [],
+      };
+    const message = { ...send.message, to: address };
+    const result = await adapter.send({
+      channel: step.channel,
+      ...message,
+      idempotencyKey: `test:${randomUUID()}`,
+    });
+    await recordAudit(
+      this.db,
+      {
+        workspaceId: ws,
+        actor,
+        action: 'journey.test_send',
+        target: id,
+        detail: { stepId, profileId, channel: step.channel, outcome: result.kind },
+      },
+      now,
+    );
+    return { ok: true, value: { to: address, message, outcome: result } };
   }
 
   // ------------------------------------------------------------------------------ lifecycle

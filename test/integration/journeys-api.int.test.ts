@@ -194,6 +194,31 @@ describe('journeys API', () => {
     expect(bad.status).toBe(422);
   });
 
+  it('test-sends a step to a chosen profile now, outside the journey and its metrics', async () => {
+    await send({ type: 'identify', userId: 'tester', traits: { name: '测试员' } });
+    const def = simple('Test Only', 'hello {{ traits.name }}');
+    const id = (await t.api('POST', '/api/v1/journeys', def)).body.id as string;
+    const before = peer.received.length;
+    const r = await t.api('POST', `/api/v1/journeys/${id}/test-send`, {
+      stepId: 'hello',
+      profileId: await profile('tester'),
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.outcome.kind).toBe('sent');
+    expect(peer.received.slice(before)).toEqual([
+      expect.objectContaining({
+        key: expect.stringMatching(/^test:/),
+        body: expect.objectContaining({ body: 'hello 测试员' }),
+      }),
+    ]);
+    expect((await t.api('GET', `/api/v1/journeys/${id}/metrics`)).body.entered).toBe(0);
+    const wrong = await t.api('POST', `/api/v1/journeys/${id}/test-send`, {
+      stepId: 'pause',
+      profileId: 'x',
+    });
+    expect(wrong.status).toBe(422);
+  });
+
   it('shows channel credentials only redacted, and the OpenAPI document lists the journey routes', async () => {
     const ch = (await t.api('GET', '/api/v1/channels/webhook')).body;
     expect(JSON.stringify(ch)).not.toContain(SECRET);

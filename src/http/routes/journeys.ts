@@ -198,6 +198,31 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
         ),
     }),
     defineRoute({
+      method: 'POST',
+      url: '/api/v1/journeys/:id/test-send',
+      role: 'marketer',
+      tag: 'journeys',
+      summary:
+        'Send one step’s message now, rendered for a chosen profile, to its address or to `to`: no guards, not in the metrics, audited',
+      params: idParams,
+      body: z.strictObject({
+        stepId: z.string().min(1).max(64),
+        profileId: z.string().min(1).max(128),
+        to: z.string().min(1).max(320).optional(),
+      }),
+      handler: async ({ params, body, caller }) =>
+        unwrap(
+          await journeys.testSend(
+            caller.workspaceId,
+            params.id,
+            body.stepId,
+            body.profileId,
+            body.to ?? null,
+            caller.apiKeyId,
+          ),
+        ),
+    }),
+    defineRoute({
       method: 'GET',
       url: '/api/v1/journeys/:id/metrics',
       role: 'analyst',
