@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import type { ChannelAdapter, SendOutcome } from '../channels/channel.js';
+import type { ChannelAdapter } from '../channels/channel.js';
+import { testSend, type TestSendResult } from './test-send.js';
 import { durationMs, type ConditionNode, type FactEvent } from '../conditions/index.js';
 import { recordAudit, type AuditEntry } from '../governance/audit.js';
 import type { ProfileIdentifier, ResolvedBatch } from '../identity/index.js';
@@ -594,81 +594,27 @@ export class JourneyEngine {
    * profile's address or to `to` (the marketer's own phone): no guards, not counted in the
    * journey's metrics, recorded in the audit log.
    */
-  async testSend(
+  testSend(
     ws: string,
     id: string,
     stepId: string,
     profileId: string,
     to: string | null,
     actor: string | null,
-  ): Promise<JourneyResult<{ to: string; message: SendRow['message']; outcome: SendOutcome }>> {
+  ): Promise<JourneyResult<TestSendResult>> {
     const row = this.wsDefs(ws).get(id);
-    if (!row) return { ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] };
-    const c = this.runtime.compiledOf(ws, id, row.version);
-    const step = row.definition.steps[stepId];
-    if (!c || step?.kind !== 'send')
-      return {
-        ok: false,
-        code: 'validation_failed',
-        message: `${stepId} is no send step of journey ${id}`,
-        issues: [{ path: 'body.stepId', message: 'not a send step' }],
-      };
-    const now = this.options.clock.now();
-    const instance: Instance = {
-      id: `test:${randomUUID()}`,
-      workspaceId: ws,
-      journeyId: id,
-      version: row.version,
-      profileId,
-      entryNo: 0,
-      state: 'active',
-      stepId,
-      wakeAt: null,
-      variant: null,
-      holdout: false,
-      enteredAt: now,
-      updatedAt: now,
-      exitReason: null,
-      convertedAt: null,
-      revenue: null,
-      context: { trigger: 'test' },
-    };
-    const outcome = (await runSendStep(this.sendDeps(true), ws, c, stepId, [instance])).get(instance.id);
-    const send = outcome?.send;
-    const address = to ?? send?.message.to ?? null;
-    if (!send || !address)
-      return {
-        ok: false,
-        code: 'validation_failed',
-        message: `nothing to send: ${outcome?.outcome ?? 'no outcome'}`,
-        issues: [{ path: 'body.profileId', message: outcome?.outcome ?? 'no outcome' }],
-      };
-    const adapter = this.options.adapter(ws, step.channel);
-    if (!adapter)
-      return {
-        ok: false,
-        code: 'conflict',
-        message: `the ${step.channel} channel is not configured`,
-        issues: [],
-      };
-    const message = { ...send.message, to: address };
-    const result = await adapter.send({
-      channel: step.channel,
-      ...message,
-      idempotencyKey: `test:${randomUUID()}`,
-    });
-    await recordAudit(
-      this.db,
+    if (!row)
+      return Promise.resolve({ ok: false, code: 'not_found', message: `no journey ${id}`, issues: [] });
+    return testSend(
       {
-        workspaceId: ws,
-        actor,
-        action: 'journey.test_send',
-        target: id,
-        detail: { stepId, profileId, channel: step.channel, outcome: result.kind },
+        db: this.db,
+        now: () => this.options.clock.now(),
+        deps: this.sendDeps(true),
+        compiled: this.runtime.compiledOf(ws, id, row.version),
+        adapter: (channel) => this.options.adapter(ws, channel),
       },
-      now,
+      { ws, id, version: row.version, stepId, profileId, to, actor },
     );
-    return { ok: true, value: { to: address, message, outcome: result } };
   }
 
   // ------------------------------------------------------------------------------ lifecycle

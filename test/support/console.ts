@@ -32,6 +32,8 @@ export function ensureConsoleBuilt(): void {
   const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   const r = spawnSync(process.execPath, [vite, 'build', 'console', '--logLevel', 'warn'], {
     cwd: ROOT,
+    // Vite keeps a NODE_ENV it finds (vitest sets `test`), which would build React and antd for development.
+    env: { ...process.env, NODE_ENV: 'production' },
     encoding: 'utf8',
     timeout: 120_000,
   });
