@@ -105,7 +105,15 @@ describe('quiet hours in the profile’s time zone', () => {
           expect(nextSendTime({ start, end }, zone, at)).toBe(naive(start, end, zone, at));
         },
       ),
-      { numRuns: 300 },
+      {
+        numRuns: 300,
+        // Found by longer runs: a 23-hour day, a repeated hour ending the quiet hours, and one leaving them.
+        examples: [
+          ['America/New_York', 1772946000000, 0, 1381],
+          ['Europe/London', 1792890000000, 0, 61],
+          ['Europe/London', 1792886760001, 61, 0],
+        ],
+      },
     );
   });
 

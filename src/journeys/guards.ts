@@ -1,4 +1,5 @@
 import { zoneOffsetMs } from '../platform/time-zone.js';
+import { nextWallClock } from './triggers.js';
 
 /**
  * What is checked before every marketing send, as plain functions of the profile's history and
@@ -56,7 +57,6 @@ export interface QuietHours {
 }
 
 const MINUTE = 60_000;
-const DAY_MINUTES = 24 * 60;
 
 function quietAt(q: QuietHours, timeZone: string, at: number): boolean {
   const m = Math.floor(
@@ -65,16 +65,26 @@ function quietAt(q: QuietHours, timeZone: string, at: number): boolean {
   return q.start <= q.end ? m >= q.start && m < q.end : m >= q.start || m < q.end;
 }
 
-/** `at` itself when it is not quiet for the profile; otherwise the first minute after the quiet hours end. */
+/**
+ * `at` itself when it is not quiet for the profile; otherwise the next moment the quiet hours end
+ * in the profile's zone — when the wall clock next reads `end`, counted on the calendar (a day
+ * the clocks change is 23 or 25 hours long; an end inside a skipped hour is the first moment
+ * after it; in a repeated hour the clock may read `end` a second time).
+ */
 export function nextSendTime(q: QuietHours, timeZone: string, at: number): number {
   if (q.start === q.end || !quietAt(q, timeZone, at)) return at;
-  // Jump to the end by local arithmetic, then walk the few minutes a DST change can leave.
-  const localMinute = Math.floor(
-    ((((at + zoneOffsetMs(timeZone, at)) % 86_400_000) + 86_400_000) % 86_400_000) / MINUTE,
-  );
-  const wait = (((q.end - localMinute) % DAY_MINUTES) + DAY_MINUTES) % DAY_MINUTES;
-  let t = Math.floor(at / MINUTE) * MINUTE + wait * MINUTE;
-  while (t > at && !quietAt(q, timeZone, t - MINUTE)) t -= MINUTE;
-  while (quietAt(q, timeZone, t)) t += MINUTE;
-  return t;
+  const hhmm = `${String(Math.floor(q.end / 60)).padStart(2, '0')}:${String(q.end % 60).padStart(2, '0')}`;
+  const end = nextWallClock(timeZone, at, hhmm);
+  // A clock change on the way can leave the quiet hours sooner: when the clocks go back out of
+  // them (or on past their end), the first minute after the change is no longer quiet.
+  if (zoneOffsetMs(timeZone, at) === zoneOffsetMs(timeZone, end)) return end;
+  let lo = Math.floor(at / MINUTE) * MINUTE;
+  let hi = end;
+  while (hi - lo > MINUTE) {
+    const mid = lo + Math.floor((hi - lo) / (2 * MINUTE)) * MINUTE;
+    if (zoneOffsetMs(timeZone, mid) === zoneOffsetMs(timeZone, at)) lo = mid;
+    else hi = mid;
+  }
+  const change = Math.ceil(hi / MINUTE) * MINUTE;
+  return change < end && !quietAt(q, timeZone, change) ? change : end;
 }

@@ -76,6 +76,25 @@ function localMidnight(timeZone: string, at: number): number {
   return Math.floor((at + zoneOffsetMs(timeZone, at)) / DAY) * DAY;
 }
 
+/**
+ * When the wall clock next reads `HH:MM` at or after `at`. The same as `nextLocalTime` but on the
+ * day the clocks go back, when a time comes round twice and `at` lies between the two: then it
+ * is the second (quiet hours end when the clock says so, not a day later).
+ */
+export function nextWallClock(timeZone: string, at: number, hhmm: string): number {
+  const first = localTimeOn(timeZone, at, hhmm);
+  const back = zoneOffsetMs(timeZone, first) - zoneOffsetMs(timeZone, first + 3 * 3_600_000);
+  const again = first + back;
+  if (
+    first < at &&
+    back > 0 &&
+    again >= at &&
+    again + zoneOffsetMs(timeZone, again) === first + zoneOffsetMs(timeZone, first)
+  )
+    return again;
+  return nextLocalTime(timeZone, at, hhmm);
+}
+
 /** The local date `YYYY-MM-DD` of `at`. */
 export function localDate(timeZone: string, at: number): string {
   return new Date(at + zoneOffsetMs(timeZone, at)).toISOString().slice(0, 10);
