@@ -142,21 +142,7 @@ export async function runSendStep(
     if (links && message.body && step.channel !== 'webhook')
       message.body = deps.decorateText(message.body, links);
     deps.history.add(ws, i.profileId, { at: now, channel: step.channel });
-    out.set(i.id, {
-      outcome: 'sent',
-      send: {
-        workspaceId: ws,
-        key,
-        journeyId: i.journeyId,
-        version: i.version,
-        stepId,
-        instanceId: i.id,
-        profileId: i.profileId,
-        channel: step.channel,
-        message,
-        createdAt: now,
-      },
-    });
+    out.set(i.id, { outcome: 'sent', send: outboxRow(i, stepId, step.channel, message, now) });
   }
   return out;
 }
@@ -258,17 +244,11 @@ export function sendKey(
 
 /** The outbox row of a journey's own webhook step: its payload, posted as it is. */
 export function callSend(i: Instance, stepId: string, url: string, now: number): SendRow {
-  const key = sendKey(i, stepId);
-  return {
-    workspaceId: i.workspaceId,
-    key,
-    journeyId: i.journeyId,
-    version: i.version,
+  return outboxRow(
+    i,
     stepId,
-    instanceId: i.id,
-    profileId: i.profileId,
-    channel: 'call',
-    message: {
+    'call',
+    {
       to: url,
       body: JSON.stringify({
         journeyId: i.journeyId,
@@ -280,6 +260,28 @@ export function callSend(i: Instance, stepId: string, url: string, now: number):
       }),
       metadata: { journey_id: i.journeyId, step_id: stepId, profile_id: i.profileId },
     },
+    now,
+  );
+}
+
+/** One send of an instance at a step, keyed for exactly once. */
+function outboxRow(
+  i: Instance,
+  stepId: string,
+  channel: string,
+  message: OutboxMessage,
+  now: number,
+): SendRow {
+  return {
+    workspaceId: i.workspaceId,
+    key: sendKey(i, stepId),
+    journeyId: i.journeyId,
+    version: i.version,
+    stepId,
+    instanceId: i.id,
+    profileId: i.profileId,
+    channel,
+    message,
     createdAt: now,
   };
 }
