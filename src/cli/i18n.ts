@@ -186,9 +186,9 @@ const MESSAGES = {
     'zh-CN': '数据目录为空：正在后台载入演示品牌“青妍”（{people} 人）…',
   },
   demoLoaded: {
-    en: 'Demo brand loaded: {people} people, {events} events in {seconds}s. Look around: {url}/api/v1/sources, {url}/api/v1/events?limit=20, {url}/api/v1/identity/stats (OneID), or find a person: npx tessera profiles lookup --type phone --value <number>',
+    en: 'Demo brand loaded: {people} people, {events} events in {seconds}s. Open the console at {url}, or look around: {url}/api/v1/sources, {url}/api/v1/events?limit=20, {url}/api/v1/identity/stats (OneID), or find a person: npx tessera profiles lookup --type phone --value <number>',
     'zh-CN':
-      '演示品牌已载入：{people} 人，{events} 条事件，用时 {seconds} 秒。可查看：{url}/api/v1/sources、{url}/api/v1/events?limit=20、{url}/api/v1/identity/stats（OneID），或查找某人：npx tessera profiles lookup --type phone --value <手机号>',
+      '演示品牌已载入：{people} 人，{events} 条事件，用时 {seconds} 秒。打开控制台 {url}，或查看：{url}/api/v1/sources、{url}/api/v1/events?limit=20、{url}/api/v1/identity/stats（OneID），或查找某人：npx tessera profiles lookup --type phone --value <手机号>',
   },
   demoWritten: {
     en: 'Demo brand written: {people} people, {events} events, {mib} MiB in {seconds}s → {dir}',
