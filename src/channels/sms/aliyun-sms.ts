@@ -1,8 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { assertNever } from '../../platform/errors.js';
 import type { ChannelAdapter, OutboundMessage, SendOutcome } from '../channel.js';
-import { parseReply, postOnce } from './http.js';
+import { failedWith, parseReply, postOnce, permanent, type FailureClass } from './http.js';
 
 /**
  * SMS through Aliyun (Alibaba Cloud) Dysms: `SendSms`, version 2017-05-25
@@ -70,7 +69,7 @@ export function dysmsPhoneNumber(e164: string): string {
 /** ISO 8601 UTC without milliseconds, the only form the Timestamp parameter accepts. */
 const timestampOf = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
-export type FailureClass = 'retryable' | 'permanent';
+export type { FailureClass };
 
 /**
  * SendSms error codes (Dysms "API 错误码" page) and the common RPC errors. Flow control (per number per minute, hour, day), throttling and Aliyun-side
@@ -161,18 +160,6 @@ export class AliyunSmsChannel implements ChannelAdapter {
     const { Code: code, Message: errorMessage, BizId: bizId, RequestId: requestId } = parsed.data;
     if (code === 'OK') return { kind: 'sent', providerMessageId: bizId ?? null, at: this.now() };
     const reason = `${code}: ${errorMessage ?? ''} (RequestId ${requestId ?? '?'})`;
-    const verdict = classifyAliyunCode(code);
-    switch (verdict) {
-      case 'retryable':
-        return { kind: 'failed', retryable: true, reason, code };
-      case 'permanent':
-        return { kind: 'failed', retryable: false, reason, code };
-      default:
-        return assertNever(verdict);
-    }
+    return failedWith(classifyAliyunCode(code), reason, code);
   }
-}
-
-function permanent(reason: string): SendOutcome {
-  return { kind: 'failed', retryable: false, reason };
 }

@@ -63,3 +63,16 @@ export function parseReply<T>(
 
 /** Timeouts, throttling and server errors are worth another try. */
 export const retryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+
+/** Whether a provider's error code is worth retrying, as each provider's code table says. */
+export type FailureClass = 'retryable' | 'permanent';
+
+/** A provider's error reply as a send outcome, by the class of its code. */
+export function failedWith(verdict: FailureClass, reason: string, code: string): SendOutcome {
+  return { kind: 'failed', retryable: verdict === 'retryable', reason, code };
+}
+
+/** A message the provider would refuse whatever the moment (no template, a bad number). */
+export function permanent(reason: string): SendOutcome {
+  return { kind: 'failed', retryable: false, reason };
+}

@@ -1,8 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { assertNever } from '../../platform/errors.js';
 import type { ChannelAdapter, OutboundMessage, SendOutcome } from '../channel.js';
-import { parseReply, postOnce, retryableStatus } from './http.js';
+import { failedWith, parseReply, postOnce, retryableStatus, permanent, type FailureClass } from './http.js';
 
 /**
  * SMS through Tencent Cloud: `SendSms` of API 3.0 (service `sms`, version 2021-01-11,
@@ -86,7 +85,7 @@ export function tc3Sign(input: Tc3Input): Tc3Signature {
   return { canonicalRequest, stringToSign, signature, authorization };
 }
 
-export type FailureClass = 'retryable' | 'permanent';
+export type { FailureClass };
 
 /**
  * Error codes of SendSms (the "Error Codes" section of its page) and the API 3.0 common errors
@@ -184,18 +183,6 @@ export class TencentSmsChannel implements ChannelAdapter {
       };
     }
     const reason = `${code}: ${error?.Message ?? first?.Message ?? ''} (RequestId ${requestId ?? '?'})`;
-    const verdict = classifyTencentCode(code);
-    switch (verdict) {
-      case 'retryable':
-        return { kind: 'failed', retryable: true, reason, code };
-      case 'permanent':
-        return { kind: 'failed', retryable: false, reason, code };
-      default:
-        return assertNever(verdict);
-    }
+    return failedWith(classifyTencentCode(code), reason, code);
   }
-}
-
-function permanent(reason: string): SendOutcome {
-  return { kind: 'failed', retryable: false, reason };
 }
