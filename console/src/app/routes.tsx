@@ -61,7 +61,12 @@ export const ROUTES: readonly PageRoute[] = [
   route('/people', 'people', () => import('../features/people/people-page')),
   route('/people/:id', 'people', () => import('../features/people/profile-page')),
   route('/tags', 'tags', () => import('../features/tags/tags-page')),
+  route('/tags/:key', 'tags', () => import('../features/tags/tag-page')),
   route('/segments', 'segments', () => import('../features/segments/segments-page')),
+  // `/segments/new` opens the builder on an empty condition; `:id` an existing segment.
+  route('/segments/:id', 'segments', () => import('../features/segments/segment-page')),
   route('/journeys', 'journeys', () => import('../features/journeys/journeys-page')),
+  // `/journeys/new?template=…` opens the canvas on a template; `:id` an existing journey.
+  route('/journeys/:id', 'journeys', () => import('../features/journeys/journey-page')),
   route('/settings', 'settings', () => import('../features/settings/settings-page')),
 ];

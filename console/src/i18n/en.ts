@@ -1,7 +1,7 @@
-import type { Messages } from './messages';
+import type { zhCN } from './zh-CN';
 
 /** Every UI string of the console in English; the keys are those of `zh-CN.ts`. */
-export const en: Messages = {
+export const en: Record<keyof typeof zhCN, string> = {
   'app.name': 'Tessera',
   'app.tagline': 'Customer Data Platform',
   'app.loading': 'Loading…',

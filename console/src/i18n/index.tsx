@@ -1,7 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { en } from './en';
-import type { MessageKey, Messages } from './messages';
-import { zhCN } from './zh-CN';
+import { en, zhCN, type MessageKey, type Messages } from './messages';
 
 export type { MessageKey } from './messages';
 

@@ -1,0 +1,7 @@
+/**
+ * The settings pages' UI strings, zh-CN first; `en` must have the same keys. Keys start with
+ * `settings.` so they cannot collide with another feature's.
+ */
+export const zhCN = {};
+
+export const en: Record<keyof typeof zhCN, string> = {};

@@ -1,0 +1,7 @@
+/**
+ * The sources pages' UI strings, zh-CN first; `en` must have the same keys. Keys start with
+ * `sources.` so they cannot collide with another feature's.
+ */
+export const zhCN = {};
+
+export const en: Record<keyof typeof zhCN, string> = {};
