@@ -7,6 +7,7 @@ import {
   Collector,
   EventWriter,
   Importer,
+  LiveEvents,
   RejectedRecords,
   SourceRegistry,
   countEvents,
@@ -26,6 +27,7 @@ import { overviewRoutes } from './http/routes/overview.js';
 import { openApiDocument, type RouteDef } from './http/route.js';
 import { apiKeyRoutes } from './http/routes/api-keys.js';
 import { authRoutes } from './http/routes/auth.js';
+import { debuggerRoutes } from './http/routes/debugger.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
 import { identityRoutes } from './http/routes/identity.js';
@@ -237,11 +239,13 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       onError: (err) => logger.error({ err }, 'identity resolution failed'),
     });
     writer.onLoaded(identity.onLoaded);
+    const live = new LiveEvents();
     const collector = new Collector(
       writer,
       config.governance,
       { maxEventBytes: config.collect.maxEventBytes },
       clock,
+      live,
     );
 
     const settleAll = async (): Promise<void> => {
@@ -404,6 +408,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       ...healthRoutes(VERSION, writer, openApi, startedAt),
       ...sourceRoutes(sources, settle),
       ...eventRoutes(db, () => writer.settle(), config.governance),
+      ...debuggerRoutes(live, config.governance),
       ...apiKeyRoutes(apiKeys),
       ...authRoutes({ auth, users, workspaceId: DEFAULT_WORKSPACE, sessionMaxMs: config.auth.sessionMaxMs }),
       ...rejectedRoutes(rejected),

@@ -1,6 +1,7 @@
 import type { Clock } from '../platform/clock.js';
 import type { EventWriter } from './event-writer.js';
 import type { GovernanceRules } from './govern.js';
+import type { LiveEvents } from './live-events.js';
 import type { MessageOutcome, PreparedEvent, RejectedInput } from './message.js';
 import { prepareMessage, rejectedPayload, type MessageContext, type PrepareLimits } from './prepare.js';
 
@@ -24,6 +25,8 @@ export class Collector {
     private readonly rules: GovernanceRules,
     private readonly limits: PrepareLimits,
     private readonly clock: Clock,
+    /** Where the source debugger watches traffic; every outcome is offered to it. */
+    private readonly live?: LiveEvents,
   ) {}
 
   /** Ingests messages; resolves once they are durable, with one outcome per message in order. */
@@ -59,7 +62,49 @@ export class Collector {
       const messageId = events[k]!.messageId;
       outcomes[eventPos[k]!] = stored ? { kind: 'accepted', messageId } : { kind: 'duplicate', messageId };
     });
+    if (this.live) this.offer(this.live, items, full, outcomes as MessageOutcome[], events, eventPos);
     return outcomes as MessageOutcome[];
+  }
+
+  private offer(
+    live: LiveEvents,
+    items: readonly IngestItem[],
+    ctx: MessageContext,
+    outcomes: readonly MessageOutcome[],
+    events: readonly PreparedEvent[],
+    eventPos: readonly number[],
+  ): void {
+    const byPos = new Map<number, PreparedEvent>();
+    eventPos.forEach((pos, k) => byPos.set(pos, events[k]!));
+    outcomes.forEach((outcome, i) => {
+      const event = byPos.get(i);
+      live.record(ctx.workspaceId, {
+        receivedAt: ctx.receivedAt,
+        sourceId: ctx.sourceId,
+        origin: ctx.origin,
+        outcome,
+        ...(event ? { event } : { raw: withRouteType(items[i]!.message, ctx.routeType) }),
+      });
+    });
+  }
+
+  /**
+   * Validates and governs one message as ingest would, storing nothing: an import's mapping
+   * preview shows what each row would become and whether it would be refused.
+   */
+  check(
+    message: unknown,
+    ctx: Omit<MessageContext, 'receivedAt'>,
+  ): { ok: true; event: PreparedEvent } | { ok: false; code: string; reason: string } {
+    const prepared = prepareMessage(
+      message,
+      { ...ctx, receivedAt: this.clock.now() },
+      this.rules,
+      this.limits,
+    );
+    return prepared.kind === 'accepted'
+      ? { ok: true, event: prepared.event }
+      : { ok: false, code: prepared.code, reason: prepared.reason };
   }
 
   /** Stores records that failed before they became messages (unparseable lines, unmappable rows). */

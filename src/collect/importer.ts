@@ -43,6 +43,32 @@ export interface ImportSummary {
   fatal: { code: string; message: string } | null;
 }
 
+/** How far a running import has got. */
+export interface ImportProgress {
+  records: number;
+  bytes: number;
+}
+
+/** One row of a mapping preview: what the file holds and what it would become. */
+export interface PreviewRow {
+  line: number;
+  /** The row as read (columns by the mapping's names), or its raw text when it could not be read. */
+  record?: SourceRecord;
+  raw?: string;
+  /** The message the mapping makes of it. */
+  message?: unknown;
+  result: 'ok' | 'rejected';
+  code?: string;
+  reason?: string;
+}
+
+export interface ImportPreview {
+  /** The CSV header (after the mapping's renames); empty for JSONL. */
+  columns: string[];
+  rows: PreviewRow[];
+  fatal: { code: string; message: string } | null;
+}
+
 /** What a rejected import record keeps: enough to map it again after the mapping or the data is fixed. */
 interface ImportPayload {
   mapping: string | Mapping;
@@ -59,6 +85,8 @@ interface ImportPayload {
  * its reason and the original row.
  */
 export class Importer {
+  private readonly running = new Map<string, ImportProgress>();
+
   constructor(
     private readonly db: Database,
     private readonly collector: Collector,
@@ -82,6 +110,7 @@ export class Importer {
       file_name: req.fileName ?? null,
       started_at: new Date(started),
     });
+    this.running.set(id, { records: 0, bytes: 0 });
     const summary: ImportSummary = {
       id,
       mapping: mappingLabel,
@@ -181,6 +210,7 @@ export class Importer {
         }
         if (items.length + failures.length >= BATCH) {
           await flush();
+          this.running.set(id, { records: summary.records, bytes: item.bytesRead });
           onProgress?.(summary.records, item.bytesRead);
         }
       }
@@ -192,6 +222,7 @@ export class Importer {
       error = err instanceof Error ? err.message : String(err);
       throw err;
     } finally {
+      this.running.delete(id);
       summary.seconds = (this.clock.now() - started) / 1000;
       summary.recordsPerSecond =
         summary.seconds > 0 ? Math.round(summary.records / summary.seconds) : summary.records;
@@ -207,6 +238,68 @@ export class Importer {
       });
     }
     return summary;
+  }
+
+  /** Records read so far by an import still running in this process, or undefined. */
+  progress(id: string): ImportProgress | undefined {
+    return this.running.get(id);
+  }
+
+  /**
+   * Reads the first `limit` records of a file (or of its beginning) and shows what each would
+   * become under the mapping and whether ingest would take it. Stores nothing.
+   */
+  async preview(
+    input: ByteSource,
+    req: Pick<ImportRequest, 'workspaceId' | 'sourceId' | 'mapping' | 'fileName'>,
+    limit: number,
+  ): Promise<ImportPreview> {
+    const out: ImportPreview = { columns: [], rows: [], fatal: null };
+    const ctx = {
+      workspaceId: req.workspaceId,
+      sourceId: req.sourceId,
+      origin: 'import' as const,
+      correctClockSkew: false,
+    };
+    const reader = readRecords(input, req.mapping, { onHeader: (c) => (out.columns = [...c]) });
+    for await (const item of reader) {
+      if (item.error) {
+        if (item.error.fatal) {
+          out.fatal = { code: item.error.code, message: item.error.message };
+          break;
+        }
+        out.rows.push({
+          line: item.line,
+          raw: item.raw,
+          result: 'rejected',
+          code: item.error.code,
+          reason: item.error.message,
+        });
+      } else {
+        const mapped = mapRecord(req.mapping, item.record, { line: item.line, file: req.fileName });
+        if (!mapped.ok) {
+          out.rows.push({
+            line: item.line,
+            record: item.record,
+            result: 'rejected',
+            code: mapped.code,
+            reason: mapped.message,
+          });
+        } else {
+          const checked = this.collector.check(mapped.message, ctx);
+          out.rows.push({
+            line: item.line,
+            record: item.record,
+            message: mapped.message,
+            ...(checked.ok
+              ? { result: 'ok' }
+              : { result: 'rejected', code: checked.code, reason: checked.reason }),
+          });
+        }
+      }
+      if (out.rows.length >= limit) break;
+    }
+    return out;
   }
 
   private rejectedRow(

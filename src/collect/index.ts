@@ -1,5 +1,7 @@
 /** Collect: the Segment-spec API's pipeline, governance of input, imports and rejected records. */
 export { Collector, type IngestItem } from './collector.js';
+/** The source debugger's view of traffic as it arrives. */
+export { LiveEvents, type LiveEvent } from './live-events.js';
 /** The one durable writer of events (group commit, idempotent on messageId). */
 export { EventWriter, type EventWriterStats, type LoadedEvent, type LoadListener } from './event-writer.js';
 /** Sources and their write keys. */

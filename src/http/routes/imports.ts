@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { FastifyRequest } from 'fastify';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -9,6 +10,7 @@ import {
   presetDirectory,
   type Importer,
   type Mapping,
+  type Source,
   type SourceRegistry,
 } from '../../collect/index.js';
 import { AppError } from '../../platform/errors.js';
@@ -51,7 +53,44 @@ async function resolveMapping(
   return { mapping: loaded.value, presetName: preset };
 }
 
+const importQuery = {
+  mapping: z.string().optional().describe('preset name: crm-members, orders, tmall-orders, events'),
+  fileName: z.string().max(500).optional(),
+  sourceId: z.string().optional().describe('default: the workspace\'s "file import" source'),
+};
+const RAW_BODY = ['text/csv', 'application/x-ndjson', 'application/octet-stream', 'text/plain'];
+
+function bodyStream(request: FastifyRequest): Readable {
+  const body = request.body as Readable | undefined;
+  if (!body || typeof body[Symbol.asyncIterator] !== 'function') {
+    throw new AppError(
+      'bad_request',
+      'send the file as the request body (Content-Type: text/csv or application/x-ndjson)',
+    );
+  }
+  return body;
+}
+
 export function importRoutes(importer: Importer, sources: SourceRegistry): RouteDef[] {
+  /** The mapping and the source an import or its preview names. */
+  const target = async (
+    query: { mapping?: string; sourceId?: string },
+    caller: { workspaceId: string },
+    request: FastifyRequest,
+  ): Promise<{ mapping: Mapping; presetName?: string; source: Source }> => {
+    const header = request.headers['x-tessera-mapping'];
+    const { mapping, presetName } = await resolveMapping(
+      query.mapping,
+      typeof header === 'string' ? header : undefined,
+    );
+    const source = query.sourceId
+      ? sources.get(query.sourceId)
+      : await sources.findOrCreate(caller.workspaceId, 'file import', 'import');
+    if (!source || source.workspaceId !== caller.workspaceId)
+      throw new AppError('not_found', `no source ${query.sourceId}`);
+    return { mapping, presetName, source };
+  };
+
   return [
     defineRoute({
       method: 'POST',
@@ -60,35 +99,15 @@ export function importRoutes(importer: Importer, sources: SourceRegistry): Route
       tag: 'imports',
       summary:
         'Import a CSV or JSONL file (the raw request body, streamed) through a mapping; answers with the summary',
-      query: z.strictObject({
-        mapping: z.string().optional().describe('preset name: crm-members, orders, tmall-orders, events'),
-        fileName: z.string().max(500).optional(),
-        sourceId: z.string().optional().describe('default: the workspace\'s "file import" source'),
-      }),
-      rawBody: ['text/csv', 'application/x-ndjson', 'application/octet-stream', 'text/plain'],
+      query: z.strictObject(importQuery),
+      rawBody: RAW_BODY,
       success: {
         description:
           '{ id, records, accepted, duplicates, rejected, rejectedByCode, seconds, recordsPerSecond, fatal }',
       },
       handler: async ({ query, caller, request }) => {
-        const header = request.headers['x-tessera-mapping'];
-        const { mapping, presetName } = await resolveMapping(
-          query.mapping,
-          typeof header === 'string' ? header : undefined,
-        );
-        const source = query.sourceId
-          ? sources.get(query.sourceId)
-          : await sources.findOrCreate(caller.workspaceId, 'file import', 'import');
-        if (!source || source.workspaceId !== caller.workspaceId)
-          throw new AppError('not_found', `no source ${query.sourceId}`);
-        const body = request.body as Readable | undefined;
-        if (!body || typeof body[Symbol.asyncIterator] !== 'function') {
-          throw new AppError(
-            'bad_request',
-            'send the file as the request body (Content-Type: text/csv or application/x-ndjson)',
-          );
-        }
-        const summary = await importer.run(body, {
+        const { mapping, presetName, source } = await target(query, caller, request);
+        const summary = await importer.run(bodyStream(request), {
           workspaceId: caller.workspaceId,
           sourceId: source.id,
           mapping,
@@ -100,11 +119,39 @@ export function importRoutes(importer: Importer, sources: SourceRegistry): Route
       },
     }),
     defineRoute({
+      method: 'POST',
+      url: '/api/v1/imports/preview',
+      role: 'admin',
+      tag: 'imports',
+      summary:
+        'What the first rows of a file (or of its beginning) become under a mapping, and whether each would be accepted; stores nothing',
+      query: z.strictObject({
+        ...importQuery,
+        limit: z.coerce.number().int().min(1).max(200).default(20),
+      }),
+      rawBody: RAW_BODY,
+      success: { description: '{ columns, rows: [{ line, record, message, result, code, reason }], fatal }' },
+      handler: async ({ query, caller, request }) => {
+        const { mapping, source } = await target(query, caller, request);
+        const body = bodyStream(request);
+        try {
+          return await importer.preview(
+            body,
+            { workspaceId: caller.workspaceId, sourceId: source.id, mapping, fileName: query.fileName },
+            query.limit,
+          );
+        } finally {
+          // The preview stops after a few rows; the rest of the upload is not wanted.
+          body.resume();
+        }
+      },
+    }),
+    defineRoute({
       method: 'GET',
       url: '/api/v1/imports',
       role: 'viewer',
       tag: 'imports',
-      summary: 'Recent imports and their results',
+      summary: 'Recent imports and their results; a running one with the records read so far',
       query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
       handler: async ({ query, caller }) => ({
         imports: (await importer.list(caller.workspaceId, query.limit)).map((r) => ({
@@ -115,7 +162,8 @@ export function importRoutes(importer: Importer, sources: SourceRegistry): Route
           status: r.status,
           startedAt: r.started_at.toISOString(),
           finishedAt: r.finished_at?.toISOString() ?? null,
-          records: r.records,
+          records: r.status === 'running' ? (importer.progress(r.id)?.records ?? r.records) : r.records,
+          progress: r.status === 'running' ? (importer.progress(r.id) ?? null) : null,
           accepted: r.accepted,
           duplicates: r.duplicates,
           rejected: r.rejected,
