@@ -411,7 +411,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       ...debuggerRoutes(live, config.governance),
       ...apiKeyRoutes(apiKeys),
       ...authRoutes({ auth, users, workspaceId: DEFAULT_WORKSPACE, sessionMaxMs: config.auth.sessionMaxMs }),
-      ...rejectedRoutes(rejected),
+      ...rejectedRoutes(rejected, config.governance),
       ...importRoutes(importer, sources),
       ...identityRoutes(identity, db, settleAll, config.governance),
       ...profileRoutes({

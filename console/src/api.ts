@@ -59,6 +59,13 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** A 401 here is an answer, not an ended session (the login itself, the first `auth/me`). */
   expect401?: boolean;
+  /** A body sent as it is (a file's text) instead of JSON. */
+  raw?: { body: Blob | string; contentType: string };
+}
+
+/** The headers an unsafe request needs beside the session cookie (for requests made outside `request`, e.g. an upload with progress). */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'x-csrf-token': csrfToken } : {};
 }
 
 function withQuery(path: string, query: RequestOptions['query']): string {
@@ -79,7 +86,8 @@ function isErrorBody(
 
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw) headers['content-type'] = options.raw.contentType;
+  else if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (UNSAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
@@ -87,7 +95,11 @@ export async function request<T>(method: Method, path: string, options: RequestO
       method,
       credentials: 'same-origin',
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.raw
+        ? options.raw.body
+        : options.body === undefined
+          ? undefined
+          : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (err) {
@@ -106,16 +118,21 @@ export async function request<T>(method: Method, path: string, options: RequestO
   if (res.ok) return body as T;
   if (res.status === 401 && !options.expect401) unauthorizedHandler?.();
   const retryAfter = Number(res.headers.get('retry-after')) || undefined;
+  throw errorFromAnswer(res.status, body, retryAfter);
+}
+
+/** The `ApiError` of a non-2xx answer with its parsed JSON body (or undefined). */
+export function errorFromAnswer(status: number, body: unknown, retryAfter?: number): ApiError {
   if (isErrorBody(body))
-    throw new ApiError(
-      res.status,
+    return new ApiError(
+      status,
       body.error.code,
       body.error.message,
       body.error.details,
       body.requestId,
       retryAfter,
     );
-  throw new ApiError(res.status, 'bad_response', `HTTP ${res.status}`);
+  return new ApiError(status, 'bad_response', `HTTP ${status}`);
 }
 
 /** True for the answers "there is none" and "this is not a valid value of that type". */

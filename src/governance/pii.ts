@@ -33,6 +33,23 @@ export const DEFAULT_PII: Readonly<Record<string, PiiKind>> = {
   taobao_id: 'id',
   ip: 'id',
   birthday: 'date',
+  // The column names of Chinese exports (CRM members, Tmall orders), as rejected import rows keep them.
+  手机号: 'phone',
+  手机: 'phone',
+  手机号码: 'phone',
+  联系电话: 'phone',
+  联系手机: 'phone',
+  邮箱: 'email',
+  电子邮箱: 'email',
+  姓名: 'name',
+  收货人姓名: 'name',
+  收货人: 'name',
+  地址: 'address',
+  收货地址: 'address',
+  详细地址: 'address',
+  身份证号: 'id',
+  买家会员名: 'id',
+  生日: 'date',
 };
 
 const STAR = '*';
@@ -138,6 +155,22 @@ export class PiiView {
             : v;
     }
     return out as T;
+  }
+
+  /**
+   * A rejected record's payload: a message (masked as an event), or an import row (its columns
+   * masked by name). A line that could not even be read is hidden whole from a masked view.
+   */
+  rejectedPayload(payload: unknown): unknown {
+    if (this.clear || payload === null || typeof payload !== 'object' || Array.isArray(payload))
+      return this.clear || typeof payload !== 'string' ? payload : '[hidden]';
+    const p = payload as Record<string, unknown>;
+    const row =
+      p.record && typeof p.record === 'object'
+        ? { record: this.fields(p.record as Record<string, unknown>) }
+        : {};
+    const raw = typeof p.raw === 'string' ? { raw: '[hidden]' } : {};
+    return 'record' in p || 'raw' in p ? { ...p, ...row, ...raw } : this.event(p);
   }
 
   /** Identifiers as `{ type, value, … }` rows. */

@@ -134,6 +134,16 @@ describe('import mapping preview', () => {
       codes[r.code] = (codes[r.code] ?? 0) + 1;
     expect(real.body.rejectedByCode).toEqual(codes);
     expect(real.body.accepted).toBe(preview.body.rows.filter((r: any) => r.result === 'ok').length);
+
+    // The rejected rows keep their columns; below the PII role the personal ones are masked.
+    const path = '/api/v1/rejected?code=invalid_phone';
+    const clear = (await t.api('GET', path)).body.records.find((r: any) => r.originRef === 'm.csv:4');
+    expect(clear.payload.record).toMatchObject({ 会员编号: 'M103', 姓名: '王五', 手机号: '12345' });
+    const masked = (await t.api('GET', path, undefined, analystKey)).body.records.find(
+      (r: any) => r.originRef === 'm.csv:4',
+    );
+    expect(masked.payload.record).toMatchObject({ 会员编号: 'M103', 姓名: '王*', 手机号: '*****' });
+    expect(masked.payload.record.邮箱).not.toBe('ww@163.com');
   });
 
   it('stops after the asked number of rows, and names columns the mapping needs that the file lacks', async () => {

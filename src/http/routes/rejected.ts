@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RejectedRecords } from '../../collect/rejected.js';
+import { PiiView, type PiiConfig } from '../../governance/pii.js';
 import { AppError } from '../../platform/errors.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -9,7 +10,7 @@ const filter = {
   sourceId: z.string().optional(),
 };
 
-export function rejectedRoutes(rejected: RejectedRecords): RouteDef[] {
+export function rejectedRoutes(rejected: RejectedRecords, pii: PiiConfig): RouteDef[] {
   return [
     defineRoute({
       method: 'GET',
@@ -22,9 +23,11 @@ export function rejectedRoutes(rejected: RejectedRecords): RouteDef[] {
         limit: z.coerce.number().int().min(1).max(1000).default(100),
         offset: z.coerce.number().int().min(0).default(0),
       }),
-      handler: async ({ query, caller }) => ({
-        records: await rejected.list({ ...query, workspaceId: caller.workspaceId }),
-      }),
+      handler: async ({ query, caller }) => {
+        const view = PiiView.for(caller.role, pii);
+        const records = await rejected.list({ ...query, workspaceId: caller.workspaceId });
+        return { records: records.map((r) => ({ ...r, payload: view.rejectedPayload(r.payload) })) };
+      },
     }),
     defineRoute({
       method: 'GET',
