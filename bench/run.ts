@@ -1,4 +1,5 @@
 // npm run bench [-- group ...]: runs the named benchmark groups (all when none is named).
+import { benchConsole } from './console.js';
 import { benchDemo } from './demo.js';
 import { benchIdentity } from './identity.js';
 import { benchImport } from './import.js';
@@ -15,6 +16,7 @@ const GROUPS: Record<string, () => Promise<void>> = {
   tags: benchTags,
   segments: benchSegments,
   journeys: benchJourneys,
+  console: benchConsole,
 };
 
 const asked = process.argv.slice(2);

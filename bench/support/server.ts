@@ -34,7 +34,12 @@ async function freePort(): Promise<number> {
 
 /** Starts the built product (`bin/tessera.js start`) as a user would, on a fresh data directory. */
 export async function startBenchServer(
-  options: { config?: Record<string, unknown> } = {},
+  options: {
+    config?: Record<string, unknown>;
+    /** Load the demo brand as `npm start` does on an empty data directory (off by default). */
+    demo?: boolean;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
   const port = await freePort();
@@ -55,12 +60,17 @@ export async function startBenchServer(
       dataDir,
       '--port',
       String(port),
-      '--no-demo',
+      ...(options.demo ? [] : ['--no-demo']),
       ...configArgs,
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, TESSERA_BOOTSTRAP_API_KEY: BENCH_API_KEY, TESSERA_LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        TESSERA_BOOTSTRAP_API_KEY: BENCH_API_KEY,
+        TESSERA_LOG_LEVEL: 'warn',
+        ...options.env,
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );

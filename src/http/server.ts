@@ -95,6 +95,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       prefix: '/',
       wildcard: false,
       index: ['index.html'],
+      // The build writes .br and .gz copies of its text assets; they go to browsers that accept them.
+      preCompressed: true,
       // Hashed asset names never change content: cache them; index.html is always fetched again.
       setHeaders: (res, path) =>
         void res.header(

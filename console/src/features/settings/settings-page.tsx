@@ -1,75 +1,65 @@
-import { useQuery } from '@tanstack/react-query';
-import { Card, Table, Tag, Typography } from 'antd';
-import { api } from '../../api';
-import type { ApiKeyInfo, Role, User } from '../../api-types';
+import { LockOutlined } from '@ant-design/icons';
+import { Button, Tabs } from 'antd';
+import { useState } from 'react';
+import { navigate, useLocation } from '../../app/router';
 import { useI18n } from '../../i18n';
-import { ErrorAlert } from '../../ui/error-alert';
 import { Page } from '../../ui/page';
+import { ApiKeysTab } from './api-keys-tab';
+import { AuditTab } from './audit-tab';
+import { ChannelsTab } from './channels-tab';
+import { IdentityTab } from './identity-tab';
+import { OwnPasswordModal } from './own-password';
+import { UsersTab } from './users-tab';
 
-/** Console users and API keys (admin only; managing them comes in a later step). */
+const TABS = ['users', 'channels', 'identity', 'api-keys', 'audit'] as const;
+type TabKey = (typeof TABS)[number];
+const isTab = (v: string | null): v is TabKey => v !== null && (TABS as readonly string[]).includes(v);
+
+/**
+ * Workspace settings (admin only): users and roles, channel credentials, identity rules and the
+ * review queue, API keys, the audit log. The tab is in the URL (`?tab=channels`) so it can be
+ * linked and survives a reload; users, the first, is the landing one.
+ */
 export default function SettingsPage(): React.JSX.Element {
-  const { t, formatDate } = useI18n();
-  const users = useQuery({ queryKey: ['users'], queryFn: ({ signal }) => api.users(signal) });
-  const keys = useQuery({ queryKey: ['api-keys'], queryFn: ({ signal }) => api.apiKeys(signal) });
-  const role = (r: Role) => <Tag>{t(`role.${r}`)}</Tag>;
+  const { t } = useI18n();
+  const { search } = useLocation();
+  const wanted = search.get('tab');
+  const tab: TabKey = isTab(wanted) ? wanted : 'users';
+  const [changingPassword, setChangingPassword] = useState(false);
+
+  const labels: Record<TabKey, string> = {
+    users: t('settings.tab.users'),
+    channels: t('settings.tab.channels'),
+    identity: t('settings.tab.identity'),
+    'api-keys': t('settings.apiKeys'),
+    audit: t('settings.tab.audit'),
+  };
+  const content: Record<TabKey, React.JSX.Element> = {
+    users: <UsersTab />,
+    channels: <ChannelsTab />,
+    identity: <IdentityTab />,
+    'api-keys': <ApiKeysTab />,
+    audit: <AuditTab />,
+  };
+
   return (
-    <Page title={t('settings.title')}>
-      <Card title={t('settings.users')}>
-        {users.error && <ErrorAlert error={users.error} onRetry={() => void users.refetch()} />}
-        <Table<User>
-          size="small"
-          rowKey="id"
-          loading={users.isPending}
-          dataSource={users.data?.users ?? []}
-          pagination={false}
-          columns={[
-            { title: t('settings.username'), dataIndex: 'username' },
-            { title: t('settings.displayName'), dataIndex: 'displayName' },
-            { title: t('settings.role'), dataIndex: 'role', render: role },
-            {
-              title: t('common.status'),
-              dataIndex: 'disabled',
-              render: (d: boolean | undefined) =>
-                d ? <Tag>{t('sources.disabled')}</Tag> : <Tag color="green">{t('sources.enabled')}</Tag>,
-            },
-            {
-              title: t('settings.lastLogin'),
-              dataIndex: 'lastLoginAt',
-              render: (at: string | null | undefined) => (at ? formatDate(at) : t('common.never')),
-            },
-          ]}
-        />
-      </Card>
-      <Card title={t('settings.apiKeys')}>
-        {keys.error && <ErrorAlert error={keys.error} onRetry={() => void keys.refetch()} />}
-        <Table<ApiKeyInfo>
-          size="small"
-          rowKey="id"
-          loading={keys.isPending}
-          dataSource={keys.data?.apiKeys ?? []}
-          pagination={false}
-          columns={[
-            { title: t('common.name'), dataIndex: 'name' },
-            { title: t('settings.role'), dataIndex: 'role', render: role },
-            {
-              title: t('settings.keyHint'),
-              dataIndex: 'hint',
-              render: (h: string) => <Typography.Text code>{h}</Typography.Text>,
-            },
-            {
-              title: t('common.status'),
-              dataIndex: 'revoked',
-              render: (r: boolean) =>
-                r ? (
-                  <Tag color="red">{t('settings.revoked')}</Tag>
-                ) : (
-                  <Tag color="green">{t('sources.enabled')}</Tag>
-                ),
-            },
-            { title: t('common.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatDate(at) },
-          ]}
-        />
-      </Card>
+    <Page
+      title={t('settings.title')}
+      extra={
+        <Button icon={<LockOutlined />} onClick={() => setChangingPassword(true)}>
+          {t('settings.ownPassword.open')}
+        </Button>
+      }
+    >
+      <Tabs
+        activeKey={tab}
+        onChange={(key) =>
+          navigate(key === 'users' ? '/settings' : `/settings?tab=${key}`, { replace: true })
+        }
+        destroyOnHidden
+        items={TABS.map((key) => ({ key, label: labels[key], children: content[key] }))}
+      />
+      {changingPassword && <OwnPasswordModal onClose={() => setChangingPassword(false)} />}
     </Page>
   );
 }
