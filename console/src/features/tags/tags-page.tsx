@@ -1,90 +1,165 @@
-import { ReloadOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
-import { Button, Table, Tag as AntTag, Typography } from 'antd';
-import { api } from '../../api';
-import type { LocalName, Tag } from '../../api-types';
-import { useI18n, type Lang } from '../../i18n';
+import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { useQueries, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { Button, Card, Col, Row, Space, Statistic, Tabs, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { roleAllows } from '../../api-types';
+import { navigate, useLocation } from '../../app/router';
+import { useUser } from '../../app/session';
+import { useI18n } from '../../i18n';
 import { ErrorAlert } from '../../ui/error-alert';
 import { Page } from '../../ui/page';
-import { StatusTag } from '../../ui/status-tag';
+import { tagCategoriesQuery, tagListQuery, tagQuery, type TagDetail } from './api';
+import { Catalogue } from './catalogue';
+import { NewTagModal } from './new-tag-modal';
+import { RefreshButton } from './refresh-button';
+import { TemplatesTab } from './templates-tab';
+import { TraitsTab } from './traits-tab';
 
-const nameIn = (name: LocalName | undefined, lang: Lang): string | undefined =>
-  typeof name === 'string' ? name : name ? (name[lang] ?? name['zh-CN'] ?? name.en) : undefined;
+/** Outside the component, so the combined result keeps its identity while the answers do. */
+function combineDetails(results: ReadonlyArray<UseQueryResult<TagDetail>>): {
+  details: ReadonlyMap<string, TagDetail>;
+  pending: boolean;
+} {
+  const details = new Map<string, TagDetail>();
+  for (const r of results) if (r.data) details.set(r.data.key, r.data);
+  return { details, pending: results.some((r) => r.isPending) };
+}
 
-/** Every tag with its category, kind and status (editing comes in a later step). */
+const TABS = ['catalogue', 'templates', 'traits'] as const;
+type TabKey = (typeof TABS)[number];
+
+/** The tag catalogue by category with coverage, the built-in templates, and the computed traits. */
 export default function TagsPage(): React.JSX.Element {
-  const { t, tryT, lang, formatDate } = useI18n();
-  const q = useQuery({ queryKey: ['tags'], queryFn: ({ signal }) => api.tags(signal) });
-  const categories = useQuery({
-    queryKey: ['tag-categories'],
-    queryFn: ({ signal }) => api.tagCategories(signal),
-    staleTime: Infinity,
+  const { t, formatNumber, formatDate } = useI18n();
+  const user = useUser();
+  const canEdit = roleAllows(user.role, 'marketer');
+  const { search } = useLocation();
+  const tab: TabKey = (TABS as readonly string[]).includes(search.get('tab') ?? '')
+    ? (search.get('tab') as TabKey)
+    : 'catalogue';
+  const [creating, setCreating] = useState(false);
+  const queryClient = useQueryClient();
+
+  const list = useQuery(tagListQuery);
+  const categories = useQuery(tagCategoriesQuery);
+  const tags = useMemo(() => list.data?.tags ?? [], [list.data]);
+  // The list has no coverage: each tag's own read has it (the same cache entry as its page).
+  const { details, pending: detailsPending } = useQueries({
+    queries: tags.map((tag) => tagQuery(tag.key)),
+    combine: combineDetails,
   });
-  const categoryName = (key: string) =>
-    categories.data?.categories.find((c) => c.key === key)?.name[lang] ?? key;
+
+  const active = tags.filter((x) => x.status === 'active');
+  const activeStats = active.map((x) => details.get(x.key)?.stats).filter((s) => s != null);
+  const avgCoverage =
+    activeStats.length > 0 ? activeStats.reduce((n, s) => n + s.coverage, 0) / activeStats.length : null;
+  const people = activeStats[0]?.profiles ?? null;
+  const lastRefresh = activeStats
+    .map((s) => s.lastRefresh?.refreshed_at)
+    .filter((x): x is string => !!x)
+    .sort()
+    .at(-1);
+
+  const setTab = (k: string) => navigate(k === 'catalogue' ? '/tags' : `/tags?tab=${k}`, { replace: true });
+  const refetchAll = () => {
+    void list.refetch();
+    void queryClient.invalidateQueries({ queryKey: ['tag'] });
+  };
 
   return (
     <Page
       title={t('tags.title')}
       extra={
-        <Button icon={<ReloadOutlined />} onClick={() => void q.refetch()} loading={q.isFetching}>
-          {t('common.refresh')}
-        </Button>
+        <Space wrap>
+          <Button icon={<ReloadOutlined />} onClick={refetchAll} loading={list.isFetching}>
+            {t('common.refresh')}
+          </Button>
+          {canEdit && <RefreshButton />}
+          {canEdit && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              {t('tags.new')}
+            </Button>
+          )}
+        </Space>
       }
     >
-      {q.error && <ErrorAlert error={q.error} onRetry={() => void q.refetch()} />}
-      <Table<Tag>
-        rowKey="key"
-        loading={q.isPending}
-        dataSource={q.data?.tags ?? []}
-        locale={{ emptyText: t('common.empty') }}
-        pagination={{ pageSize: 50, hideOnSinglePage: true }}
-        columns={[
+      {list.error && <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />}
+      <Row gutter={[16, 16]}>
+        <Col xs={12} xl={6}>
+          <Card size="small" data-testid="tags-count">
+            <Statistic
+              title={t('tags.activeTags')}
+              value={`${formatNumber(active.length)} / ${formatNumber(tags.length)}`}
+            />
+          </Card>
+        </Col>
+        <Col xs={12} xl={6}>
+          <Card size="small" data-testid="tags-avg-coverage">
+            <Statistic
+              title={t('tags.avgCoverage')}
+              loading={detailsPending && tags.length > 0}
+              value={
+                avgCoverage === null
+                  ? '—'
+                  : formatNumber(avgCoverage, { style: 'percent', maximumFractionDigits: 1 })
+              }
+            />
+          </Card>
+        </Col>
+        <Col xs={12} xl={6}>
+          <Card size="small">
+            <Statistic title={t('tags.people')} value={people === null ? '—' : formatNumber(people)} />
+          </Card>
+        </Col>
+        <Col xs={12} xl={6}>
+          <Card size="small">
+            <Statistic
+              title={t('tags.lastRefresh')}
+              value={lastRefresh ? formatDate(lastRefresh) : t('common.never')}
+              styles={{ content: { fontSize: 18, lineHeight: '38px' } }}
+            />
+          </Card>
+        </Col>
+      </Row>
+      <Tabs
+        activeKey={tab}
+        onChange={setTab}
+        items={[
           {
-            title: t('common.name'),
-            render: (_, tag) => (
-              <>
-                <Typography.Text strong>{nameIn(tag.definition.name, lang) ?? tag.key}</Typography.Text>
-                {tag.definition.description && (
-                  <div>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {tag.definition.description}
-                    </Typography.Text>
-                  </div>
-                )}
-              </>
+            key: 'catalogue',
+            label: t('tags.tab.catalogue'),
+            children: (
+              <Catalogue
+                tags={tags}
+                loading={list.isPending}
+                categories={categories.data?.categories ?? []}
+                details={details}
+                detailsPending={detailsPending}
+              />
             ),
           },
           {
-            title: t('tags.key'),
-            dataIndex: 'key',
-            render: (k: string) => (
-              <Typography.Text code style={{ whiteSpace: 'nowrap' }}>
-                {k}
-              </Typography.Text>
+            key: 'templates',
+            label: t('tags.tab.templates'),
+            children: (
+              <TemplatesTab tags={tags} loading={list.isPending} details={details} canEdit={canEdit} />
             ),
           },
-          {
-            title: t('tags.category'),
-            render: (_, tag) => <AntTag>{categoryName(tag.definition.category)}</AntTag>,
-          },
-          {
-            title: t('common.kind'),
-            render: (_, tag) =>
-              tag.definition.spec.model
-                ? `${tag.definition.spec.kind} · ${tag.definition.spec.model}`
-                : tag.definition.spec.kind,
-          },
-          { title: t('common.status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },
-          {
-            title: t('tags.schedule'),
-            render: (_, tag) => tryT(`schedule.${tag.definition.schedule}`) ?? tag.definition.schedule,
-          },
-          { title: t('tags.owner'), render: (_, tag) => tag.definition.owner || '—' },
-          { title: t('common.version'), dataIndex: 'version', align: 'right' },
-          { title: t('common.createdAt'), dataIndex: 'createdAt', render: (at: string) => formatDate(at) },
+          { key: 'traits', label: t('tags.tab.traits'), children: <TraitsTab canEdit={canEdit} /> },
         ]}
       />
+      {canEdit && (
+        <NewTagModal
+          open={creating}
+          categories={categories.data?.categories ?? []}
+          onClose={() => setCreating(false)}
+        />
+      )}
+      {!canEdit && (
+        <Typography.Text type="secondary" data-testid="tags-read-only">
+          {t('tags.readOnly')}
+        </Typography.Text>
+      )}
     </Page>
   );
 }

@@ -1,0 +1,186 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, ensureConsoleBuilt, requireChromium } from '../support/console.js';
+import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../support/tessera.js';
+
+/**
+ * The console's tags pages in Chromium against a Tessera with the demo brand: the catalogue by
+ * category with each tag's coverage as the API computes it, the templates, and a template tag
+ * tuned in the editor — its preview equal to the API's preview of the same definition, saved as
+ * a new version that the version history then shows and compares.
+ */
+
+let t: TestTessera;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+interface ValueCount {
+  value: unknown;
+  profiles: number;
+}
+
+const shot = (name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+const percent = (n: number) =>
+  new Intl.NumberFormat('zh-CN', { style: 'percent', maximumFractionDigits: 1 }).format(n);
+const digits = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
+/** Value counts as a comparable list, whatever order they come in. */
+const sorted = (rows: ValueCount[]) => rows.map((r) => `${JSON.stringify(r.value)}=${r.profiles}`).sort();
+
+beforeAll(async () => {
+  const executablePath = requireChromium();
+  ensureConsoleBuilt();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  t = await startTestTessera({ demo: true, demoPeople: 300 });
+  await t.demo;
+  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.stop();
+});
+
+describe('console: tags', () => {
+  it('shows the catalogue by category with the coverage the API computes', async () => {
+    await page.goto(t.url);
+    await page.getByLabel(/用户名/).fill('admin');
+    await page.getByLabel(/密码/).fill(TEST_ADMIN_PASSWORD);
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByRole('menuitem', { name: '标签' }).click();
+    await page.waitForURL(/\/tags$/);
+    await page.getByRole('heading', { name: '标签' }).waitFor();
+    await page.getByTestId('tags-table').waitFor();
+
+    const categories = (await t.api('GET', '/api/v1/tag-categories')).body.categories as Array<{
+      key: string;
+      name: { 'zh-CN': string };
+    }>;
+    const tags = (await t.api('GET', '/api/v1/tags')).body.tags as Array<{
+      key: string;
+      definition: { category: string };
+    }>;
+    const filter = page.getByTestId('tag-category-filter');
+    for (const c of categories) {
+      const n = tags.filter((x) => x.definition.category === c.key).length;
+      await filter.getByText(`${c.name['zh-CN']} (${n})`).waitFor();
+    }
+
+    // Every tag's coverage on the page is the API's figure.
+    for (const tag of tags) {
+      const stats = (await t.api('GET', `/api/v1/tags/${tag.key}`)).body.stats;
+      await expect
+        .poll(() => page.getByTestId(`tag-coverage-${tag.key}`).textContent())
+        .toBe(percent(stats.coverage));
+    }
+    await page.getByRole('img', { name: '各标签覆盖率' }).waitFor();
+    await page.getByRole('img', { name: /^取值分布：/ }).waitFor();
+    await shot('tags-catalogue');
+
+    // One category: exactly the API's tags of that category.
+    const value = categories.find((c) => c.key === 'value')!;
+    await filter.getByText(new RegExp(`^${value.name['zh-CN']} \\(`)).click();
+    const expected = (
+      (await t.api('GET', '/api/v1/tags?category=value')).body.tags as Array<{ key: string }>
+    ).map((x) => x.key);
+    await expect
+      .poll(async () =>
+        (
+          await page
+            .getByTestId('tags-table')
+            .locator('tbody tr[data-row-key]')
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row-key')))
+        ).sort(),
+      )
+      .toEqual([...expected].sort());
+  });
+
+  it('lists the built-in templates with their state and parameters', async () => {
+    await page.getByRole('tab', { name: '模板' }).click();
+    await page.waitForURL(/\/tags\?tab=templates$/);
+    const row = page.getByTestId('templates-table').locator('tr[data-row-key="lifecycle_stage"]');
+    await row.waitFor();
+    const text = await row.textContent();
+    expect(text).toContain('新客天数');
+    expect(text).toContain('启用');
+    await page.getByTestId('tune-lifecycle_stage').click();
+    const modal = page.getByTestId('tune-modal');
+    await modal.getByText('默认：30').waitFor();
+    await page
+      .locator('.ant-modal')
+      .getByRole('button', { name: /取\s*消/ })
+      .click();
+  });
+
+  it('tunes a template tag, previews it as the API does, and saves a new version', async () => {
+    await page.getByRole('tab', { name: '标签目录' }).click();
+    await page
+      .getByTestId('tag-category-filter')
+      .getByText(/^全部 \(/)
+      .click();
+    await page.getByTestId('tag-link-lifecycle_stage').click();
+    await page.waitForURL(/\/tags\/lifecycle_stage$/);
+    const tag = (await t.api('GET', '/api/v1/tags/lifecycle_stage')).body;
+    await page.getByTestId('tag-title').filter({ hasText: '生命周期阶段' }).waitFor();
+    await expect.poll(() => page.getByTestId('tag-coverage').textContent()).toBe(percent(tag.stats.coverage));
+    const before = (await t.api('GET', '/api/v1/tags/lifecycle_stage/versions')).body.versions.length;
+
+    // The parameter form comes from the spec; 60 days for a new customer instead of 30.
+    const newDays = page.getByRole('spinbutton', { name: /新客天数/ });
+    await expect.poll(() => newDays.inputValue()).toBe(String(tag.definition.spec.newDays));
+    await newDays.fill('60');
+    await page.getByTestId('tag-preview-button').click();
+    const preview = page.getByTestId('tag-preview');
+    await preview.locator('tr[data-value]').first().waitFor();
+
+    const definition = { ...tag.definition, spec: { ...tag.definition.spec, newDays: 60 } };
+    const api = await t.api('POST', '/api/v1/tags/preview', { definition });
+    expect(api.status, JSON.stringify(api.body)).toBe(200);
+    const shown = await preview.locator('tr[data-value]').evaluateAll((rows) =>
+      rows.map((r) => ({
+        value: JSON.parse(r.getAttribute('data-value') ?? 'null') as unknown,
+        text: r.querySelector('td.preview-profiles')?.textContent ?? '',
+      })),
+    );
+    expect(sorted(shown.map((r) => ({ value: r.value, profiles: digits(r.text) })))).toEqual(
+      sorted(api.body.values),
+    );
+    expect(await page.getByTestId('preview-coverage').textContent()).toContain(percent(api.body.coverage));
+    await shot('tag-editor');
+
+    await page.getByTestId('tag-save-button').click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /保\s*存/ })
+      .click();
+    await page.getByTestId('tag-saved').waitFor();
+    const versions = (await t.api('GET', '/api/v1/tags/lifecycle_stage/versions')).body.versions as Array<{
+      version: number;
+      definition: { spec: { newDays: number } };
+    }>;
+    expect(versions.length).toBe(before + 1);
+    expect(versions[0]!.definition.spec.newDays).toBe(60);
+
+    // The version history shows the new version and what changed.
+    await page.getByRole('tab', { name: '版本历史' }).click();
+    const table = page.getByTestId('tag-versions');
+    await table.locator(`tr[data-row-key="${versions[0]!.version}"]`).waitFor();
+    expect(await table.locator('tbody tr[data-row-key]').count()).toBe(versions.length);
+    const diff = page.getByTestId('version-diff');
+    await diff.locator('[data-diff="add"]').filter({ hasText: '"newDays": 60' }).waitFor();
+    await diff.locator('[data-diff="del"]').filter({ hasText: '"newDays": 30' }).waitFor();
+    await shot('tag-versions');
+  });
+
+  it('raised no errors in the pages', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
