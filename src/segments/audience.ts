@@ -197,7 +197,8 @@ export async function exportCsv(
   ];
   const q = audienceQuery(ctx, members, columns, 'cells');
   let count = 0;
-  onChunk(`${Papa.unparse({ fields, data: [] }, { newline: '\n' })}\n`);
+  // The header alone comes back with its line end; data chunks come back without one.
+  onChunk(Papa.unparse({ fields, data: [] }, { newline: '\n' }));
   await db.scan(q.text, q.params, (cols) => {
     const n = cols[0]!.length;
     const data: string[][] = new Array<string[]>(n);

@@ -255,10 +255,11 @@ describe('segments API', () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
-    const rows = Papa.parse<Record<string, string>>(await res.text(), {
-      header: true,
-      skipEmptyLines: true,
-    }).data;
+    const csv = await res.text();
+    // One line per row after the header, with no blank line anywhere (spreadsheet imports stop at one).
+    expect(csv).not.toMatch(/\n\n/);
+    expect(csv.endsWith('\n')).toBe(true);
+    const rows = Papa.parse<Record<string, string>>(csv.trimEnd(), { header: true }).data;
     const byPhone = new Map(rows.map((r) => [r.phone_md5, r]));
     expect(rows).toHaveLength(2);
     expect(byPhone.get(md5('13817263549'))).toMatchObject({
