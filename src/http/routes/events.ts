@@ -1,6 +1,6 @@
 import { PiiView, type PiiConfig } from '../../governance/pii.js';
 import { z } from 'zod';
-import { listEvents, type EventRow } from '../../collect/index.js';
+import { eventSchema, listEvents, type EventRow } from '../../collect/index.js';
 import type { Database } from '../../platform/db/duckdb.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -64,6 +64,28 @@ export function eventRoutes(db: Database, settle: () => Promise<void>, pii: PiiC
         const view = PiiView.for(caller.role, pii);
         const events = rows.map((r) => view.event(eventToMessage(r)));
         return { events, next: rows.length === query.limit ? (rows[rows.length - 1]?.seq ?? null) : null };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/schema',
+      role: 'viewer',
+      tag: 'events',
+      summary:
+        'The event names the store holds (how often, last seen, their property keys) and the trait keys identifies set: what pickers offer',
+      query: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(2000).default(500),
+        sample: z.coerce
+          .number()
+          .int()
+          .min(100)
+          .max(1_000_000)
+          .default(50_000)
+          .describe('how many of the newest events property and trait keys are read from'),
+      }),
+      handler: async ({ query, caller }) => {
+        await settle();
+        return eventSchema(db, caller.workspaceId, query);
       },
     }),
   ];
