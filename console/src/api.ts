@@ -161,8 +161,22 @@ export const api = {
   lookup: (type: string, value: string, signal?: AbortSignal) =>
     get<{ profileId: string }>('/api/v1/profiles/lookup', { query: { type, value }, signal }),
   profile: (id: string, signal?: AbortSignal) => get<Profile>(`/api/v1/profiles/${enc(id)}`, { signal }),
-  timeline: (id: string, before: string | undefined, limit: number, signal?: AbortSignal) =>
-    get<TimelinePage>(`/api/v1/profiles/${enc(id)}/events`, { query: { before, limit }, signal }),
+  /** A page of a profile's timeline; the filters go as repeated keys (`type=track&type=page`), as the route reads them. */
+  timeline: (
+    id: string,
+    before: string | undefined,
+    limit: number,
+    signal?: AbortSignal,
+    filter: { types?: readonly string[]; events?: readonly string[]; since?: string; until?: string } = {},
+  ) => {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (before !== undefined) q.set('before', before);
+    for (const type of filter.types ?? []) q.append('type', type);
+    for (const event of filter.events ?? []) q.append('event', event);
+    if (filter.since !== undefined) q.set('since', filter.since);
+    if (filter.until !== undefined) q.set('until', filter.until);
+    return get<TimelinePage>(`/api/v1/profiles/${enc(id)}/events?${q.toString()}`, { signal });
+  },
   preview: (condition: unknown, sample: number) =>
     post<PreviewAnswer>('/api/v1/segments/preview', { condition, sample }),
 

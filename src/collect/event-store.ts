@@ -1,5 +1,5 @@
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
-import { sql, type Sql } from '../platform/db/sql.js';
+import { join, sql, type Sql } from '../platform/db/sql.js';
 import type { Database, SqlValue, Tx } from '../platform/db/duckdb.js';
 import type { PreparedEvent, RejectedInput } from './message.js';
 import type { FingerprintSet } from './fingerprint-set.js';
@@ -304,6 +304,25 @@ export function eventsRelation(workspaceId: string, afterSeq: number, upToSeq: n
         coalesce(json_extract_string(properties, '$.channel'), ctx[1]) AS own_channel, lower(ctx[2]) AS lib
       FROM (SELECT *, json_extract_string(context, ['$.channel', '$.library.name']) AS ctx FROM events
         WHERE workspace_id = ${workspaceId} AND seq > ${afterSeq} AND seq <= ${upToSeq})))`;
+}
+
+/**
+ * The sequence numbers of the workspace's events of the given message types and, when `events` is
+ * given, track calls of those names (an absent list is no condition), as a sub-query later stages
+ * join on `seq` (a profile's filtered timeline). Every value is a bound parameter.
+ */
+export function eventSeqsMatching(
+  workspaceId: string,
+  only: { types?: readonly string[] | undefined; events?: readonly string[] | undefined },
+): Sql {
+  const listOf = (values: readonly string[]): Sql =>
+    join(
+      values.map((v) => sql`${v}`),
+      ', ',
+    );
+  const types = only.types?.length ? sql` AND type IN (${listOf(only.types)})` : sql``;
+  const events = only.events?.length ? sql` AND type = 'track' AND event IN (${listOf(only.events)})` : sql``;
+  return sql`(SELECT seq FROM events WHERE workspace_id = ${workspaceId}${types}${events})`;
 }
 
 /** Events per local day since `from` (epoch ms), the day in the workspace's zone (`offsetMs`). */

@@ -22,9 +22,10 @@ export {
 export { prepareMessage, type MessageContext } from './prepare.js';
 export type { GovernanceRules } from './govern.js';
 export { ensureWorkspace } from './source-store.js';
-export { eventsByDay, eventsRelation, sourceActivity } from './event-store.js';
+export { eventsByDay, eventSeqsMatching, eventsRelation, sourceActivity } from './event-store.js';
 /** Event names, their property keys and the trait keys the store holds (for pickers). */
 export { eventSchema, type EventSchema, type TraitKey } from './event-schema.js';
+export { MESSAGE_TYPES } from './message.js';
 export type { MessageOutcome, MessageType, PreparedEvent, RejectedInput, Origin } from './message.js';
 /** Rejected records: list, replay, discard. */
 export { RejectedRecords, type RejectedRecord, type ReplayDecoder, type ReplayResult } from './rejected.js';

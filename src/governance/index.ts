@@ -3,4 +3,12 @@ export { ROLES, isRole, roleAllows, type Role } from './roles.js';
 /** API keys for the management API, stored hashed. */
 export { ApiKeyRegistry, type ApiKey } from './api-keys.js';
 /** The audit log of changes and exports. */
-export { listAudit, recordAudit, type AuditEntry, type AuditRow } from './audit.js';
+export {
+  listAudit,
+  pageAudit,
+  recordAudit,
+  type AuditEntry,
+  type AuditPage,
+  type AuditQuery,
+  type AuditRow,
+} from './audit.js';

@@ -1,5 +1,6 @@
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
-import type { Database, SqlValue, Tx } from '../platform/db/duckdb.js';
+import type { Database, Tx } from '../platform/db/duckdb.js';
+import { join, sql, type Sql } from '../platform/db/sql.js';
 
 /** The storage layer of `identity`: every SQL statement on the identity tables. */
 
@@ -414,29 +415,44 @@ export async function clearIdentity(tx: Tx, workspaceId: string): Promise<void> 
   }
 }
 
-/** A page of a profile's events (newest first): the events anchored, or owned, by its identifiers. */
+/** What a timeline page keeps: events of the `events` relation (seqs), at `since` ≤ time < `until` (epoch ms). */
+export interface AnchorFilter {
+  events?: Sql;
+  since?: number;
+  until?: number;
+}
+
+/**
+ * A page of a profile's events (newest first): the events anchored, or owned, by its identifiers,
+ * those the filter keeps, after the `before` position. The filter is in the query, so a page is
+ * full whenever there are that many matching events left.
+ */
 export async function anchorPage(
   db: Database,
   workspaceId: string,
   nodes: readonly number[],
   before: { time: number; seq: number } | null,
   limit: number,
+  filter: AnchorFilter = {},
 ): Promise<Array<{ seq: number; time: number }>> {
   if (nodes.length === 0) return [];
-  const params: SqlValue[] = [workspaceId, ...nodes];
-  let page = '';
-  if (before) {
-    page = 'AND (time < ? OR (time = ? AND seq < ?))';
-    params.push(before.time, before.time, before.seq);
-  }
-  params.push(limit);
-  const rows = await db.query<{ seq: number; time: number }>(
-    `SELECT seq::DOUBLE AS seq, time FROM identity_event_anchors
-      WHERE workspace_id = ? AND coalesce(owner, node) IN (${nodes.map(() => '?').join(', ')}) ${page}
-      ORDER BY time DESC, seq DESC LIMIT ?`,
-    params,
+  const owners = join(
+    nodes.map((n) => sql`${n}`),
+    ', ',
   );
-  return rows;
+  const conditions: Sql[] = [
+    sql`a.workspace_id = ${workspaceId}`,
+    sql`coalesce(a.owner, a.node) IN (${owners})`,
+  ];
+  if (before)
+    conditions.push(sql`(a.time < ${before.time} OR (a.time = ${before.time} AND a.seq < ${before.seq}))`);
+  if (filter.since !== undefined) conditions.push(sql`a.time >= ${filter.since}`);
+  if (filter.until !== undefined) conditions.push(sql`a.time < ${filter.until}`);
+  const matching = filter.events ? sql` JOIN ${filter.events} e ON e.seq = a.seq` : sql``;
+  const q = sql`SELECT a.seq::DOUBLE AS seq, a.time FROM identity_event_anchors a${matching}
+      WHERE ${join(conditions, ' AND ')}
+      ORDER BY a.time DESC, a.seq DESC LIMIT ${limit}`;
+  return db.query<{ seq: number; time: number }>(q.text, q.params);
 }
 
 /** Every event's anchor node and the node it belongs to (its owner's, for a shared identifier). */

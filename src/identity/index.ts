@@ -8,6 +8,7 @@ export type {
   ResolvedBatch,
   ResolvedListener,
   ReviewItem,
+  TimelineQuery,
   UnmergeResult,
 } from './resolver-types.js';
 export type { RebuildReport } from './carry-over-ids.js';

@@ -8,6 +8,21 @@ export type LookupResult =
   | { kind: 'not_found'; reason: string }
   | { kind: 'invalid'; reason: string };
 
+/** A timeline page request: the cursor and size, and the filters applied before the page is cut. */
+export interface TimelineQuery {
+  limit: number;
+  /** The `next` cursor of the previous page. */
+  before?: string;
+  /** Segment message types (`track`, `identify`, …); absent or empty: all. */
+  types?: readonly string[];
+  /** Track event names; when given, only track calls of these names. */
+  events?: readonly string[];
+  /** Event time from (inclusive), epoch ms. */
+  since?: number;
+  /** Event time up to (exclusive), epoch ms. */
+  until?: number;
+}
+
 export interface ProfileIdentifier {
   type: string;
   value: string;

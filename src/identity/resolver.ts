@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  eventSeqsMatching,
   scanEventsAfter,
   type LoadedEvent,
   type PreparedEvent,
@@ -47,6 +48,7 @@ import type {
   ResolvedBatch,
   ResolvedListener,
   ReviewItem,
+  TimelineQuery,
   UnmergeResult,
 } from './resolver-types.js';
 import { EDGE_KIND_NAMES, edgeKindOf, fromPrepared, WorkspaceGraph } from './workspace-graph.js';
@@ -492,12 +494,14 @@ export class IdentityResolver {
   /**
    * A page of the profile's events, newest first: every event whose identifiers resolved to it,
    * anonymous history before a login included; an event on a shared identifier counts for the
-   * person who held it then. `before` is the cursor a previous page returned.
+   * person who held it then. `before` is the cursor a previous page returned (a position in the
+   * order, so it holds under any filter). The filters (message types, track event names, event
+   * time `since` ≤ t < `until` in epoch ms) apply before the page is cut.
    */
   async timeline(
     workspaceId: string,
     profileId: string,
-    page: { limit: number; before?: string },
+    page: TimelineQuery,
   ): Promise<{ seqs: number[]; next: string | null } | null> {
     await this.settle();
     const g = this.workspaces.get(workspaceId)?.graph;
@@ -510,7 +514,14 @@ export class IdentityResolver {
       if (!m) throw new RangeError(`cursor ${page.before} is not one this API returned`);
       before = { time: Number(m[1]), seq: Number(m[2]) };
     }
-    const rows = await anchorPage(this.db, workspaceId, g.members(g.profileNode[live]!), before, page.limit);
+    const byKind = page.types?.length || page.events?.length;
+    const rows = await anchorPage(this.db, workspaceId, g.members(g.profileNode[live]!), before, page.limit, {
+      ...(byKind
+        ? { events: eventSeqsMatching(workspaceId, { types: page.types, events: page.events }) }
+        : {}),
+      ...(page.since !== undefined ? { since: page.since } : {}),
+      ...(page.until !== undefined ? { until: page.until } : {}),
+    });
     const last = rows[rows.length - 1];
     return {
       seqs: rows.map((r) => r.seq),

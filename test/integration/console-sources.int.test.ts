@@ -34,7 +34,7 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
   context.setDefaultTimeout(15_000);
-  await context.addInitScript(() => window.localStorage.setItem('tessera.lang', 'en'));
+  await context.addInitScript({ content: "window.localStorage.setItem('tessera.lang', 'en')" });
   page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
   await page.goto(t.url);

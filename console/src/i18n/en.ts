@@ -249,4 +249,23 @@ export const en: Record<keyof typeof zhCN, string> = {
   'settings.apiKeys': 'API keys',
   'settings.keyHint': 'Key hint',
   'settings.revoked': 'Revoked',
+
+  'timeline.filter.type': 'Message type',
+  'timeline.filter.typePlaceholder': 'All types',
+  'timeline.filter.event': 'Event name',
+  'timeline.filter.eventPlaceholder': 'All events (type a name to add it)',
+  'timeline.filter.range': 'Date range',
+  'timeline.filter.rangeStart': 'Start date',
+  'timeline.filter.rangeEnd': 'End date',
+  'timeline.filter.clear': 'Clear filters',
+  'timeline.filter.trackOnly':
+    'Event names match track calls only, and the chosen types leave out track, so nothing will match.',
+  'timeline.loadedFiltered': '{count} matching events loaded',
+  'timeline.noMatch': 'No events match the filters',
+  'timeline.type.identify': 'Identify',
+  'timeline.type.track': 'Track',
+  'timeline.type.page': 'Page',
+  'timeline.type.screen': 'Screen',
+  'timeline.type.group': 'Group',
+  'timeline.type.alias': 'Alias',
 };

@@ -1,6 +1,6 @@
 import { PiiView, type PiiConfig } from '../../governance/pii.js';
 import { z } from 'zod';
-import { eventsBySeq } from '../../collect/index.js';
+import { eventsBySeq, MESSAGE_TYPES } from '../../collect/index.js';
 import type { IdentityResolver } from '../../identity/index.js';
 import type { Database } from '../../platform/db/duckdb.js';
 import { AppError } from '../../platform/errors.js';
@@ -9,6 +9,37 @@ import { eventToMessage } from './events.js';
 
 const profileParams = z.strictObject({ id: z.string().min(1).max(128) });
 const identifier = z.strictObject({ type: z.string().min(1).max(64), value: z.string().min(1).max(512) });
+
+/** One or more values of a query parameter, sent as repeated keys (`type=track&type=identify`). */
+const repeated = <T extends z.ZodType<string>>(item: T, max: number) =>
+  z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(item).min(1).max(max)).optional();
+
+const timelineQuery = z
+  .strictObject({
+    before: z.string().max(64).optional().describe('the "next" cursor of the previous page'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    type: repeated(z.enum(MESSAGE_TYPES), MESSAGE_TYPES.length).describe(
+      'only these Segment message types; repeat the key for more than one: type=track&type=identify',
+    ),
+    event: repeated(z.string().min(1).max(200), 50).describe(
+      'only track calls of these event names; repeat the key for more than one: event=Order%20Completed&event=Signed%20Up',
+    ),
+    since: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('only events whose timestamp is at or after this instant (ISO 8601)'),
+    until: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .describe('only events whose timestamp is before this instant (ISO 8601, exclusive)'),
+  })
+  .refine(
+    (q) => q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until),
+    {
+      path: ['until'],
+      message: 'until must be after since',
+    },
+  );
 
 /**
  * Profiles by identity (DESIGN.md fixed contract: lookup by any identifier, the profile by id) and
@@ -70,19 +101,23 @@ export function identityRoutes(
       role: 'analyst',
       tag: 'profiles',
       summary:
-        "A profile's timeline, newest first: every event of every identifier it holds, anonymous history before a login included",
+        "A profile's timeline, newest first: every event of every identifier it holds, anonymous history before a login included; filtered by message type, track event name and time before paging",
       params: profileParams,
-      query: z.strictObject({
-        before: z.string().max(64).optional().describe('the "next" cursor of the previous page'),
-        limit: z.coerce.number().int().min(1).max(1000).default(100),
-      }),
+      query: timelineQuery,
       success: { description: '{ profileId, events: [...], next: cursor for the next page, or null }' },
       handler: async ({ params, query, caller }) => {
         await settle();
         const profileId = live(caller.workspaceId, params.id);
         let page;
         try {
-          page = await identity.timeline(caller.workspaceId, profileId, query);
+          page = await identity.timeline(caller.workspaceId, profileId, {
+            limit: query.limit,
+            ...(query.before !== undefined ? { before: query.before } : {}),
+            ...(query.type ? { types: query.type } : {}),
+            ...(query.event ? { events: query.event } : {}),
+            ...(query.since !== undefined ? { since: Date.parse(query.since) } : {}),
+            ...(query.until !== undefined ? { until: Date.parse(query.until) } : {}),
+          });
         } catch (err) {
           if (err instanceof RangeError)
             throw new AppError('validation_failed', err.message, [

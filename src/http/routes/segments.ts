@@ -1,6 +1,6 @@
 import { PiiView, type PiiConfig } from '../../governance/pii.js';
 import { z } from 'zod';
-import { listAudit, recordAudit } from '../../governance/index.js';
+import { pageAudit, recordAudit } from '../../governance/index.js';
 import type { Database } from '../../platform/db/duckdb.js';
 import { AppError } from '../../platform/errors.js';
 import {
@@ -360,13 +360,47 @@ export function segmentRoutes(deps: {
       url: '/api/v1/audit',
       role: 'admin',
       tag: 'governance',
-      summary: 'The audit log: changes and exports, newest first',
-      query: z.strictObject({
-        action: z.string().max(100).optional(),
-        target: z.string().max(100).optional(),
-        limit: z.coerce.number().int().min(1).max(1000).default(100),
-      }),
-      handler: async ({ query, caller }) => ({ entries: await listAudit(db, caller.workspaceId, query) }),
+      summary:
+        'The audit log: changes and exports, newest first, filtered by action prefix, target, actor and time, in pages',
+      query: z
+        .strictObject({
+          action: z.string().max(100).optional().describe('an action prefix: user. matches user.create'),
+          target: z.string().max(100).optional().describe('the exact target id'),
+          actor: z
+            .string()
+            .min(1)
+            .max(200)
+            .optional()
+            .describe('the exact actor: an API key id, or user:<user id> for a console user'),
+          since: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .describe('entries logged at or after this instant (ISO 8601)'),
+          until: z.iso
+            .datetime({ offset: true })
+            .optional()
+            .describe('entries logged before this instant (ISO 8601, exclusive)'),
+          before: z.string().max(100).optional().describe('the "next" cursor of the previous page'),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        })
+        .refine(
+          (q) => q.since === undefined || q.until === undefined || Date.parse(q.since) < Date.parse(q.until),
+          { path: ['until'], message: 'until must be after since' },
+        ),
+      success: { description: '{ entries: [...], next: cursor for the next page, or null }' },
+      handler: async ({ query, caller }) => {
+        const { since, until, ...rest } = query;
+        const page = await pageAudit(db, caller.workspaceId, {
+          ...rest,
+          ...(since !== undefined ? { since: Date.parse(since) } : {}),
+          ...(until !== undefined ? { until: Date.parse(until) } : {}),
+        });
+        if (page.kind === 'bad_cursor')
+          throw new AppError('validation_failed', page.reason, [
+            { path: 'query.before', message: page.reason },
+          ]);
+        return { entries: page.entries, next: page.next };
+      },
     }),
   ];
 }

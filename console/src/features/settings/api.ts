@@ -158,15 +158,26 @@ export interface AuditEntry {
   detail: Record<string, unknown> | null;
 }
 
-/** The server's own filters: `action` is a prefix (`user.` matches `user.create`), `target` exact. */
+/**
+ * The audit route's query (src/http/routes/segments.ts): `action` is a prefix (`user.` matches
+ * `user.create`), `target` and `actor` are exact, `since` ≤ time < `until` (ISO instants), and
+ * `before` is the `next` cursor of the previous page.
+ */
 export interface AuditQuery {
   action?: string;
   target?: string;
+  actor?: string;
+  since?: string;
+  until?: string;
+  before?: string;
   limit: number;
 }
 
-/** The most entries one audit request answers (the route's `limit` maximum). */
-export const AUDIT_MAX = 1000;
+/** A page of the audit log, newest first; `next` is the cursor of the older page, null at the end. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  next: string | null;
+}
 
 const enc = encodeURIComponent;
 type Signal = AbortSignal | undefined;
@@ -210,7 +221,7 @@ export const settingsApi = {
   rebuild: () => request<{ workspaces: RebuildReport[] }>('POST', '/api/v1/identity/rebuild'),
 
   audit: (q: AuditQuery, signal: Signal) =>
-    request<{ entries: AuditEntry[] }>('GET', '/api/v1/audit', { query: { ...q }, signal }),
+    request<AuditPage>('GET', '/api/v1/audit', { query: { ...q }, signal }),
 };
 
 /** Query keys, so a change can refresh what shows it (and the audit log). */

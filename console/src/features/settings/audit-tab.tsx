@@ -1,49 +1,14 @@
-import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { LeftOutlined, ReloadOutlined, RightOutlined, VerticalRightOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import {
-  AutoComplete,
-  Button,
-  Card,
-  DatePicker,
-  Flex,
-  Form,
-  Input,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { Button, Card, Flex, Select, Space, Table, Tag, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { useI18n } from '../../i18n';
 import { ErrorAlert } from '../../ui/error-alert';
 import { useActorName, useUsername } from './actors';
-import { AUDIT_MAX, keys, settingsApi, type AuditEntry } from './api';
+import { keys, settingsApi, type AuditEntry } from './api';
+import { AuditFilterForm, type AuditFilter } from './audit-filter';
 
-/** The actions the server records (recordAudit calls under src/), for the action filter's suggestions. */
-const ACTIONS = [
-  'user.',
-  'user.create',
-  'user.update',
-  'user.login',
-  'user.login_failed',
-  'user.logout',
-  'user.password_change',
-  'channel.',
-  'channel.put',
-  'channel.remove',
-  'segment.',
-  'segment.export',
-  'journey.',
-  'destination.',
-  'suppression.',
-];
-const STEP = 200;
-
-interface ServerFilter {
-  action?: string;
-  target?: string;
-}
+const PAGE_SIZES = [20, 50, 100, 200];
 
 const summary = (detail: Record<string, unknown> | null): string =>
   detail
@@ -54,35 +19,29 @@ const summary = (detail: Record<string, unknown> | null): string =>
     : '';
 
 /**
- * The audit log, newest first. The server filters by action prefix and exact target and answers
- * at most 1000 entries; the actor and the date range filter what was loaded, and "load more"
- * asks for a longer list.
+ * The audit log, newest first, a page at a time. Every filter (action prefix, target, actor,
+ * dates) is the server's, and "older" follows the server's `before` cursor, so a page stays put
+ * when new entries arrive meanwhile; "newer" goes back through the cursors already followed.
  */
 export function AuditTab(): React.JSX.Element {
   const { t, tryT, formatDate, formatNumber } = useI18n();
   const actorName = useActorName();
   const username = useUsername();
-  const [form] = Form.useForm<ServerFilter>();
-  const [filter, setFilter] = useState<ServerFilter>({});
-  const [limit, setLimit] = useState(STEP);
-  const [actor, setActor] = useState<string | undefined>();
-  const [range, setRange] = useState<[number, number] | null>(null);
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const [pageSize, setPageSize] = useState(50);
+  /** The cursors followed from the newest page: the last one is the shown page's. */
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const before = cursors[cursors.length - 1];
   const q = useQuery({
-    queryKey: [...keys.audit, filter, limit],
-    queryFn: ({ signal }) => settingsApi.audit({ ...filter, limit }, signal),
+    queryKey: [...keys.audit, filter, pageSize, before],
+    queryFn: ({ signal }) =>
+      settingsApi.audit({ ...filter, limit: pageSize, ...(before ? { before } : {}) }, signal),
     placeholderData: (previous) => previous,
   });
   const entries = useMemo(() => q.data?.entries ?? [], [q.data]);
-  const actors = useMemo(() => [...new Set(entries.map((e) => e.actor ?? ''))].filter(Boolean), [entries]);
-  const shown = entries.filter((e) => {
-    if (actor !== undefined && e.actor !== actor) return false;
-    if (range) {
-      const at = Date.parse(e.at);
-      if (at < range[0] || at > range[1]) return false;
-    }
-    return true;
-  });
-  const more = entries.length === limit && limit < AUDIT_MAX;
+  const seenActors = useMemo(() => entries.flatMap((e) => (e.actor ? [e.actor] : [])), [entries]);
+  const next = q.data?.next ?? null;
+  const restart = (): void => setCursors([undefined]);
 
   return (
     <Card
@@ -94,64 +53,21 @@ export function AuditTab(): React.JSX.Element {
       }
     >
       <Flex vertical gap={12}>
-        <Form
-          form={form}
-          name="audit-filter"
-          layout="inline"
-          onFinish={(v) => {
-            setFilter({ action: v.action?.trim() || undefined, target: v.target?.trim() || undefined });
-            setLimit(STEP);
+        <AuditFilterForm
+          seenActors={seenActors}
+          onApply={(f) => {
+            setFilter(f);
+            restart();
           }}
-        >
-          <Form.Item name="action" label={t('settings.audit.action')}>
-            <AutoComplete
-              style={{ width: 220 }}
-              allowClear
-              placeholder={t('settings.audit.actionPlaceholder')}
-              options={ACTIONS.map((a) => ({ value: a }))}
-              filterOption={(input, o) => String(o?.value ?? '').startsWith(input)}
-            />
-          </Form.Item>
-          <Form.Item name="target" label={t('settings.audit.target')}>
-            <Input style={{ width: 200 }} allowClear placeholder={t('settings.audit.targetPlaceholder')} />
-          </Form.Item>
-          <Form.Item>
-            <Button htmlType="submit" icon={<SearchOutlined />}>
-              {t('settings.audit.apply')}
-            </Button>
-          </Form.Item>
-        </Form>
-        <Space wrap>
-          <Select
-            style={{ width: 220 }}
-            allowClear
-            aria-label={t('settings.audit.actor')}
-            placeholder={t('settings.audit.anyActor')}
-            value={actor}
-            onChange={setActor}
-            options={actors.map((a) => ({ value: a, label: actorName(a) }))}
-          />
-          <DatePicker.RangePicker
-            aria-label={t('settings.audit.range')}
-            onChange={(v) =>
-              setRange(v?.[0] && v[1] ? [v[0].startOf('day').valueOf(), v[1].endOf('day').valueOf()] : null)
-            }
-          />
-          <Typography.Text type="secondary" data-testid="audit-count">
-            {t('settings.audit.count', {
-              shown: formatNumber(shown.length),
-              loaded: formatNumber(entries.length),
-            })}
-          </Typography.Text>
-        </Space>
+        />
         {q.error && <ErrorAlert error={q.error} onRetry={() => void q.refetch()} />}
         <Table<AuditEntry>
           size="small"
           rowKey="id"
           data-testid="audit-table"
           loading={q.isFetching}
-          dataSource={shown}
-          pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
+          dataSource={entries}
+          pagination={false}
           locale={{ emptyText: t('settings.audit.empty') }}
           expandable={{
             rowExpandable: (e) => e.detail !== null,
@@ -212,11 +128,50 @@ export function AuditTab(): React.JSX.Element {
             },
           ]}
         />
-        {more && (
-          <Button onClick={() => setLimit((l) => Math.min(AUDIT_MAX, l + STEP))} loading={q.isFetching}>
-            {t('settings.audit.loadMore')}
-          </Button>
-        )}
+        <Flex justify="space-between" align="center" wrap gap={8}>
+          <Typography.Text type="secondary" data-testid="audit-page">
+            {t('settings.audit.page', {
+              page: formatNumber(cursors.length),
+              count: formatNumber(entries.length),
+            })}
+          </Typography.Text>
+          <Space wrap>
+            <Button icon={<VerticalRightOutlined />} disabled={cursors.length === 1} onClick={restart}>
+              {t('settings.audit.newest')}
+            </Button>
+            <Button
+              icon={<LeftOutlined />}
+              disabled={cursors.length === 1}
+              onClick={() => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c))}
+            >
+              {t('settings.audit.newer')}
+            </Button>
+            <Button
+              data-testid="audit-older"
+              disabled={next === null || q.isPlaceholderData}
+              loading={q.isFetching && cursors.length > 1}
+              onClick={() => {
+                if (next !== null) setCursors((c) => [...c, next]);
+              }}
+            >
+              {t('settings.audit.older')}
+              <RightOutlined />
+            </Button>
+            <Select
+              data-testid="audit-page-size"
+              value={pageSize}
+              style={{ width: 120 }}
+              onChange={(size) => {
+                setPageSize(size);
+                restart();
+              }}
+              options={PAGE_SIZES.map((size) => ({
+                value: size,
+                label: t('settings.audit.pageSize', { size }),
+              }))}
+            />
+          </Space>
+        </Flex>
       </Flex>
     </Card>
   );
