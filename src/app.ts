@@ -15,7 +15,7 @@ import {
   replayImportRow,
 } from './collect/index.js';
 import { loadDemo, type LoadDemoResult } from './demo/index.js';
-import { ApiKeyRegistry } from './governance/index.js';
+import { ApiKeyRegistry, recordAudit, type AuditEntry } from './governance/index.js';
 import { ConsoleAuth } from './governance/console-auth.js';
 import { LoginThrottle } from './governance/login-throttle.js';
 import { generatePassword } from './governance/passwords.js';
@@ -402,14 +402,15 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
     const rejected = new RejectedRecords(db, collector, clock, settle, { import: replayImportRow });
     const importer = new Importer(db, collector, clock);
     const startedAt = clock.now();
+    const audit = (entry: AuditEntry) => recordAudit(db, entry, clock.now());
     const routes: RouteDef[] = [];
     const openApi = (): Record<string, unknown> => openApiDocument(routes, VERSION);
     routes.push(
       ...healthRoutes(VERSION, writer, openApi, startedAt),
-      ...sourceRoutes(sources, settle),
+      ...sourceRoutes(sources, settle, audit),
       ...eventRoutes(db, () => writer.settle(), config.governance),
       ...debuggerRoutes(live, config.governance),
-      ...apiKeyRoutes(apiKeys),
+      ...apiKeyRoutes(apiKeys, audit),
       ...authRoutes({ auth, users, workspaceId: DEFAULT_WORKSPACE, sessionMaxMs: config.auth.sessionMaxMs }),
       ...rejectedRoutes(rejected, config.governance),
       ...importRoutes(importer, sources),

@@ -97,7 +97,30 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   second = created.body.id as string;
   secondKey = created.body.key as string;
+  record({ action: 'api_key.create', target: second, actor: first });
   const as = (actor: string) => (actor === first ? undefined : secondKey);
+
+  // A source created, disabled and enabled again, and a key created and revoked, by both keys.
+  const source = await t.api('POST', '/api/v1/sources', { name: 'audited source' }, as(second));
+  expect(source.status).toBe(201);
+  record({ action: 'source.create', target: source.body.id as string, actor: second });
+  for (const [verb, actor] of [
+    ['disable', first],
+    ['enable', second],
+  ] as const) {
+    const res = await t.api(
+      'POST',
+      `/api/v1/sources/${source.body.id as string}/${verb}`,
+      undefined,
+      as(actor),
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    record({ action: `source.${verb}`, target: source.body.id as string, actor });
+  }
+  const third = await t.api('POST', '/api/v1/api-keys', { name: 'short-lived', role: 'viewer' }, as(second));
+  record({ action: 'api_key.create', target: third.body.id as string, actor: second });
+  expect((await t.api('DELETE', `/api/v1/api-keys/${third.body.id as string}`)).status).toBe(200);
+  record({ action: 'api_key.revoke', target: third.body.id as string, actor: first });
 
   // Users created and changed by both keys, alternating, so each actor's entries interleave.
   const userIds: string[] = [];

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import type { ApiKeyRegistry } from '../../governance/api-keys.js';
+import type { AuditEntry } from '../../governance/audit.js';
 import { ROLES } from '../../governance/roles.js';
 import { AppError } from '../../platform/errors.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
-export function apiKeyRoutes(apiKeys: ApiKeyRegistry): RouteDef[] {
+export function apiKeyRoutes(
+  apiKeys: ApiKeyRegistry,
+  audit: (entry: AuditEntry) => Promise<unknown>,
+): RouteDef[] {
   return [
     defineRoute({
       method: 'POST',
@@ -16,6 +20,13 @@ export function apiKeyRoutes(apiKeys: ApiKeyRegistry): RouteDef[] {
       success: { status: 201, description: '{ id, key, role, … }' },
       handler: async ({ body, caller }) => {
         const { apiKey, secret } = await apiKeys.create(caller.workspaceId, body.name, body.role);
+        await audit({
+          workspaceId: caller.workspaceId,
+          actor: caller.apiKeyId,
+          action: 'api_key.create',
+          target: apiKey.id,
+          detail: { name: body.name, role: body.role },
+        });
         return { ...apiKey, key: secret };
       },
     }),
@@ -37,6 +48,12 @@ export function apiKeyRoutes(apiKeys: ApiKeyRegistry): RouteDef[] {
       handler: async ({ params, caller }) => {
         const key = await apiKeys.revoke(caller.workspaceId, params.id);
         if (!key) throw new AppError('not_found', `no API key ${params.id}`);
+        await audit({
+          workspaceId: caller.workspaceId,
+          actor: caller.apiKeyId,
+          action: 'api_key.revoke',
+          target: params.id,
+        });
         return key;
       },
     }),

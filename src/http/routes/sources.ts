@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import type { SourceRegistry } from '../../collect/sources.js';
 import { SOURCE_KINDS } from '../../collect/sources.js';
+import type { AuditEntry } from '../../governance/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
-export function sourceRoutes(sources: SourceRegistry, settle: () => Promise<void>): RouteDef[] {
+export function sourceRoutes(
+  sources: SourceRegistry,
+  settle: () => Promise<void>,
+  audit: (entry: AuditEntry) => Promise<unknown>,
+): RouteDef[] {
   const idParams = z.object({ id: z.string().min(1) });
   const find = (workspaceId: string, id: string) => {
     const source = sources.get(id);
@@ -25,6 +30,13 @@ export function sourceRoutes(sources: SourceRegistry, settle: () => Promise<void
       success: { status: 201, description: '{ id, writeKey, name, kind, … }' },
       handler: async ({ body, caller }) => {
         const { source, writeKey } = await sources.create(caller.workspaceId, body.name, body.kind);
+        await audit({
+          workspaceId: caller.workspaceId,
+          actor: caller.apiKeyId,
+          action: 'source.create',
+          target: source.id,
+          detail: { name: source.name, kind: source.kind },
+        });
         return { ...source, writeKey };
       },
     }),
@@ -51,8 +63,16 @@ export function sourceRoutes(sources: SourceRegistry, settle: () => Promise<void
       tag: 'sources',
       summary: 'Disable a source: its write key stops working',
       params: idParams,
-      handler: async ({ params, caller }) =>
-        sources.setDisabled(find(caller.workspaceId, params.id).id, true),
+      handler: async ({ params, caller }) => {
+        const result = await sources.setDisabled(find(caller.workspaceId, params.id).id, true);
+        await audit({
+          workspaceId: caller.workspaceId,
+          actor: caller.apiKeyId,
+          action: 'source.disable',
+          target: params.id,
+        });
+        return result;
+      },
     }),
     defineRoute({
       method: 'POST',
@@ -61,8 +81,16 @@ export function sourceRoutes(sources: SourceRegistry, settle: () => Promise<void
       tag: 'sources',
       summary: 'Enable a disabled source again',
       params: idParams,
-      handler: async ({ params, caller }) =>
-        sources.setDisabled(find(caller.workspaceId, params.id).id, false),
+      handler: async ({ params, caller }) => {
+        const result = await sources.setDisabled(find(caller.workspaceId, params.id).id, false);
+        await audit({
+          workspaceId: caller.workspaceId,
+          actor: caller.apiKeyId,
+          action: 'source.enable',
+          target: params.id,
+        });
+        return result;
+      },
     }),
   ];
 }
