@@ -1,7 +1,6 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -19,6 +18,7 @@ import { useState } from 'react';
 import { ROLES, type ApiKeyInfo, type Role } from '../../api-types';
 import { useI18n } from '../../i18n';
 import { ErrorAlert, useShowError } from '../../ui/error-alert';
+import { ShownOnceModal } from '../../ui/shown-once';
 import { keys, settingsApi, type CreatedApiKey } from './api';
 
 function NewKeyModal({
@@ -66,42 +66,6 @@ function NewKeyModal({
           <Select options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
         </Form.Item>
       </Form>
-    </Modal>
-  );
-}
-
-function KeyOnceModal({
-  created,
-  onClose,
-}: {
-  created: CreatedApiKey;
-  onClose: () => void;
-}): React.JSX.Element {
-  const { t } = useI18n();
-  return (
-    <Modal
-      open
-      title={t('settings.keys.created', { name: created.name })}
-      onCancel={onClose}
-      maskClosable={false}
-      footer={
-        <Button type="primary" onClick={onClose}>
-          {t('common.close')}
-        </Button>
-      }
-    >
-      <Space orientation="vertical" style={{ width: '100%' }}>
-        <Alert type="warning" showIcon title={t('settings.keys.once')} />
-        <Typography.Paragraph
-          code
-          copyable={{ text: created.key, tooltips: [t('common.copy'), t('common.copied')] }}
-          data-testid="api-key"
-          style={{ fontSize: 15, wordBreak: 'break-all' }}
-        >
-          {created.key}
-        </Typography.Paragraph>
-        <Typography.Text type="secondary">{t('settings.keys.usage')}</Typography.Text>
-      </Space>
     </Modal>
   );
 }
@@ -201,7 +165,16 @@ export function ApiKeysTab(): React.JSX.Element {
           }}
         />
       )}
-      {created && <KeyOnceModal created={created} onClose={() => setCreated(null)} />}
+      {created && (
+        <ShownOnceModal
+          title={t('settings.keys.created', { name: created.name })}
+          warning={t('settings.keys.once')}
+          value={created.key}
+          testId="api-key"
+          usage={t('settings.keys.usage')}
+          onClose={() => setCreated(null)}
+        />
+      )}
     </Card>
   );
 }

@@ -1,9 +1,10 @@
 import { useMutation } from '@tanstack/react-query';
-import { Alert, Button, Form, Input, Modal, Select, Space, Typography } from 'antd';
+import { Form, Input, Modal, Select } from 'antd';
 import { api } from '../../api';
 import type { CreatedSource } from '../../api-types';
 import { useI18n } from '../../i18n';
 import { useShowError } from '../../ui/error-alert';
+import { ShownOnceModal } from '../../ui/shown-once';
 
 /** The kinds the server accepts (src/collect/sources.ts SOURCE_KINDS). */
 const KINDS = [
@@ -82,30 +83,14 @@ export function WriteKeyModal({
 }): React.JSX.Element {
   const { t } = useI18n();
   return (
-    <Modal
-      open
+    <ShownOnceModal
       title={t('sources.created', { name: source.name })}
-      onCancel={onClose}
-      footer={
-        <Button type="primary" onClick={onClose}>
-          {t('common.close')}
-        </Button>
-      }
-      maskClosable={false}
-    >
-      <Space orientation="vertical" style={{ width: '100%' }}>
-        <Alert type="warning" showIcon title={t('sources.writeKeyOnce')} />
-        <Typography.Text strong>{t('sources.writeKey')}</Typography.Text>
-        <Typography.Paragraph
-          code
-          copyable={{ text: source.writeKey, tooltips: [t('common.copy'), t('common.copied')] }}
-          data-testid="write-key"
-          style={{ fontSize: 15 }}
-        >
-          {source.writeKey}
-        </Typography.Paragraph>
-        <Typography.Text type="secondary">{t('sources.writeKeyUsage')}</Typography.Text>
-      </Space>
-    </Modal>
+      warning={t('sources.writeKeyOnce')}
+      label={t('sources.writeKey')}
+      value={source.writeKey}
+      testId="write-key"
+      usage={t('sources.writeKeyUsage')}
+      onClose={onClose}
+    />
   );
 }
