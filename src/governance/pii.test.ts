@@ -20,10 +20,10 @@ describe('masking personal data', () => {
   it('never leaves the middle of a phone, or the local part of an email, readable', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^1[3-9]\d{9}$/), (phone) => {
-        const m = maskValue('phone', `+86${phone}`) as string;
-        expect(m.startsWith(`+86${phone.slice(0, 3)}`)).toBe(true);
-        expect(m.endsWith(phone.slice(-4))).toBe(true);
-        expect(m).not.toContain(phone.slice(3, 7));
+        // The four middle digits are stars whatever they are (they may repeat the last four:
+        // 130 2008 2008), the carrier prefix and the last four stay.
+        expect(maskValue('phone', `+86${phone}`)).toBe(`+86${phone.slice(0, 3)}****${phone.slice(-4)}`);
+        expect(maskValue('phone', phone)).toBe(`${phone.slice(0, 3)}****${phone.slice(-4)}`);
       }),
     );
     fc.assert(
