@@ -13,8 +13,9 @@ import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer.js';
  * in, a send added, connected by dragging handles, configured in the drawer), saved and
  * published, and read back from the API as drawn; an event through the collection API moves a
  * person into it and the canvas shows the step's numbers; a test send from the send step reaches
- * the peer; an A/B journey's results against its control. Screenshots go to
- * test-artifacts/console/journey-*.png.
+ * the peer; an A/B journey's results against its control; a split's condition built in the
+ * visual editor (live count against the preview API, saved exactly as built); leaving unsaved
+ * edits asks (menu and Back button). Screenshots go to test-artifacts/console/journey-*.png.
  */
 
 const SECRET = 'whsec_console_journeys_0123456789';
@@ -29,8 +30,10 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
-/** The journey built on the canvas. */
+/** The journey built on the canvas, and the one whose split is built in the visual editor. */
 let built = '';
+let split = '';
+const zh = new Intl.NumberFormat('zh-CN');
 let n = 0;
 
 const shot = (name: string) =>
@@ -50,6 +53,12 @@ async function collect(...messages: Array<Record<string, unknown>>): Promise<voi
   await t.identity.settle();
   await t.journeys.tick();
   await t.journeys.idle();
+}
+
+async function preview(condition: unknown): Promise<{ count: number }> {
+  const r = await t.api('POST', '/api/v1/segments/preview', { condition });
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body as { count: number };
 }
 
 const node = (id: string): Locator => page.getByTestId(`journey-node-${id}`);
@@ -77,6 +86,11 @@ async function open(id: string): Promise<void> {
 async function closeDrawer(): Promise<void> {
   await page.locator('.ant-drawer .ant-drawer-close').first().click();
   await page.getByTestId('journey-drawer').waitFor({ state: 'detached' });
+}
+
+/** Closes open pickers by clicking the drawer's title (Escape on a field would close the drawer). */
+async function closePickers(): Promise<void> {
+  await page.locator('.ant-drawer-title').first().click();
 }
 
 async function fillTags(selector: string, value: string): Promise<void> {
@@ -364,6 +378,178 @@ describe('journeys console in Chromium', () => {
       .waitFor();
     if (m.holdout) await page.getByTestId('journey-holdout').waitFor();
     await shot('journey-ab');
+  });
+
+  it('builds a split condition in the visual editor and saves exactly that condition', async () => {
+    // A city the demo people have (names come as 上海市 or 上海 by source).
+    const cities = ['上海市', '上海'];
+    const counts = await Promise.all(
+      cities.map(async (c) => (await preview({ trait: 'city', op: 'eq', value: c })).count),
+    );
+    const city = cities[counts.findIndex((c) => c > 0)]!;
+    expect(city).toBeDefined();
+    const created = await t.api('POST', '/api/v1/journeys', {
+      name: '分支旅程',
+      trigger: { kind: 'event', event: 'Console Split Seed' },
+      start: 'check',
+      steps: {
+        check: {
+          kind: 'split',
+          condition: { event: 'Order Completed', within: '7d' },
+          yes: 'to_yes',
+          no: 'to_no',
+        },
+        to_yes: { kind: 'exit' },
+        to_no: { kind: 'exit' },
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    split = created.body.id as string;
+    // Opened from the list, so that Back (below) stays in the app.
+    await page.goto(`${t.url}/journeys`);
+    await page.getByRole('link', { name: '分支旅程' }).first().click();
+    await page.waitForURL(new RegExp(`/journeys/${split}$`));
+    await open('check');
+    const editor = page.getByTestId('step-condition');
+    const b = (path: string) => editor.getByTestId(`builder-node-${path}`);
+    await b('root').waitFor();
+    expect(await b('root').getAttribute('data-kind')).toBe('event');
+
+    // (city = 上海) AND (Order Completed with revenue ≥ 100, at least once in the last 365 days)
+    await b('root').getByRole('button', { name: '删除', exact: true }).click();
+    expect(await b('root').getAttribute('data-kind')).toBe('group');
+    await editor.getByTestId('builder-add-root').click();
+    await page.getByRole('menuitem', { name: '用户属性', exact: true }).click();
+    await b('root.0').getByRole('combobox', { name: '属性', exact: true }).fill('city');
+    await closePickers();
+    await b('root.0').getByRole('combobox', { name: '值', exact: true }).fill(city);
+    await closePickers();
+    await editor.getByTestId('builder-add-root').click();
+    await page.getByRole('menuitem', { name: '行为事件', exact: true }).click();
+    const event = b('root.1');
+    await event.getByRole('combobox', { name: '事件' }).fill('Order Completed');
+    await event.getByRole('combobox', { name: '事件' }).press('Enter');
+    await closePickers();
+    await event.getByRole('spinbutton', { name: '窗口长度' }).fill('365');
+    // The property picker offers what the stored Order Completed events carry, with their counts.
+    const schema = (await t.api('GET', '/api/v1/schema')).body as {
+      events: Array<{ name: string; properties: Array<{ key: string; count: number }> }>;
+    };
+    const revenue = schema.events
+      .find((e) => e.name === 'Order Completed')!
+      .properties.find((p) => p.key === 'revenue')!;
+    expect(revenue.count).toBeGreaterThan(0);
+    await event.getByRole('button', { name: '添加属性筛选' }).click();
+    const property = event.getByRole('combobox', { name: '事件属性' });
+    await property.click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: 'revenue' })
+      .filter({ hasText: `${zh.format(revenue.count)} 次` })
+      .waitFor();
+    await property.fill('revenue');
+    await closePickers();
+    const filter = event.getByTestId('builder-filter');
+    await filter.getByRole('combobox', { name: '运算符' }).click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: '大于等于' })
+      .click();
+    await filter.getByRole('spinbutton', { name: '值', exact: true }).fill('100');
+
+    const condition = {
+      all: [
+        { trait: 'city', op: 'eq', value: city },
+        {
+          event: 'Order Completed',
+          where: [{ property: 'revenue', op: 'gte', value: 100 }],
+          count: { op: 'gte', value: 1 },
+          within: '365d',
+        },
+      ],
+    };
+    await editor.getByTestId('segment-json-toggle').click();
+    expect(JSON.parse((await editor.getByTestId('segment-condition-json').textContent()) ?? 'null')).toEqual(
+      condition,
+    );
+    // The live count is the preview API's count for the same condition.
+    const expected = (await preview(condition)).count;
+    expect(expected).toBeGreaterThan(0);
+    const count = editor.locator(
+      `[data-testid="condition-count"][data-state="ready"][data-for='${JSON.stringify(condition)}']`,
+    );
+    await count.waitFor({ timeout: 30_000 });
+    expect(Number(await count.getAttribute('data-count'))).toBe(expected);
+    expect(await count.textContent()).toBe(`${zh.format(expected)} 人`);
+    expect(await editor.getByTestId('builder-issues').count()).toBe(0);
+    await shot('journey-split-builder');
+
+    await closeDrawer();
+
+    // The trigger's property filters are rows of the same kind.
+    await open('_trigger');
+    const where = page.getByTestId('trigger-where');
+    await where.getByRole('button', { name: '添加属性筛选' }).click();
+    await where.getByRole('combobox', { name: '事件属性' }).fill('plan');
+    await closePickers();
+    await where.getByRole('combobox', { name: '值', exact: true }).fill('pro');
+    await closeDrawer();
+
+    await page.getByTestId('journey-save').click();
+    await page.getByTestId('journey-dirty').waitFor({ state: 'detached' });
+    const stored = (await t.api('GET', `/api/v1/journeys/${split}`)).body;
+    expect(stored.definition.trigger).toEqual({
+      kind: 'event',
+      event: 'Console Split Seed',
+      where: [{ property: 'plan', op: 'eq', value: 'pro' }],
+    });
+    expect(stored.version).toBe(2);
+    expect(stored.definition.steps.check).toEqual({ kind: 'split', condition, yes: 'to_yes', no: 'to_no' });
+    expect(JSON.stringify(stored.definition.steps.check.condition)).toBe(JSON.stringify(condition));
+  });
+
+  it('asks before leaving a journey with unsaved edits', async () => {
+    const before = (await t.api('GET', `/api/v1/journeys/${split}`)).body;
+    await open('check');
+    const editor = page.getByTestId('step-condition');
+    await editor.getByTestId('builder-node-root').getByRole('checkbox', { name: '不满足' }).first().check();
+    await page.getByTestId('journey-dirty').waitFor();
+    const here = page.url();
+    const dialog = page.locator('.ant-modal-confirm');
+
+    // The Segments menu item asks; staying keeps the page and the edit.
+    await page.getByRole('menuitem', { name: '人群' }).click();
+    await dialog.locator('.ant-modal-confirm-title', { hasText: '放弃未保存的修改？' }).waitFor();
+    await shot('journey-leave-confirm');
+    await dialog.getByRole('button', { name: '留下继续编辑' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(page.url()).toBe(here);
+    await page.getByTestId('journey-dirty').waitFor();
+    expect(
+      await editor
+        .getByTestId('builder-node-root')
+        .getByRole('checkbox', { name: '不满足' })
+        .first()
+        .isChecked(),
+    ).toBe(true);
+
+    // So does the browser's Back button: the address comes back while it asks.
+    await page.evaluate('history.back()');
+    await dialog.locator('.ant-modal-confirm-title', { hasText: '放弃未保存的修改？' }).waitFor();
+    expect(page.url()).toBe(here);
+    await dialog.getByRole('button', { name: '留下继续编辑' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(page.url()).toBe(here);
+    await page.getByTestId('journey-dirty').waitFor();
+
+    // Leaving goes, and the edit was not saved.
+    await page.getByRole('menuitem', { name: '人群' }).click();
+    await dialog.getByRole('button', { name: /^离\s*开$/ }).click();
+    await page.waitForURL(/\/segments$/);
+    await page.getByRole('heading', { name: '人群' }).waitFor();
+    const after = (await t.api('GET', `/api/v1/journeys/${split}`)).body;
+    expect(after.version).toBe(before.version);
+    expect(after.definition).toEqual(before.definition);
   });
 
   it('is read-only for a viewer: no palette, no save or publish, no connecting', async () => {

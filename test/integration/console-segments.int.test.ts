@@ -19,7 +19,8 @@ import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../supp
  * The console's segments in a real browser against a Tessera with the demo brand: a nested
  * condition built in the visual builder (a behavioural condition with a count and a window, AND
  * an OR group of a trait and a tag), its live count against the preview API, saving it, a new
- * version with a NOT, and the members, size history, overlap, export and versions views.
+ * version with a NOT, and the members, size history, overlap, export and versions views; a
+ * viewer's pickers offer the stored event names with their counts (GET /api/v1/schema).
  * Screenshots go to test-artifacts/console/segment-*.png.
  */
 
@@ -355,6 +356,18 @@ describe('segments in the console', () => {
       await p.getByRole('link', { name: '上海或活跃的买家' }).click();
       await p.getByTestId('segment-preview-count').waitFor();
       expect(await p.getByTestId('segment-save').count()).toBe(0);
+      // The pickers come from the data for a viewer too: event names with how often they happened.
+      const schema = (await t.api('GET', '/api/v1/schema')).body as {
+        events: Array<{ name: string; count: number }>;
+      };
+      const orders = schema.events.find((e) => e.name === 'Order Completed')!;
+      expect(orders.count).toBeGreaterThan(0);
+      await p.getByTestId('builder-node-root.0').getByRole('combobox', { name: '事件' }).click();
+      await p
+        .locator('.ant-select-dropdown:visible .ant-select-item-option')
+        .filter({ hasText: 'Order Completed' })
+        .filter({ hasText: zh.format(orders.count) })
+        .waitFor();
       expect(await p.getByTestId('segment-actions').count()).toBe(0);
     } finally {
       await p.screenshot({

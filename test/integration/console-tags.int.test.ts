@@ -9,7 +9,8 @@ import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../supp
  * The console's tags pages in Chromium against a Tessera with the demo brand: the catalogue by
  * category with each tag's coverage as the API computes it, the templates, and a template tag
  * tuned in the editor — its preview equal to the API's preview of the same definition, saved as
- * a new version that the version history then shows and compares.
+ * a new version that the version history then shows and compares; a rule tag's condition built
+ * in the visual editor, its live count against the preview API, the guard on leaving it unsaved.
  */
 
 let t: TestTessera;
@@ -178,6 +179,84 @@ describe('console: tags', () => {
     await diff.locator('[data-diff="add"]').filter({ hasText: '"newDays": 60' }).waitFor();
     await diff.locator('[data-diff="del"]').filter({ hasText: '"newDays": 30' }).waitFor();
     await shot('tag-versions');
+  });
+
+  it('builds a rule tag’s condition in the visual editor, asks before leaving it, and saves it', async () => {
+    const stats = (await t.api('GET', '/api/v1/tags/lifecycle_stage')).body.stats as {
+      values: ValueCount[];
+    };
+    const stage = stats.values.find((v) => v.value !== '潜客' && v.profiles > 0)!.value as string;
+    const created = await t.api('POST', '/api/v1/tags', {
+      key: 'console_rule',
+      name: { 'zh-CN': '控制台规则', en: 'Console rule' },
+      category: 'behaviour',
+      spec: { kind: 'rule', condition: { trait: 'city', op: 'exists' } },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await page.goto(`${t.url}/tags/console_rule`);
+    await page.getByTestId('tag-title').filter({ hasText: '控制台规则' }).waitFor();
+    const editor = page.getByTestId('condition-0');
+    const node = (path: string) => editor.getByTestId(`builder-node-${path}`);
+    expect(await node('root').getAttribute('data-kind')).toBe('trait');
+
+    // city exists AND lifecycle_stage = stage
+    await editor.getByTestId('builder-wrap-root').click();
+    expect(await node('root').getAttribute('data-kind')).toBe('group');
+    await editor.getByTestId('builder-add-root').click();
+    await page.getByRole('menuitem', { name: '标签', exact: true }).click();
+    await node('root.1').getByRole('combobox', { name: '标签' }).fill('lifecycle_stage');
+    await node('root.1').getByRole('combobox', { name: '标签' }).press('Enter');
+    await node('root.1').getByRole('combobox', { name: '值', exact: true }).fill(stage);
+    await node('root.1').getByRole('combobox', { name: '值', exact: true }).press('Escape');
+    const condition = {
+      all: [
+        { trait: 'city', op: 'exists' },
+        { tag: 'lifecycle_stage', op: 'eq', value: stage },
+      ],
+    };
+    await editor.getByTestId('segment-json-toggle').click();
+    expect(JSON.parse((await editor.getByTestId('segment-condition-json').textContent()) ?? 'null')).toEqual(
+      condition,
+    );
+    // How many get "yes" now: the preview API's count of the same condition.
+    const api = await t.api('POST', '/api/v1/segments/preview', { condition });
+    expect(api.status, JSON.stringify(api.body)).toBe(200);
+    expect(api.body.count).toBeGreaterThan(0);
+    const count = editor.locator(
+      `[data-testid="condition-count"][data-state="ready"][data-for='${JSON.stringify(condition)}']`,
+    );
+    await count.waitFor({ timeout: 30_000 });
+    expect(Number(await count.getAttribute('data-count'))).toBe(api.body.count);
+    // The JSON mode shows the same condition as text.
+    await editor.getByTestId('condition-mode').getByText('JSON').click();
+    expect(JSON.parse(await editor.getByTestId('condition-json-text').inputValue())).toEqual(condition);
+    await editor.getByTestId('condition-mode').getByText('可视化').click();
+    await node('root.1').waitFor();
+    await shot('tag-rule-builder');
+
+    // Unsaved: the Segments menu asks, and staying keeps the edit.
+    await page.getByRole('menuitem', { name: '人群' }).click();
+    const dialog = page.locator('.ant-modal-confirm');
+    await dialog.locator('.ant-modal-confirm-title', { hasText: '放弃未保存的修改？' }).waitFor();
+    await dialog.getByRole('button', { name: '留下继续编辑' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(page.url()).toMatch(/\/tags\/console_rule$/);
+
+    await page.getByTestId('tag-save-button').click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /保\s*存/ })
+      .click();
+    await page.getByTestId('tag-saved').waitFor();
+    const versions = (await t.api('GET', '/api/v1/tags/console_rule/versions')).body.versions as Array<{
+      version: number;
+      definition: { spec: { kind: string; condition: unknown } };
+    }>;
+    expect(versions[0]!.version).toBe(2);
+    expect(versions[0]!.definition.spec).toEqual({ kind: 'rule', condition });
+    // Saved, leaving no longer asks.
+    await page.getByRole('menuitem', { name: '人群' }).click();
+    await page.waitForURL(/\/segments$/);
   });
 
   it('raised no errors in the pages', () => {

@@ -1,12 +1,15 @@
-import { Form, Input, Select } from 'antd';
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Form, Input } from 'antd';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../../i18n';
+import { eventOptions, useDataSchema } from '../segments/builder-options';
+import { EventNameSelect } from '../segments/event-editor';
+import { FilterEditor } from '../segments/filter-editor';
 import type { EventNames } from './api';
 
 /**
  * The inputs the drawers share: a labelled field (its label points at the input, for screen
  * readers and tests), durations and times of day checked as the schema checks them, event names
- * as tags, and JSON (conditions, filters, parameters) parsed as it is typed.
+ * picked from the stored ones, property filters as rows, and JSON (parameters) parsed as it is typed.
  */
 
 export const DURATION = /^(\d{1,6})([smhd])$/;
@@ -103,7 +106,7 @@ export function TimeField({
 const asList = (e: EventNames | undefined): string[] =>
   e === undefined ? [] : Array.isArray(e) ? e : e ? [e] : [];
 
-/** One event name or several (the schema takes a string or a list). */
+/** One event name or several (the schema takes a string or a list), picked from the stored ones. */
 export function EventsField({
   id,
   label,
@@ -118,6 +121,8 @@ export function EventsField({
   disabled: boolean;
 }): React.JSX.Element {
   const { t } = useI18n();
+  const schema = useDataSchema().data;
+  const events = useMemo(() => eventOptions(schema), [schema]);
   const list = asList(value);
   return (
     <Field
@@ -126,20 +131,50 @@ export function EventsField({
       help={t('journeys.field.eventsHelp')}
       error={list.length === 0 ? t('journeys.field.eventRequired') : null}
     >
-      <Select
+      <EventNameSelect
         id={id}
-        mode="tags"
+        label={typeof label === 'string' ? label : undefined}
         value={list}
+        events={events}
         disabled={disabled}
-        tokenSeparators={[',']}
-        notFoundContent={null}
-        placeholder="Order Completed"
-        onChange={(v: string[]) => {
-          const names = v.map((x) => x.trim()).filter(Boolean);
-          onChange(names.length === 1 ? names[0]! : names.length === 0 ? '' : names);
-        }}
+        onChange={(names) => onChange(names.length === 1 ? names[0]! : names.length === 0 ? '' : names)}
       />
     </Field>
+  );
+}
+
+/** Property filters of the events a trigger, wait or goal listens for. */
+export function WhereField({
+  id,
+  events,
+  value,
+  onChange,
+  onError,
+  disabled,
+}: {
+  id: string;
+  events: EventNames | undefined;
+  value: unknown[] | undefined;
+  onChange: (v: unknown[] | undefined) => void;
+  onError: (message: string | null) => void;
+  disabled: boolean;
+}): React.JSX.Element {
+  const { t } = useI18n();
+  return (
+    <Form.Item
+      label={t('journeys.field.where')}
+      help={t('journeys.field.whereHelp')}
+      style={{ marginBottom: 18 }}
+    >
+      <FilterEditor
+        value={value}
+        onChange={onChange}
+        events={asList(events)}
+        readOnly={disabled}
+        onJsonError={onError}
+        testId={id}
+      />
+    </Form.Item>
   );
 }
 

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Flex, Space, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { roleAllows } from '../../api-types';
-import { Link, navigate } from '../../app/router';
+import { Link, navigate, useNavigationBlocker } from '../../app/router';
 import { useUser } from '../../app/session';
 import { useI18n } from '../../i18n';
 import { ErrorAlert, describeError } from '../../ui/error-alert';
@@ -65,12 +65,15 @@ export function JourneyEditor({
   );
   const dirty = savedDefinition === null || JSON.stringify(definition) !== JSON.stringify(savedDefinition);
 
-  useEffect(() => {
-    if (!dirty || readOnly) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty, readOnly]);
+  // Leaving asks while there are edits; a new journey counts as edited once it differs from
+  // what it opened with (a template, or nothing).
+  const opened = useMemo(() => JSON.stringify(toDefinition(fromDefinition(initial))), [initial]);
+  const edited = !readOnly && (journey ? dirty : JSON.stringify(definition) !== opened);
+  useNavigationBlocker(edited, t('journeys.unsaved.journey'), {
+    title: t('journeys.unsaved.title'),
+    okText: t('journeys.unsaved.leave'),
+    cancelText: t('journeys.unsaved.stay'),
+  });
 
   const metricsQ = useQuery({
     queryKey: ['journey-metrics', journey?.id],
@@ -159,7 +162,7 @@ export function JourneyEditor({
     setBusy(null);
     if (!saved) return;
     void message.success(t('journeys.saved', { version: saved.version }));
-    if (!journey) navigate(`/journeys/${saved.id}`, { replace: true });
+    if (!journey) navigate(`/journeys/${saved.id}`, { replace: true, force: true });
   };
 
   // A new journey published in one go is created first; should activating it then fail, the page
@@ -183,11 +186,12 @@ export function JourneyEditor({
       void message.success(t(`journeys.done.${verb}`));
       // A status change keeps the definition: edits not saved (pause, archive) stay on the canvas.
       remember(info);
-      if (!journey) navigate(`/journeys/${info.id}`, { replace: true });
+      if (!journey) navigate(`/journeys/${info.id}`, { replace: true, force: true });
       void queryClient.invalidateQueries({ queryKey: ['journey-metrics', info.id] });
     },
     onError: (err) => {
-      if (!journey && created.current) navigate(`/journeys/${created.current}`, { replace: true });
+      if (!journey && created.current)
+        navigate(`/journeys/${created.current}`, { replace: true, force: true });
       const found = issuesOf(err);
       setIssues(found);
       setFailure(found.length > 0 ? null : err);

@@ -110,9 +110,8 @@ export const zhCN = {
   'journeys.field.timeHelp': '当地时间，如 09:30',
   'journeys.field.eventsHelp': '输入事件名后回车，可填多个',
   'journeys.field.eventRequired': '至少填写一个事件',
-  'journeys.field.where': '属性筛选（JSON，可选）',
-  'journeys.field.whereHelp':
-    '条件语言的属性筛选数组，如 [{"property": "amount", "op": "gte", "value": 100}]',
+  'journeys.field.where': '属性筛选（可选）',
+  'journeys.field.whereHelp': '事件的属性满足全部筛选时才算；可选的属性来自数据里这些事件带过的属性。',
   'journeys.field.keyHelp': '字母或下划线开头，只含字母、数字和下划线',
 
   'journeys.trigger.kind': '触发方式',
@@ -132,9 +131,10 @@ export const zhCN = {
   'journeys.wait.help': '时长和时间至少填一个；都填时先等时长，再等到该时间。',
   'journeys.waitEvent.event': '等待的事件',
   'journeys.waitEvent.timeout': '最长等待',
-  'journeys.split.condition': '条件（JSON）',
+  'journeys.split.condition': '条件',
   'journeys.split.conditionHelp':
-    '条件语言，如 {"event": "Order Completed", "within": "3d"}；保存时由服务器校验',
+    '每个人到达这一步时按当时的数据判断：满足走“是”，否则走“否”。可用属性、标签、行为事件（时间窗口从到达时往前算）、行为序列和人群。',
+  'journeys.split.count': '若现在到达，走“是”的人数',
   'journeys.ab.variants': '变体',
   'journeys.ab.variantName': '变体 {n} 名称',
   'journeys.ab.weight': '变体 {n} 权重',
@@ -227,6 +227,15 @@ export const zhCN = {
   'journeys.test.providerId': '服务商消息 ID：{id}',
   'journeys.test.failed': '发送到 {to} 失败',
   'journeys.test.retryable': '可重试',
+  'journeys.unsaved.title': '放弃未保存的修改？',
+  'journeys.unsaved.journey': '这个旅程有未保存的修改，离开后修改会丢失。',
+  'journeys.unsaved.segment': '这个人群的定义有未保存的修改，离开后修改会丢失。',
+  'journeys.unsaved.tag': '这个标签的定义有未保存的修改，离开后修改会丢失。',
+  'journeys.unsaved.leave': '离开',
+  'journeys.unsaved.stay': '留下继续编辑',
+  'journeys.send.variables': '可用变量',
+  'journeys.send.variablesHelp':
+    '点击图标复制；计算属性在前，其余是数据里 identify 设置过的属性，按出现次数排序。',
 };
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -342,9 +351,9 @@ export const en: Record<keyof typeof zhCN, string> = {
   'journeys.field.timeHelp': 'A local time such as 09:30',
   'journeys.field.eventsHelp': 'Type an event name and press Enter; several are allowed',
   'journeys.field.eventRequired': 'At least one event',
-  'journeys.field.where': 'Property filters (JSON, optional)',
+  'journeys.field.where': 'Property filters (optional)',
   'journeys.field.whereHelp':
-    'An array of property filters in the condition language, e.g. [{"property": "amount", "op": "gte", "value": 100}]',
+    'The event counts only when its properties pass every filter; the properties offered are those these events have carried.',
   'journeys.field.keyHelp': 'A letter or underscore first, then letters, digits and underscores',
 
   'journeys.trigger.kind': 'Trigger type',
@@ -366,9 +375,10 @@ export const en: Record<keyof typeof zhCN, string> = {
     'Give a duration, a time, or both: with both it waits the duration, then until the time.',
   'journeys.waitEvent.event': 'Event to wait for',
   'journeys.waitEvent.timeout': 'Wait at most',
-  'journeys.split.condition': 'Condition (JSON)',
+  'journeys.split.condition': 'Condition',
   'journeys.split.conditionHelp':
-    'The condition language, e.g. {"event": "Order Completed", "within": "3d"}; the server checks it on save',
+    'Checked for each person when they reach this step, on the data of that moment: yes when it holds, no otherwise. Traits, tags, events (windows count back from the moment they arrive), sequences and segments can be used.',
+  'journeys.split.count': 'Would go "yes" if they arrived now',
   'journeys.ab.variants': 'Variants',
   'journeys.ab.variantName': 'Variant {n} name',
   'journeys.ab.weight': 'Variant {n} weight',
@@ -466,4 +476,13 @@ export const en: Record<keyof typeof zhCN, string> = {
   'journeys.test.providerId': 'Provider message id: {id}',
   'journeys.test.failed': 'Sending to {to} failed',
   'journeys.test.retryable': 'retryable',
+  'journeys.unsaved.title': 'Discard unsaved changes?',
+  'journeys.unsaved.journey': 'This journey has unsaved changes; they are lost if you leave.',
+  'journeys.unsaved.segment': "This segment's definition has unsaved changes; they are lost if you leave.",
+  'journeys.unsaved.tag': "This tag's definition has unsaved changes; they are lost if you leave.",
+  'journeys.unsaved.leave': 'Leave',
+  'journeys.unsaved.stay': 'Stay and keep editing',
+  'journeys.send.variables': 'Variables',
+  'journeys.send.variablesHelp':
+    'Click the icon to copy. Computed traits first, then the traits identifies have set, most frequent first.',
 };

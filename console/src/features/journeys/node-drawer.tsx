@@ -2,7 +2,7 @@ import { DeleteOutlined, SendOutlined } from '@ant-design/icons';
 import { Alert, Button, Drawer, Flex, Form, Input, Popconfirm, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useI18n } from '../../i18n';
-import type { Trigger } from './api';
+import type { StepKind, Trigger } from './api';
 import { Field } from './fields';
 import { STEP_ID } from './canvas-edits';
 import type { JourneyNode, StepConfig } from './graph';
@@ -43,6 +43,13 @@ function StepIdField({
   );
 }
 
+/** Room for what the form holds: a condition builder, property filter rows. */
+const WIDTH: Partial<Record<StepKind | 'trigger', number>> = {
+  split: 760,
+  trigger: 600,
+  wait_for_event: 600,
+};
+
 /** The side drawer of the selected node: the trigger's or the step's settings. */
 export function NodeDrawer({
   node,
@@ -76,7 +83,7 @@ export function NodeDrawer({
       open={node !== undefined}
       onClose={onClose}
       mask={false}
-      size={420}
+      size={WIDTH[kind] ?? 420}
       destroyOnHidden
       title={
         node && (

@@ -1,5 +1,6 @@
-import { Input, Select, Typography } from 'antd';
+import { Flex, Input, Select, Typography } from 'antd';
 import { useI18n } from '../../i18n';
+import { useBuilderOptions } from '../segments/builder-options';
 import { CHANNELS, type Channel, type MessageTemplate } from './api';
 import { Field, JsonField } from './fields';
 import type { StepConfig } from './graph';
@@ -113,6 +114,40 @@ export function SendForm({
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
         {t('journeys.send.liquidHelp')}
       </Typography.Paragraph>
+      <VariableHints />
     </>
+  );
+}
+
+/** The traits (and computed traits) people carry, as Liquid variables to copy into a text. */
+function VariableHints(): React.JSX.Element | null {
+  const { t } = useI18n();
+  const { traits } = useBuilderOptions();
+  const shown = traits.slice(0, 24);
+  if (shown.length === 0) return null;
+  return (
+    <div data-testid="send-variables">
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('journeys.send.variables')}
+      </Typography.Text>
+      <Flex wrap gap={4} style={{ margin: '4px 0' }}>
+        {shown.map((k) => {
+          const path = `${k.computed ? 'computed' : 'traits'}.${k.key}`;
+          return (
+            <Typography.Text
+              key={path}
+              code
+              style={{ fontSize: 12 }}
+              copyable={{ text: `{{ ${path} }}`, tooltips: [t('common.copy'), t('common.copied')] }}
+            >
+              {path}
+            </Typography.Text>
+          );
+        })}
+      </Flex>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('journeys.send.variablesHelp')}
+      </Typography.Text>
+    </div>
   );
 }

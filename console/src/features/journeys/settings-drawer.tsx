@@ -1,7 +1,7 @@
 import { Drawer, Form, Input, Select, Switch } from 'antd';
 import { useI18n } from '../../i18n';
 import type { Reentry } from './api';
-import { DurationField, EventsField, Field, JsonField } from './fields';
+import { DurationField, EventsField, Field, WhereField } from './fields';
 import type { JourneySettings } from './graph';
 
 const REENTRY: readonly Reentry[] = ['never', 'after_exit', 'always'];
@@ -101,21 +101,15 @@ export function SettingsDrawer({
               disabled={readOnly}
               onChange={(within) => onChange({ ...settings, goal: { ...goal, within: within ?? '' } })}
             />
-            <JsonField
+            <WhereField
               id="journey-goal-where"
-              label={t('journeys.field.where')}
-              help={t('journeys.field.whereHelp')}
+              events={goal.event}
               value={goal.where}
-              optional
-              rows={3}
               disabled={readOnly}
               onError={(m) => onJsonError('goal.where', m)}
               onChange={(where) => {
                 const { where: _w, ...rest } = goal;
-                onChange({
-                  ...settings,
-                  goal: where === undefined ? rest : { ...rest, where: where as unknown[] },
-                });
+                onChange({ ...settings, goal: where === undefined ? rest : { ...rest, where } });
               }}
             />
           </>

@@ -1,8 +1,9 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Flex, Input, InputNumber, Select, Slider, Typography } from 'antd';
+import { Button, Flex, Form, Input, InputNumber, Select, Slider, Typography } from 'antd';
 import { useI18n } from '../../i18n';
 import type { CanvasVariant, StepConfig } from './graph';
-import { DurationField, EventsField, Field, JsonField, TimeField } from './fields';
+import { ConditionEditor } from '../segments/condition-editor';
+import { DurationField, EventsField, Field, TimeField, WhereField } from './fields';
 import { SendForm } from './send-form';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -168,18 +169,15 @@ export function StepForm({
             disabled={disabled}
             onChange={(event) => onChange({ ...config, event })}
           />
-          <JsonField
+          <WhereField
             id="step-where"
-            label={t('journeys.field.where')}
-            help={t('journeys.field.whereHelp')}
+            events={config.event}
             value={config.where}
-            optional
-            rows={3}
             disabled={disabled}
             onError={(m) => onJsonError(`${nodeId}.where`, m)}
             onChange={(where) => {
               const { where: _w, ...rest } = config;
-              onChange(where === undefined ? rest : { ...rest, where: where as unknown[] });
+              onChange(where === undefined ? rest : { ...rest, where });
             }}
           />
           <DurationField
@@ -193,16 +191,20 @@ export function StepForm({
       );
     case 'split':
       return (
-        <JsonField
-          id="step-condition"
+        <Form.Item
           label={t('journeys.split.condition')}
-          help={t('journeys.split.conditionHelp')}
-          value={config.condition}
-          rows={10}
-          disabled={disabled}
-          onError={(m) => onJsonError(`${nodeId}.condition`, m)}
-          onChange={(condition) => onChange({ ...config, condition })}
-        />
+          extra={t('journeys.split.conditionHelp')}
+          style={{ marginBottom: 18 }}
+        >
+          <ConditionEditor
+            value={config.condition}
+            readOnly={disabled}
+            countLabel={t('journeys.split.count')}
+            onJsonError={(m) => onJsonError(`${nodeId}.condition`, m)}
+            onChange={(condition) => onChange({ ...config, condition })}
+            testId="step-condition"
+          />
+        </Form.Item>
       );
     case 'ab':
       return <AbForm config={config} onChange={onChange} disabled={disabled} />;

@@ -13,6 +13,7 @@ import type { ReactNode } from 'react';
 import type { I18n } from '../../i18n';
 import type { EventNames, StepKind, Trigger } from './api';
 import type { OutcomeLabel, StepConfig } from './graph';
+import { summarise } from '../segments/condition-summary';
 
 /** How each step kind looks on the canvas and in the palette. */
 export const STEP_KINDS: readonly StepKind[] = [
@@ -76,7 +77,7 @@ export function stepSummary(c: StepConfig, t: I18n['t']): string {
     case 'wait_for_event':
       return t('journeys.summary.waitEvent', { event: short(eventText(c.event), 30), timeout: c.timeout });
     case 'split':
-      return short(JSON.stringify(c.condition ?? null));
+      return short(summarise(c.condition ?? null, t));
     case 'ab':
       return [
         ...c.variants.map((v) => `${v.name} ×${v.weight}`),

@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { Input, Select } from 'antd';
+import { AutoComplete, Input, Select } from 'antd';
+import { useMemo } from 'react';
 import { api } from '../../api';
 import { useI18n } from '../../i18n';
+import { useBuilderOptions } from '../segments/builder-options';
 import type { Trigger, TriggerKind } from './api';
-import { DurationField, EventsField, Field, JsonField, TimeField } from './fields';
+import { DurationField, EventsField, Field, TimeField, WhereField } from './fields';
 
 const KINDS: readonly TriggerKind[] = ['event', 'segment_entered', 'segment_exited', 'date', 'schedule'];
 const KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -55,6 +57,43 @@ function SegmentSelect({
   );
 }
 
+/** A trait key, picked from those people carry (dates first) or typed. */
+function TraitPicker({
+  id,
+  value,
+  onChange,
+  disabled,
+}: {
+  id: string;
+  value: string;
+  onChange: (key: string) => void;
+  disabled: boolean;
+}): React.JSX.Element {
+  const { traits } = useBuilderOptions();
+  const options = useMemo(
+    () =>
+      [...traits]
+        .sort((a, b) => Number(b.type === 'date') - Number(a.type === 'date'))
+        .map((k) => ({ value: k.key, label: k.label })),
+    [traits],
+  );
+  return (
+    <AutoComplete
+      id={id}
+      value={value}
+      disabled={disabled}
+      options={options}
+      onChange={(v: string) => onChange(v.trim())}
+      showSearch={{
+        filterOption: (input, o) =>
+          String(o?.value ?? '')
+            .toLowerCase()
+            .includes(input.toLowerCase()),
+      }}
+    />
+  );
+}
+
 /** What lets people into the journey. */
 export function TriggerForm({
   trigger,
@@ -91,18 +130,15 @@ export function TriggerForm({
             disabled={disabled}
             onChange={(event) => onChange({ ...trigger, event })}
           />
-          <JsonField
+          <WhereField
             id="trigger-where"
-            label={t('journeys.field.where')}
-            help={t('journeys.field.whereHelp')}
+            events={trigger.event}
             value={trigger.where}
-            optional
-            rows={3}
             disabled={disabled}
             onError={(m) => onJsonError('trigger.where', m)}
             onChange={(where) => {
               const { where: _w, ...rest } = trigger;
-              onChange(where === undefined ? rest : { ...rest, where: where as unknown[] });
+              onChange(where === undefined ? rest : { ...rest, where });
             }}
           />
         </>
@@ -131,11 +167,11 @@ export function TriggerForm({
             label={t('journeys.trigger.trait')}
             error={KEY.test(trigger.trait) ? null : t('journeys.field.keyHelp')}
           >
-            <Input
+            <TraitPicker
               id="trigger-trait"
               value={trigger.trait}
               disabled={disabled}
-              onChange={(e) => onChange({ ...trigger, trait: e.target.value.trim() })}
+              onChange={(trait) => onChange({ ...trigger, trait })}
             />
           </Field>
           <DurationField

@@ -1,5 +1,5 @@
 import { ApiError, csrfHeaders, errorFromAnswer, request } from '../../api';
-import type { Segment, StoredEvent, Tag } from '../../api-types';
+import type { Segment, Tag } from '../../api-types';
 
 /**
  * The segment routes the pages call (src/http/routes/segments.ts), with their answers' shapes
@@ -152,6 +152,17 @@ export interface ComputedTrait {
   };
 }
 
+/** GET /api/v1/schema (src/collect/event-schema.ts): what the stored events say about the data. */
+export interface DataSchema {
+  events: Array<{ name: string; count: number; lastSeen: string; properties: KeyCount[] }>;
+  traits: KeyCount[];
+}
+
+export interface KeyCount {
+  key: string;
+  count: number;
+}
+
 export interface TagStats {
   stats: { values: Array<{ value: unknown; profiles: number }>; summary: unknown } | null;
 }
@@ -214,9 +225,8 @@ export const segmentsApi = {
   tagStats: (key: string, signal?: AbortSignal) =>
     request<TagStats>('GET', `/api/v1/tags/${enc(key)}`, { signal }),
   traits: (signal?: AbortSignal) => request<{ traits: ComputedTrait[] }>('GET', '/api/v1/traits', { signal }),
-  /** Recent stored events (analysts and up): the event names, properties and traits in use. */
-  recentEvents: (type: 'track' | 'identify', signal?: AbortSignal) =>
-    request<{ events: StoredEvent[] }>('GET', '/api/v1/events', { query: { type, limit: 1000 }, signal }),
+  /** The event names, their property keys and the trait keys the store holds (any role). */
+  schema: (signal?: AbortSignal) => request<DataSchema>('GET', '/api/v1/schema', { signal }),
 };
 
 /** The members as CSV. `request` reads JSON answers only, so this one fetches itself. */

@@ -1,16 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import { roleAllows, type LocalName } from '../../api-types';
-import { useUser } from '../../app/session';
+import type { LocalName } from '../../api-types';
 import { useI18n, type Lang } from '../../i18n';
-import { segmentsApi, type ComputedTrait, type SegmentDetail } from './api';
-import type { Scalar, ValueOp } from './condition-tree';
+import { segmentsApi, type ComputedTrait, type DataSchema, type SegmentDetail } from './api';
+import { KEY, PROPERTY_PATH, type Scalar, type ValueOp } from './condition-tree';
 
 /**
  * What the builder's pickers offer: trait keys (computed traits and the traits people carry),
- * tags, event names and their properties, other segments. There is no route listing event names
- * or profile trait keys, so those come from the recent stored events (analysts and up); the
- * Segment e-commerce spec's names are always offered.
+ * tags, event names with how often they happened and the properties each carries, other
+ * segments. Event names, properties and trait keys come from `GET /api/v1/schema` (any role);
+ * the Segment e-commerce spec's names are offered too, after the ones the store holds.
  */
 
 export type ValueType = 'string' | 'number' | 'date' | 'boolean' | 'list' | 'any';
@@ -59,78 +58,59 @@ const SPEC_EVENTS = [
   'Segment Exited',
 ];
 
-/** Traits whose values are dates whatever the sample says. */
-const DATE_TRAITS = new Set(['birthday', 'registered_at', 'created_at', 'first_order_at', 'last_order_at']);
+/**
+ * The schema names keys, not their types: these are dates or numbers by convention (the
+ * Segment spec's properties, the demo brand's traits), everything else takes any operator.
+ */
+const DATE_KEYS = new Set(['birthday', 'registered_at', 'created_at', 'first_order_at', 'last_order_at']);
+const NUMBER_KEYS = new Set([
+  'revenue',
+  'total',
+  'subtotal',
+  'price',
+  'quantity',
+  'value',
+  'discount',
+  'tax',
+  'shipping',
+  'amount',
+  'age',
+  'orders',
+  'points',
+]);
+const typeOfKey = (key: string): ValueType => {
+  const last = key.split('.').pop() ?? key;
+  return DATE_KEYS.has(last) || last.endsWith('_at') ? 'date' : NUMBER_KEYS.has(last) ? 'number' : 'any';
+};
 
 export interface KeyOption {
   key: string;
   label: string;
   type: ValueType;
-  /** Values seen, most common first (traits from identify events, properties from track events). */
+  /** Values to suggest (none come with the schema; kept for editors that have some). */
   values: Scalar[];
   computed?: boolean;
+  /** How many sampled events carry the key. */
+  count?: number;
+}
+
+export interface EventOption {
+  name: string;
+  /** Stored events of this name (0: a spec name not seen yet). */
+  count: number;
+  lastSeen: string | null;
 }
 
 export interface BuilderOptions {
   traits: KeyOption[];
   tags: Array<{ key: string; label: string; kind: string; model?: string }>;
-  events: string[];
+  events: EventOption[];
   propertiesOf: (events: string[]) => KeyOption[];
   segments: SegmentDetail[];
-  /** False when the role cannot read stored events: names and properties are typed, not picked. */
-  sampled: boolean;
 }
 
 export const localName = (name: LocalName | undefined, lang: Lang): string | undefined =>
   typeof name === 'string' ? name : (name?.[lang] ?? name?.['zh-CN'] ?? name?.en);
-
-const ISO_LIKE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?$/;
-
-function typeOf(v: unknown): ValueType {
-  if (typeof v === 'number') return 'number';
-  if (typeof v === 'boolean') return 'boolean';
-  if (Array.isArray(v)) return 'list';
-  if (typeof v === 'string') return ISO_LIKE.test(v) ? 'date' : 'string';
-  return 'any';
-}
-
-/** Keys of objects with the types and values seen under them (one level of nesting, as `a.b`). */
-class KeyStats {
-  private readonly keys = new Map<
-    string,
-    { types: Map<ValueType, number>; values: Map<string, [Scalar, number]> }
-  >();
-
-  add(obj: Record<string, unknown> | undefined, prefix = ''): void {
-    if (!obj) return;
-    for (const [k, v] of Object.entries(obj)) {
-      if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(k)) continue;
-      const key = prefix + k;
-      if (v && typeof v === 'object' && !Array.isArray(v)) {
-        if (!prefix) this.add(v as Record<string, unknown>, `${key}.`);
-        continue;
-      }
-      let s = this.keys.get(key);
-      if (!s) this.keys.set(key, (s = { types: new Map(), values: new Map() }));
-      const ty = typeOf(v);
-      s.types.set(ty, (s.types.get(ty) ?? 0) + 1);
-      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-        const id = `${typeof v}:${String(v)}`;
-        const seen = s.values.get(id);
-        if (seen) seen[1] += 1;
-        else if (s.values.size < 200) s.values.set(id, [v, 1]);
-      }
-    }
-  }
-
-  list(): KeyOption[] {
-    return [...this.keys].map(([key, s]) => {
-      const [type] = [...s.types].sort((a, b) => b[1] - a[1])[0] ?? ['any'];
-      const values = [...s.values.values()].sort((a, b) => b[1] - a[1]).map(([v]) => v);
-      return { key, label: key, type: DATE_TRAITS.has(key) ? 'date' : type, values: values.slice(0, 50) };
-    });
-  }
-}
 
 function computedType(t: ComputedTrait): ValueType {
   const spec = t.definition.spec;
@@ -140,30 +120,51 @@ function computedType(t: ComputedTrait): ValueType {
   return fn === 'top' ? 'list' : 'any';
 }
 
+/** The store's event names, property keys and trait keys (shared by every picker, 5 minutes fresh). */
+export function useDataSchema(): { data: DataSchema | undefined; isPending: boolean } {
+  const q = useQuery({
+    queryKey: ['schema'],
+    queryFn: ({ signal }) => segmentsApi.schema(signal),
+    staleTime: 5 * 60_000,
+  });
+  return { data: q.data, isPending: q.isPending };
+}
+
+/** The event names to offer: the stored ones, most frequent first, then the spec's others. */
+export function eventOptions(schema: DataSchema | undefined): EventOption[] {
+  const seen: EventOption[] = (schema?.events ?? []).map((e) => ({
+    name: e.name,
+    count: e.count,
+    lastSeen: e.lastSeen,
+  }));
+  const names = new Set(seen.map((e) => e.name));
+  return [
+    ...seen,
+    ...SPEC_EVENTS.filter((n) => !names.has(n)).map((name) => ({ name, count: 0, lastSeen: null })),
+  ];
+}
+
+/** The property keys of some events (of all of them for none), most frequent first. */
+export function propertiesOf(schema: DataSchema | undefined, names: string[]): KeyOption[] {
+  const counts = new Map<string, number>();
+  const wanted = new Set(names);
+  for (const e of schema?.events ?? [])
+    if (wanted.size === 0 || wanted.has(e.name))
+      for (const p of e.properties)
+        if (PROPERTY_PATH.test(p.key)) counts.set(p.key, (counts.get(p.key) ?? 0) + p.count);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([key, count]) => ({ key, label: key, type: typeOfKey(key), values: [], count }));
+}
+
 export function useBuilderOptions(): BuilderOptions {
   const { lang } = useI18n();
-  const user = useUser();
-  const sampled = roleAllows(user.role, 'analyst');
   const traits = useQuery({ queryKey: ['traits'], queryFn: ({ signal }) => segmentsApi.traits(signal) });
   const tags = useQuery({ queryKey: ['tags'], queryFn: ({ signal }) => segmentsApi.tags(signal) });
   const segments = useQuery({ queryKey: ['segments'], queryFn: ({ signal }) => segmentsApi.list(signal) });
-  const staleTime = 5 * 60_000;
-  const tracks = useQuery({
-    queryKey: ['segments', 'recent-events', 'track'],
-    queryFn: ({ signal }) => segmentsApi.recentEvents('track', signal),
-    enabled: sampled,
-    staleTime,
-  });
-  const identifies = useQuery({
-    queryKey: ['segments', 'recent-events', 'identify'],
-    queryFn: ({ signal }) => segmentsApi.recentEvents('identify', signal),
-    enabled: sampled,
-    staleTime,
-  });
+  const schema = useDataSchema().data;
 
   return useMemo<BuilderOptions>(() => {
-    const profileTraits = new KeyStats();
-    for (const e of identifies.data?.events ?? []) profileTraits.add(e.traits);
     const computed: KeyOption[] = (traits.data?.traits ?? []).map((t) => {
       const name = localName(t.definition.name, lang);
       return {
@@ -175,34 +176,12 @@ export function useBuilderOptions(): BuilderOptions {
       };
     });
     const computedKeys = new Set(computed.map((c) => c.key));
-    const own = profileTraits.list().filter((k) => !computedKeys.has(k.key) && !k.key.includes('.'));
-
-    const byEvent = new Map<string, KeyStats>();
-    const counts = new Map<string, number>();
-    for (const e of tracks.data?.events ?? []) {
-      if (!e.event) continue;
-      counts.set(e.event, (counts.get(e.event) ?? 0) + 1);
-      let s = byEvent.get(e.event);
-      if (!s) byEvent.set(e.event, (s = new KeyStats()));
-      s.add(e.properties);
-    }
-    const seen = [...counts].sort((a, b) => b[1] - a[1]).map(([name]) => name);
-    const events = [...new Set([...seen, ...SPEC_EVENTS])];
-    const propertyCache = new Map<string, KeyOption[]>();
-    const propertiesOf = (names: string[]): KeyOption[] => {
-      const id = names.join('\u0000');
-      const cached = propertyCache.get(id);
-      if (cached) return cached;
-      const merged = new Map<string, KeyOption>();
-      for (const n of names.length > 0 ? names : [...byEvent.keys()])
-        for (const p of byEvent.get(n)?.list() ?? []) if (!merged.has(p.key)) merged.set(p.key, p);
-      const list = [...merged.values()].sort((a, b) => a.key.localeCompare(b.key));
-      propertyCache.set(id, list);
-      return list;
-    };
-
+    const own: KeyOption[] = (schema?.traits ?? [])
+      .filter((k) => KEY.test(k.key) && !computedKeys.has(k.key))
+      .map((k) => ({ key: k.key, label: k.key, type: typeOfKey(k.key), values: [], count: k.count }));
+    const cache = new Map<string, KeyOption[]>();
     return {
-      traits: [...computed, ...own.sort((a, b) => a.key.localeCompare(b.key))],
+      traits: [...computed, ...own],
       tags: (tags.data?.tags ?? []).map((t) => {
         const name = localName(t.definition.name, lang);
         return {
@@ -212,12 +191,26 @@ export function useBuilderOptions(): BuilderOptions {
           model: t.definition.spec.model,
         };
       }),
-      events,
-      propertiesOf,
+      events: eventOptions(schema),
+      propertiesOf: (names) => {
+        const id = names.join('\u0000');
+        let list = cache.get(id);
+        if (!list) cache.set(id, (list = propertiesOf(schema, names)));
+        return list;
+      },
       segments: segments.data?.segments ?? [],
-      sampled,
     };
-  }, [identifies.data, tracks.data, traits.data, tags.data, segments.data, lang, sampled]);
+  }, [schema, traits.data, tags.data, segments.data, lang]);
+}
+
+const ISO_LIKE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}.*)?$/;
+
+function typeOf(v: unknown): ValueType {
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'boolean';
+  if (Array.isArray(v)) return 'list';
+  if (typeof v === 'string') return ISO_LIKE.test(v) ? 'date' : 'string';
+  return 'any';
 }
 
 /** A tag's values with how many people hold each (GET /api/v1/tags/:key stats). */

@@ -242,6 +242,15 @@ function NodeEditor({ node, path }: { node: TreeNode; path: string }): React.JSX
   );
 }
 
+/**
+ * Escape closes an open picker only: it does not also close the drawer or modal the builder
+ * sits in (a journey step's drawer), which would take the whole form away.
+ */
+export function keepEscapeInPickers(e: React.KeyboardEvent): void {
+  const target = e.target as HTMLElement;
+  if (e.key === 'Escape' && target.getAttribute('aria-expanded') === 'true') e.stopPropagation();
+}
+
 export interface ServerIssue {
   path: string;
   message: string;
@@ -285,7 +294,7 @@ export function ConditionBuilder({
   }, [value, onChange, options, readOnly, selfId, serverIssues]);
   return (
     <BuilderContext.Provider value={ctx}>
-      <Flex vertical gap={8} data-testid="segment-builder">
+      <Flex vertical gap={8} data-testid="segment-builder" onKeyDown={keepEscapeInPickers}>
         <NodeEditor node={value} path="root" />
         {value.type !== 'group' && !readOnly && (
           <div>

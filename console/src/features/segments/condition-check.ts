@@ -6,6 +6,7 @@ import {
   PROPERTY_PATH,
   type Comparison,
   type EventSpec,
+  type Filter,
   type Scalar,
   type TreeNode,
 } from './condition-tree.js';
@@ -79,14 +80,20 @@ export function comparisonIssue(c: Comparison): IssueCode | null {
   }
 }
 
-function specIssues(s: EventSpec, id: string, out: TreeIssue[]): void {
-  if (s.events.length === 0 || s.events.some((e) => e.trim() === '' || e.length > 200))
-    out.push({ id, code: 'eventRequired' });
-  for (const f of s.where ?? []) {
+/** What is wrong with property filters, by filter id. */
+export function filterIssues(filters: readonly Filter[] | undefined, out: TreeIssue[] = []): TreeIssue[] {
+  for (const f of filters ?? []) {
     if (!PROPERTY_PATH.test(f.property)) out.push({ id: f.id, code: 'propertyInvalid' });
     const c = comparisonIssue(f);
     if (c) out.push({ id: f.id, code: c });
   }
+  return out;
+}
+
+function specIssues(s: EventSpec, id: string, out: TreeIssue[]): void {
+  if (s.events.length === 0 || s.events.some((e) => e.trim() === '' || e.length > 200))
+    out.push({ id, code: 'eventRequired' });
+  filterIssues(s.where, out);
 }
 
 function collect(n: TreeNode, out: TreeIssue[]): void {

@@ -1,6 +1,6 @@
 import { CodeOutlined } from '@ant-design/icons';
 import { Alert, Button, Collapse, Input, Modal, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../i18n';
 
 /** The condition JSON the builder produces, read-only and folded, so an analyst can check it. */
@@ -100,5 +100,86 @@ export function JsonEditButton({
         )}
       </Modal>
     </>
+  );
+}
+
+/**
+ * JSON edited as text: every text that parses becomes the value at once; while the text does
+ * not parse it is kept, the parser's message shows under it and goes to `onError` (null once it
+ * parses again, or when the field goes). A value changed from outside replaces the text.
+ */
+export function JsonTextArea({
+  value,
+  onChange,
+  onError,
+  disabled,
+  rows = 8,
+  label,
+  testId,
+  optional = false,
+}: {
+  value: unknown;
+  onChange: (value: unknown) => void;
+  onError?: (message: string | null) => void;
+  disabled?: boolean;
+  rows?: number;
+  label: string;
+  testId?: string;
+  /** Empty text means undefined. */
+  optional?: boolean;
+}): React.JSX.Element {
+  const { t } = useI18n();
+  const format = (v: unknown): string => (v === undefined ? '' : JSON.stringify(v, null, 2));
+  const json = value === undefined ? '' : JSON.stringify(value);
+  const [text, setText] = useState(() => format(value));
+  const [shown, setShown] = useState(json);
+  const [error, setError] = useState<string | null>(null);
+  if (json !== shown) {
+    setShown(json);
+    setText(format(value));
+    setError(null);
+  }
+  const report = useRef(onError);
+  useEffect(() => {
+    report.current = onError;
+  });
+  useEffect(() => report.current?.(error), [error]);
+  useEffect(() => () => report.current?.(null), []);
+  const edit = (next: string) => {
+    setText(next);
+    if (optional && next.trim() === '') {
+      setError(null);
+      setShown('');
+      onChange(undefined);
+      return;
+    }
+    try {
+      const parsed: unknown = JSON.parse(next);
+      setError(null);
+      setShown(JSON.stringify(parsed));
+      onChange(parsed);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <div>
+      <Input.TextArea
+        aria-label={label}
+        data-testid={testId}
+        value={text}
+        disabled={disabled}
+        spellCheck={false}
+        autoSize={{ minRows: Math.min(rows, 3), maxRows: 24 }}
+        status={error ? 'error' : undefined}
+        style={{ fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, monospace', fontSize: 12 }}
+        onChange={(e) => edit(e.target.value)}
+      />
+      {error && (
+        <Typography.Text type="danger" style={{ fontSize: 12 }}>
+          {t('segments.json.invalid', { error })}
+        </Typography.Text>
+      )}
+    </div>
   );
 }

@@ -173,6 +173,15 @@ function filtersOf(v: unknown): Filter[] | undefined | null {
   return out;
 }
 
+/**
+ * Property filters on their own (a journey trigger's or wait's `where`, the same shape as an
+ * event condition's): undefined for none, null when the builder cannot show them.
+ */
+export const filtersFromJson = (v: unknown): Filter[] | undefined | null => filtersOf(v);
+
+export const filtersToJson = (filters: Filter[] | undefined): unknown[] | undefined =>
+  filters?.map((f) => ({ property: f.property, ...comparisonJson(f) }));
+
 function eventSpec(o: Json): EventSpec | null {
   const e = o.event;
   const names = typeof e === 'string' ? [e] : Array.isArray(e) ? e : null;
@@ -266,7 +275,7 @@ function comparisonJson(c: Comparison): Json {
 
 function specJson(s: EventSpec): Json {
   const out: Json = { event: s.events.length === 1 && !s.eventsAsList ? s.events[0] : s.events };
-  if (s.where !== undefined) out.where = s.where.map((f) => ({ property: f.property, ...comparisonJson(f) }));
+  if (s.where !== undefined) out.where = filtersToJson(s.where);
   return out;
 }
 

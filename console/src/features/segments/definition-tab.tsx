@@ -1,9 +1,9 @@
 import { SaveOutlined, UndoOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Col, Flex, Form, Input, Radio, Row, Select, Switch, Tag } from 'antd';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ApiError } from '../../api';
-import { navigate } from '../../app/router';
+import { navigate, useNavigationBlocker } from '../../app/router';
 import { useI18n } from '../../i18n';
 import { ErrorAlert } from '../../ui/error-alert';
 import {
@@ -14,10 +14,10 @@ import {
   type SegmentInput,
   type SegmentSchedule,
 } from './api';
-import { ConditionBuilder, type ServerIssue } from './builder';
-import { useBuilderOptions } from './builder-options';
-import { ConditionJson, JsonEditButton } from './condition-json';
-import { conditionFromTree, segmentRefs, treeFromCondition, type TreeNode } from './condition-tree';
+import type { ServerIssue } from './builder';
+import { ConditionEditor } from './condition-editor';
+import { JsonEditButton } from './condition-json';
+import { segmentRefs, treeFromCondition } from './condition-tree';
 import { treeIssues } from './condition-check';
 import { PreviewCard, useLivePreview } from './preview-card';
 import { emptyList, ListInput, memberListOf, StaticMembersEditor, type ListDraft } from './static-members';
@@ -71,17 +71,15 @@ export function DefinitionTab({
   const { t, formatNumber } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
-  const options = useBuilderOptions();
+  const initialCondition = segment ? (segment.condition ?? { all: [] }) : (seed.condition ?? { all: [] });
   const [draft, setDraft] = useState<Draft>(() => draftOf(segment, seed));
-  const [tree, setTree] = useState<TreeNode>(() =>
-    treeFromCondition(segment ? (segment.condition ?? { all: [] }) : (seed.condition ?? { all: [] })),
-  );
+  const [condition, setCondition] = useState<unknown>(initialCondition);
   const [list, setList] = useState<ListDraft>(emptyList);
   const [nameTouched, setNameTouched] = useState(false);
 
   const dynamic = draft.kind === 'dynamic';
-  const condition = conditionFromTree(tree);
   const json = JSON.stringify(condition);
+  const tree = useMemo(() => treeFromCondition(JSON.parse(json)), [json]);
   const localIssues = dynamic ? treeIssues(tree) : [];
   const preview = useLivePreview(json, dynamic && localIssues.length === 0);
   const selfRef = segment !== null && segmentRefs(tree).includes(segment.id);
@@ -95,6 +93,21 @@ export function DefinitionTab({
         saved.realtime !== draft.realtime ||
         saved.schedule !== draft.schedule ||
         (dynamic && JSON.stringify(segment.condition) !== json)));
+
+  // Leaving asks while there are edits: to a saved segment, or anything typed into a new one.
+  const initial = draftOf(segment, seed);
+  const edited =
+    canWrite &&
+    (segment
+      ? dirty
+      : JSON.stringify(draft) !== JSON.stringify(initial) ||
+        (dynamic && JSON.stringify(initialCondition) !== json) ||
+        list.text.trim() !== '');
+  useNavigationBlocker(edited, t('journeys.unsaved.segment'), {
+    title: t('journeys.unsaved.title'),
+    okText: t('journeys.unsaved.leave'),
+    cancelText: t('journeys.unsaved.stay'),
+  });
 
   const save = useMutation({
     mutationFn: () => {
@@ -122,14 +135,14 @@ export function DefinitionTab({
             size: formatNumber(s.size ?? 0),
           }),
         );
-      if (!segment) navigate(`/segments/${s.id}`, { replace: true });
+      if (!segment) navigate(`/segments/${s.id}`, { replace: true, force: true });
     },
   });
   const serverIssues = [...preview.issues, ...(save.error ? conditionIssues(save.error) : [])];
 
   const reset = () => {
     setDraft(draftOf(segment, seed));
-    setTree(treeFromCondition(segment?.condition ?? seed.condition ?? { all: [] }));
+    setCondition(segment?.condition ?? seed.condition ?? { all: [] });
     save.reset();
   };
   const set = (p: Partial<Draft>) => setDraft((d) => ({ ...d, ...p }));
@@ -214,20 +227,19 @@ export function DefinitionTab({
             <Card
               title={t('segments.def.condition')}
               size="small"
-              extra={<JsonEditButton condition={condition} onApply={(j) => setTree(treeFromCondition(j))} />}
+              extra={<JsonEditButton condition={condition} onApply={setCondition} />}
             >
               <Flex vertical gap={12}>
-                <ConditionBuilder
-                  value={tree}
-                  onChange={setTree}
-                  options={options}
-                  readOnly={false}
+                <ConditionEditor
+                  value={condition}
+                  onChange={setCondition}
+                  liveCount={false}
+                  jsonMode={false}
                   selfId={segment?.id ?? null}
                   serverIssues={serverIssues}
+                  testId="segment-condition"
                 />
                 {selfRef && <Alert type="error" showIcon title={t('segments.def.selfRef')} />}
-                {!options.sampled && <Alert type="info" showIcon title={t('segments.def.noSamples')} />}
-                <ConditionJson condition={condition} />
               </Flex>
             </Card>
           ) : (

@@ -2,6 +2,7 @@ import { CloseOutlined, PlusOutlined } from '@ant-design/icons';
 import { AutoComplete, Button, Flex, Input, InputNumber, Select, Space, Typography } from 'antd';
 import { useI18n } from '../../i18n';
 import { useBuilder } from './builder-context';
+import type { EventOption } from './builder-options';
 import {
   MEASURES,
   NUMBER_OPS,
@@ -27,19 +28,61 @@ const label = (text: string) => (
 );
 
 function EventNames({ spec, onChange }: { spec: EventSpec; onChange: (s: EventSpec) => void }) {
-  const { t } = useI18n();
   const { options, readOnly } = useBuilder();
   return (
+    <EventNameSelect
+      value={spec.events}
+      events={options.events}
+      disabled={readOnly}
+      onChange={(events) => onChange({ ...spec, events })}
+    />
+  );
+}
+
+/**
+ * Event names to pick (the store's, with how often each happened) or type; shared with the
+ * journey canvas's triggers and waits.
+ */
+export function EventNameSelect({
+  value,
+  events,
+  onChange,
+  disabled,
+  id,
+  label,
+}: {
+  value: string[];
+  events: EventOption[];
+  onChange: (names: string[]) => void;
+  disabled?: boolean;
+  id?: string;
+  label?: string;
+}): React.JSX.Element {
+  const { t, formatNumber } = useI18n();
+  const counts = new Map(events.map((e) => [e.name, e.count]));
+  return (
     <Select<string[]>
-      aria-label={t('segments.b.event')}
+      id={id}
+      aria-label={label ?? t('segments.b.event')}
       mode="tags"
       style={{ minWidth: 260 }}
       placeholder={t('segments.b.eventPlaceholder')}
-      value={spec.events}
-      disabled={readOnly}
-      status={spec.events.length === 0 ? 'warning' : undefined}
-      options={options.events.map((e) => ({ value: e, label: e }))}
-      onChange={(events) => onChange({ ...spec, events: events.map((e) => e.trim()).filter(Boolean) })}
+      value={value}
+      disabled={disabled}
+      status={value.length === 0 ? 'warning' : undefined}
+      options={events.map((e) => ({ value: e.name, label: e.name }))}
+      optionRender={(o) => {
+        const n = counts.get(String(o.value));
+        return (
+          <Flex justify="space-between" gap={12}>
+            <span>{o.label}</span>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {n === undefined ? '' : n > 0 ? formatNumber(n) : t('segments.b.notSeen')}
+            </Typography.Text>
+          </Flex>
+        );
+      }}
+      onChange={(names) => onChange(names.map((e) => e.trim()).filter(Boolean))}
     />
   );
 }

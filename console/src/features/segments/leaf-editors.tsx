@@ -107,7 +107,7 @@ export function ComparisonInput({
 }
 
 export function TraitEditor({ node }: { node: TraitLeaf }): React.JSX.Element {
-  const { t } = useI18n();
+  const { t, formatNumber } = useI18n();
   const { options, readOnly } = useBuilder();
   const patch = usePatch(node);
   const known = options.traits.find((k) => k.key === node.key);
@@ -128,7 +128,11 @@ export function TraitEditor({ node }: { node: TraitLeaf }): React.JSX.Element {
             <Flex justify="space-between" gap={8}>
               <span>{k.label}</span>
               <Typography.Text type="secondary">
-                {k.computed ? t('segments.b.computed') : t(`segments.b.type.${k.type}`)}
+                {k.computed
+                  ? t('segments.b.computed')
+                  : k.count !== undefined
+                    ? t('segments.b.seen', { n: formatNumber(k.count) })
+                    : t(`segments.b.type.${k.type}`)}
               </Typography.Text>
             </Flex>
           ),
@@ -256,7 +260,7 @@ export function FilterList({
   properties: KeyOption[];
   onChange: (f: Filter[] | undefined) => void;
 }): React.JSX.Element {
-  const { t } = useI18n();
+  const { t, formatNumber } = useI18n();
   const { readOnly } = useBuilder();
   const list = filters ?? [];
   const set = (id: string, p: Partial<Filter>) =>
@@ -277,7 +281,19 @@ export function FilterList({
                 disabled={readOnly}
                 placeholder={t('segments.b.propertyPlaceholder')}
                 onChange={(property: string) => set(f.id, { property: property.trim() })}
-                options={properties.map((p) => ({ value: p.key, label: p.key }))}
+                options={properties.map((p) => ({
+                  value: p.key,
+                  label: (
+                    <Flex justify="space-between" gap={8}>
+                      <span>{p.key}</span>
+                      {p.count !== undefined && (
+                        <Typography.Text type="secondary">
+                          {t('segments.b.seen', { n: formatNumber(p.count) })}
+                        </Typography.Text>
+                      )}
+                    </Flex>
+                  ),
+                }))}
                 showSearch={{
                   filterOption: (input, o) =>
                     String(o?.value ?? '')

@@ -51,7 +51,6 @@ export const zhCN = {
   'segments.def.unsaved': '有未保存的更改',
   'segments.def.explore': '你的角色可以调整条件并预估人数，但不能保存。',
   'segments.def.selfRef': '人群不能引用它自己。',
-  'segments.def.noSamples': '你的角色无法读取事件样本：事件名和属性需要手动输入。',
 
   'segments.b.all': '满足全部',
   'segments.b.any': '满足任一',
@@ -311,6 +310,19 @@ export const zhCN = {
   'segments.tpl.atRisk.d': '消费金额评分 ≥ 4，但已沉睡或流失',
   'segments.tpl.bigSpenders': '年消费 2000 元以上',
   'segments.tpl.bigSpenders.d': '近 365 天订单金额合计 ≥ 2000，且未流失',
+  'segments.b.seen': '{n} 次',
+  'segments.b.notSeen': '尚未出现',
+  'segments.editor.visual': '可视化',
+  'segments.editor.json': 'JSON',
+  'segments.editor.mode': '编辑方式',
+  'segments.editor.count': '当前满足条件',
+  'segments.editor.people': '{n} 人',
+  'segments.editor.share': '占全部 {share}',
+  'segments.editor.incomplete': '条件未填完整，填好后显示人数',
+  'segments.editor.jsonLabel': '条件 JSON',
+  'segments.editor.jsonHint':
+    '条件语言的 JSON；可视化编辑器显示不了的写法也可以在这里编辑，切回可视化时原样保留。',
+  'segments.filters.rawHint': '这些筛选用了编辑器不支持的写法，请以 JSON 编辑。',
 } satisfies Record<string, string>;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -361,7 +373,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   'segments.def.unsaved': 'Unsaved changes',
   'segments.def.explore': 'Your role can change the condition and see the count, but not save.',
   'segments.def.selfRef': 'A segment cannot refer to itself.',
-  'segments.def.noSamples': 'Your role cannot read sample events: type event names and properties.',
 
   'segments.b.all': 'All of',
   'segments.b.any': 'Any of',
@@ -623,4 +634,17 @@ export const en: Record<keyof typeof zhCN, string> = {
   'segments.tpl.atRisk.d': 'Spend score 4 or more, now dormant or lapsed',
   'segments.tpl.bigSpenders': 'Spent ¥2,000+ this year',
   'segments.tpl.bigSpenders.d': 'Orders in the last 365 days total ¥2,000 or more, not lapsed',
+  'segments.b.seen': '{n} times',
+  'segments.b.notSeen': 'not seen yet',
+  'segments.editor.visual': 'Visual',
+  'segments.editor.json': 'JSON',
+  'segments.editor.mode': 'Editing mode',
+  'segments.editor.count': 'Matching now',
+  'segments.editor.people': '{n} people',
+  'segments.editor.share': '{share} of everyone',
+  'segments.editor.incomplete': 'Complete the condition to see how many match',
+  'segments.editor.jsonLabel': 'Condition JSON',
+  'segments.editor.jsonHint':
+    'The condition language JSON. What the visual editor cannot show can be edited here; it is kept as it is in the visual editor.',
+  'segments.filters.rawHint': 'These filters use a form the editor does not support: edit them as JSON.',
 };

@@ -18,6 +18,7 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import type { LocalName } from '../../api-types';
+import { useNavigationBlocker } from '../../app/router';
 import { useI18n } from '../../i18n';
 import { useShowError } from '../../ui/error-alert';
 import {
@@ -120,6 +121,11 @@ export function DefinitionEditor({
     if (JSON.stringify(draft) === JSON.stringify(base)) setDraft(tag.definition);
   }
   const dirty = JSON.stringify(draft) !== JSON.stringify(tag.definition);
+  useNavigationBlocker(dirty && canEdit, t('journeys.unsaved.tag'), {
+    title: t('journeys.unsaved.title'),
+    okText: t('journeys.unsaved.leave'),
+    cancelText: t('journeys.unsaved.stay'),
+  });
 
   const preview = useMutation({ mutationFn: () => tagsApi.preview(draft, sample) });
   const save = useMutation({

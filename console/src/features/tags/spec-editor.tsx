@@ -2,7 +2,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Flex, Form, Input, InputNumber, Space, Typography } from 'antd';
 import { useI18n } from '../../i18n';
 import type { Range, TagSpec } from './api';
-import { JsonField } from './json-field';
+import { ConditionEditor } from '../segments/condition-editor';
 import { ParamFields } from './param-fields';
 import {
   move,
@@ -80,12 +80,12 @@ function BucketEditor({
             />
           }
         >
-          <JsonField
+          <ConditionEditor
             value={r.condition}
-            disabled={disabled}
-            label={t('tags.rule.condition')}
+            readOnly={disabled}
+            liveCount={false}
             testId={`condition-${i}`}
-            onValid={validity(ids[i]!)}
+            onJsonError={(m) => validity(ids[i]!)(m === null)}
             onChange={(c) => setRules(spec.rules.map((x, j) => (j === i ? { ...x, condition: c } : x)))}
           />
         </Card>
@@ -215,7 +215,7 @@ function RangeEditor({
   );
 }
 
-/** The editor of a tag's spec, by kind: conditions as JSON in the condition language, bands, parameters. */
+/** The editor of a tag's spec, by kind: conditions in the condition editor, bands, parameters. */
 export function SpecEditor(props: Props): React.JSX.Element {
   const { t } = useI18n();
   const { spec, onChange, onValid, disabled, defaults } = props;
@@ -223,13 +223,12 @@ export function SpecEditor(props: Props): React.JSX.Element {
     case 'rule':
       return (
         <Form.Item label={t('tags.rule.condition')} extra={t('tags.rule.ruleHelp')}>
-          <JsonField
+          <ConditionEditor
             value={spec.condition}
-            disabled={disabled}
-            onValid={onValid}
+            readOnly={disabled}
+            countLabel={t('tags.rule.count')}
             testId="condition-0"
-            label={t('tags.rule.condition')}
-            rows={10}
+            onJsonError={(m) => onValid(m === null)}
             onChange={(c) => onChange({ kind: 'rule', condition: c })}
           />
         </Form.Item>
