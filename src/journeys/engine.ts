@@ -633,6 +633,8 @@ export class JourneyEngine {
       await this.flush();
       await this.outbox.drained();
       await this.flush();
+      // The events a send gives back (Message Sent, …) are part of its work: idle waits for them.
+      await this.events.settled();
       if (this.runtime.pendingWrites === 0 && this.outbox.queued === 0) return;
       if (this.outbox.queued > 0) return;
     }
