@@ -54,6 +54,12 @@ const UPSERT_SAME = 0;
 const UPSERT_NEW = 1;
 const UPSERT_EARLIER = 2;
 
+/**
+ * The resolving graph. Storage (typed arrays, the value index, the journal) is `GraphStore`;
+ * reads for the API are in `graph-reads.ts`. This file, in order: the union-find with limits and
+ * refusals; intake (one observation, a batch, bulk loading); re-resolving a conflicted component;
+ * unmerge; restoring a graph written by the resolver; ownership for explanations.
+ */
 export class IdentityGraph extends GraphStore {
   /** Set by `link` when a refusal made an identifier shared (the component must be re-resolved). */
   private newlyShared = false;
@@ -85,6 +91,8 @@ export class IdentityGraph extends GraphStore {
   ) {
     super(types);
   }
+
+  // ------------------------------------------------------------------ union-find with limits
 
   /** Joins two raw components; returns the root. */
   private rawUnion(a: number, b: number): number {
@@ -227,6 +235,8 @@ export class IdentityGraph extends GraphStore {
       this.journal.edge(e);
     }
   }
+
+  // ------------------------------------------------------------------ intake
 
   /** Resolves one event or record. Returns its anchor node (-1 when it carries no identifier). */
   observe(o: Observation): number {
@@ -442,6 +452,8 @@ export class IdentityGraph extends GraphStore {
     }
   }
 
+  // ------------------------------------------------------------------ re-resolution
+
   /**
    * Re-runs the greedy over one component's edges in canonical order, then gives each resulting
    * profile the old profile id most of its identifiers had (`prefer` first), recording merges and
@@ -557,6 +569,8 @@ export class IdentityGraph extends GraphStore {
     }
   }
 
+  // ------------------------------------------------------------------ unmerge
+
   /**
    * Splits a profile: `move` (nodes of the profile) go to a new profile, the rest stay; from now
    * on no link may join the two sides again. Returns the edges that had joined them.
@@ -604,6 +618,8 @@ export class IdentityGraph extends GraphStore {
     for (const s of this.journal.splits) if (s.split === -1) s.split = split;
     return { newProfiles: this.profileIds.slice(before), culprits };
   }
+
+  // ------------------------------------------------------------------ restoring from the store
 
   /** Adds a stored profile; `mergedInto` is set by `restoreMerge` once all are known. */
   restoreProfile(id: string): number {
@@ -736,6 +752,8 @@ export class IdentityGraph extends GraphStore {
     }
     this.journal.clear();
   }
+
+  // ------------------------------------------------------------------ ownership
 
   /**
    * Who a shared identifier belonged to when: the people who claimed it (events carrying it with

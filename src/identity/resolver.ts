@@ -4,7 +4,6 @@ import {
   scanEventsAfter,
   type LoadedEvent,
   type PreparedEvent,
-  type StoredEventIdentity,
 } from '../collect/index.js';
 import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/duckdb.js';
@@ -25,6 +24,7 @@ import {
   type MergeRow,
 } from './identity-store.js';
 import { carryOverIds, type RebuildReport } from './carry-over-ids.js';
+import { resolveFromStore } from './rebuild.js';
 import {
   allReviews,
   decideReviewRow,
@@ -53,9 +53,6 @@ import type {
 } from './resolver-types.js';
 import { EDGE_KIND_NAMES, edgeKindOf, fromPrepared, WorkspaceGraph } from './workspace-graph.js';
 
-/** Events a rebuild hands the graph at a time. */
-const REBUILD_BATCH = 4096;
-
 /** Appended statistics rows a workspace collects before they are folded into its rows. */
 const FOLD_STATS_EVERY = 500_000;
 
@@ -82,6 +79,10 @@ export function rulesFingerprint(rules: IdentityRules): string {
  * OneID: follows the event store (each load, in sequence order), keeps the identity graph of
  * every workspace in memory, and persists it in batches with the position it has resolved up to,
  * so a restart restores the graph and catches up from the store.
+ *
+ * In order: opening and intake (restore, catch-up, each load, flushing to the store); reads for
+ * the API; the review queue; unmerge; rebuild (its re-resolution from the store is `rebuild.ts`,
+ * the carrying over of profile ids `carry-over-ids.ts`).
  */
 export class IdentityResolver {
   private readonly workspaces = new Map<string, WorkspaceGraph>();
@@ -723,69 +724,13 @@ export class IdentityResolver {
     this.paused = [];
     try {
       const old = new Map(this.workspaces);
-      const splits = await splitSides(this.db, null);
       const started = performance.now();
-      const fresh = new Map<string, WorkspaceGraph>();
-      // Profile ids are assigned after resolution (from the old graph), so temporary ids first.
-      let temp = 0;
-      const make = (workspaceId: string): WorkspaceGraph => {
-        let ws = fresh.get(workspaceId);
-        if (!ws) {
-          ws = new WorkspaceGraph(
-            workspaceId,
-            this.rules,
-            () => `tmp_${temp++}`,
-            () => this.clock.now(),
-          );
-          // Everything is written after the rebuild: no change journal while resolving, and
-          // the graph resolves in bulk once every event is recorded.
-          ws.graph.journal.recording = false;
-          ws.graph.beginBulk();
-          fresh.set(workspaceId, ws);
-        }
-        return ws;
-      };
-      // Events reach the graph in batches (per workspace, in sequence order), as bulk resolution wants.
-      const pending = new Map<string, StoredEventIdentity[]>();
-      const drain = (workspaceId: string, rows: StoredEventIdentity[]): void => {
-        make(workspaceId).observeBatch(rows);
-        pending.set(workspaceId, []);
-      };
-      await scanEventsAfter(this.db, 0, (row) => {
-        const rows = pending.get(row.workspaceId) ?? [];
-        rows.push(row);
-        pending.set(row.workspaceId, rows);
-        if (rows.length >= REBUILD_BATCH) drain(row.workspaceId, rows);
-      });
-      for (const [workspaceId, rows] of pending) if (rows.length > 0) drain(workspaceId, rows);
-      for (const ws of fresh.values()) ws.graph.finishBulk();
-      const freshMatchers = new Map<string, FuzzyMatcher>();
-      for (const ws of fresh.values())
-        freshMatchers.set(ws.workspaceId, new FuzzyMatcher(ws, () => generateId('rev')));
-      await this.restoreReviews(fresh, freshMatchers);
-      if (this.rules.fuzzy.enabled) {
-        for (const ws of fresh.values()) {
-          const m = freshMatchers.get(ws.workspaceId)!;
-          const samples = ws.samples;
-          ws.samples = [];
-          m.run(
-            samples,
-            samples.reduce((t, s) => Math.max(t, s.time), -Infinity),
-          );
-        }
-      }
-      for (const { workspaceId, sides } of splits) {
-        const ws = fresh.get(workspaceId);
-        if (!ws) continue;
-        ws.graph.restoreSplitAndResolve(
-          sides
-            .map((x) => ({
-              node: ws.graph.find(this.rules.typeIndex.get(x.type) ?? -1, x.value),
-              side: x.side,
-            }))
-            .filter((x) => x.node >= 0),
-        );
-      }
+      const { workspaces: fresh, matchers: freshMatchers } = await resolveFromStore(
+        this.db,
+        this.rules,
+        this.clock,
+        (workspaces, matchers) => this.restoreReviews(workspaces, matchers),
+      );
       const reports: RebuildReport[] = [];
       for (const [workspaceId, ws] of fresh) {
         const before = old.get(workspaceId);
