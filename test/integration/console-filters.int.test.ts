@@ -1,8 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, ensureConsoleBuilt, requireChromium } from '../support/console.js';
+import {
+  ARTIFACTS,
+  ensureConsoleBuilt,
+  launchChromium,
+  openTab,
+  requireChromium,
+  screenshot,
+} from '../support/console.js';
 import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../support/tessera.js';
 
 /**
@@ -16,14 +22,12 @@ const DAY = (d: number, h = 10): string => new Date(Date.UTC(2025, 2, d, h - 8))
 
 let t: TestTessera;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let profileId: string;
 let secondKeyId: string;
 const pageErrors: string[] = [];
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 
 const openDropdown = (p: Page) => p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
 
@@ -67,7 +71,7 @@ async function expectTimelineStart(ids: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  const executablePath = requireChromium();
+  requireChromium();
   ensureConsoleBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await startTestTessera();
@@ -121,16 +125,12 @@ beforeAll(async () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   }
 
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-  context = await browser.newContext({
+  browser = await launchChromium();
+  ({ page } = await openTab(browser, pageErrors, {
     locale: 'en-US',
+    lang: 'en',
     timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1440, height: 900 },
-  });
-  context.setDefaultTimeout(15_000);
-  await context.addInitScript("window.localStorage.setItem('tessera.lang', 'en')");
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  }));
   await page.goto(t.url);
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill(TEST_ADMIN_PASSWORD);

@@ -1,8 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, ensureConsoleBuilt, requireChromium } from '../support/console.js';
+import {
+  ARTIFACTS,
+  ensureConsoleBuilt,
+  launchChromium,
+  openTab,
+  requireChromium,
+  screenshot,
+} from '../support/console.js';
 import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../support/tessera.js';
 import { startWebhookPeer, type WebhookPeer } from '../support/webhook-peer.js';
 
@@ -27,7 +33,6 @@ let t: TestTessera;
 let peer: WebhookPeer;
 let writeKey: string;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 /** The journey built on the canvas, and the one whose split is built in the visual editor. */
@@ -36,8 +41,7 @@ let split = '';
 const zh = new Intl.NumberFormat('zh-CN');
 let n = 0;
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 
 async function login(p: Page, username: string, password: string): Promise<void> {
   await p.getByLabel(/用户名|Username/).fill(username);
@@ -100,7 +104,7 @@ async function fillTags(selector: string, value: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const executablePath = requireChromium();
+  requireChromium();
   ensureConsoleBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   peer = await startWebhookPeer(SECRET);
@@ -113,11 +117,12 @@ beforeAll(async () => {
   expect(channel.status, JSON.stringify(channel.body)).toBe(200);
   writeKey = (await t.newSource('console-journeys')).writeKey;
   await collect({ type: 'identify', userId: USER, traits: { name: NAME, city: '上海' } });
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1600, height: 1000 } });
-  context.setDefaultTimeout(15_000);
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  browser = await launchChromium();
+  ({ page } = await openTab(browser, pageErrors, {
+    locale: 'zh-CN',
+    viewport: { width: 1600, height: 1000 },
+    timeout: 15_000,
+  }));
 }, 180_000);
 
 afterAll(async () => {
@@ -561,10 +566,10 @@ describe('journeys console in Chromium', () => {
       password,
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const viewer = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1600, height: 1000 } });
-    viewer.setDefaultTimeout(15_000);
-    const p = await viewer.newPage();
-    p.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    const { context: viewer, page: p } = await openTab(browser, pageErrors, {
+      locale: 'zh-CN',
+      viewport: { width: 1600, height: 1000 },
+    });
     await p.goto(`${t.url}/journeys/${built}`);
     await p.waitForURL(/\/login/);
     await login(p, 'jviewer', password);

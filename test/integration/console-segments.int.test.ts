@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   conditionFromTree,
@@ -12,7 +12,14 @@ import {
   updateNode,
 } from '../../console/src/features/segments/condition-tree.js';
 import { treeIssues } from '../../console/src/features/segments/condition-check.js';
-import { ARTIFACTS, ensureConsoleBuilt, requireChromium } from '../support/console.js';
+import {
+  ARTIFACTS,
+  ensureConsoleBuilt,
+  launchChromium,
+  openTab,
+  requireChromium,
+  screenshot,
+} from '../support/console.js';
 import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../support/tessera.js';
 
 /**
@@ -28,7 +35,6 @@ const VIEWER_PASSWORD = 'read-only-secret-0123';
 
 let t: TestTessera;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 const zh = new Intl.NumberFormat('zh-CN');
@@ -38,8 +44,7 @@ let city: string;
 let stage: string;
 let created: string;
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 
 const preview = async (condition: unknown): Promise<number> => {
   const r = await t.api('POST', '/api/v1/segments/preview', { condition });
@@ -77,7 +82,7 @@ async function liveCount(condition: unknown): Promise<string> {
 }
 
 beforeAll(async () => {
-  const executablePath = requireChromium();
+  requireChromium();
   ensureConsoleBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await startTestTessera({ demo: true, demoPeople: 300 });
@@ -102,11 +107,12 @@ beforeAll(async () => {
   stage = values[0]!.value;
   expect(values[0]!.profiles).toBeGreaterThan(0);
 
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 } });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  browser = await launchChromium();
+  ({ page } = await openTab(browser, pageErrors, {
+    locale: 'zh-CN',
+    viewport: { width: 1440, height: 1000 },
+    timeout: 20_000,
+  }));
 });
 
 afterAll(async () => {
@@ -344,10 +350,11 @@ describe('segments in the console', () => {
     await page.waitForURL(new RegExp(`/segments/${created}$`));
     await page.getByTestId('segment-preview-count').waitFor();
 
-    const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 } });
-    ctx.setDefaultTimeout(20_000);
-    const p = await ctx.newPage();
-    p.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    const { context: ctx, page: p } = await openTab(browser, pageErrors, {
+      locale: 'zh-CN',
+      viewport: { width: 1440, height: 1000 },
+      timeout: 20_000,
+    });
     try {
       await p.goto(`${t.url}/segments`);
       await login(p, 'viewer', VIEWER_PASSWORD);

@@ -1,8 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, ensureConsoleBuilt, requireChromium } from '../support/console.js';
+import {
+  ARTIFACTS,
+  ensureConsoleBuilt,
+  launchChromium,
+  openTab,
+  requireChromium,
+  screenshot,
+} from '../support/console.js';
 import { parseMessage, smtpPasswordAuth, startSmtpPeer, type SmtpPeer } from '../support/provider-peers.js';
 import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../support/tessera.js';
 
@@ -24,12 +30,10 @@ const TEST_TO = 'ops@example.com';
 let t: TestTessera;
 let smtp: SmtpPeer;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 
 interface ApiUser {
   id: string;
@@ -75,7 +79,7 @@ async function pageHolds(secret: string): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  const executablePath = requireChromium();
+  requireChromium();
   ensureConsoleBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   smtp = await startSmtpPeer(smtpPasswordAuth(SMTP_USER, SMTP_PASS));
@@ -89,13 +93,13 @@ beforeAll(async () => {
     const r = await t.collect('/v1/identify', { userId, traits: { phone, name: userId } }, writeKey);
     expect(r.status).toBe(200);
   }
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-  context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-  // English UI, so the selectors below read as the labels do.
-  await context.addInitScript("window.localStorage.setItem('tessera.lang', 'en')");
-  context.setDefaultTimeout(15_000);
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  browser = await launchChromium();
+  ({ page } = await openTab(browser, pageErrors, {
+    locale: 'en-US',
+    lang: 'en',
+    viewport: { width: 1440, height: 900 },
+    timeout: 15_000,
+  }));
 });
 
 afterAll(async () => {

@@ -2,9 +2,16 @@ import { Analytics } from '@segment/analytics-node';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, ensureConsoleBuilt, requireChromium } from '../support/console.js';
+import {
+  ARTIFACTS,
+  ensureConsoleBuilt,
+  launchChromium,
+  openTab,
+  requireChromium,
+  screenshot,
+} from '../support/console.js';
 import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../support/tessera.js';
 
 /**
@@ -22,21 +29,16 @@ let page: Page;
 const pageErrors: string[] = [];
 const files = mkdtempSync(join(tmpdir(), 'tessera-console-import-'));
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 
 beforeAll(async () => {
-  const executablePath = requireChromium();
+  requireChromium();
   ensureConsoleBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await startTestTessera();
   source = await t.newSource(SOURCE);
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1440, height: 900 } });
-  context.setDefaultTimeout(15_000);
-  await context.addInitScript({ content: "window.localStorage.setItem('tessera.lang', 'en')" });
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  browser = await launchChromium();
+  ({ page } = await openTab(browser, pageErrors, { locale: 'en-US', lang: 'en' }));
   await page.goto(t.url);
   await page.getByLabel('Username').fill('admin');
   await page.getByLabel('Password').fill(TEST_ADMIN_PASSWORD);

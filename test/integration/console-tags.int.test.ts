@@ -1,8 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, ensureConsoleBuilt, requireChromium } from '../support/console.js';
+import {
+  ARTIFACTS,
+  ensureConsoleBuilt,
+  launchChromium,
+  openTab,
+  requireChromium,
+  screenshot,
+} from '../support/console.js';
 import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../support/tessera.js';
 
 /**
@@ -15,7 +21,6 @@ import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../supp
 
 let t: TestTessera;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -24,8 +29,7 @@ interface ValueCount {
   profiles: number;
 }
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 const percent = (n: number) =>
   new Intl.NumberFormat('zh-CN', { style: 'percent', maximumFractionDigits: 1 }).format(n);
 const digits = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
@@ -33,16 +37,17 @@ const digits = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
 const sorted = (rows: ValueCount[]) => rows.map((r) => `${JSON.stringify(r.value)}=${r.profiles}`).sort();
 
 beforeAll(async () => {
-  const executablePath = requireChromium();
+  requireChromium();
   ensureConsoleBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await startTestTessera({ demo: true, demoPeople: 300 });
   await t.demo;
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-  context.setDefaultTimeout(15_000);
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  browser = await launchChromium();
+  ({ page } = await openTab(browser, pageErrors, {
+    locale: 'zh-CN',
+    viewport: { width: 1440, height: 900 },
+    timeout: 15_000,
+  }));
 });
 
 afterAll(async () => {

@@ -1,8 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, ensureConsoleBuilt, requireChromium } from '../support/console.js';
+import {
+  ARTIFACTS,
+  ensureConsoleBuilt,
+  launchChromium,
+  openTab,
+  requireChromium,
+  screenshot,
+} from '../support/console.js';
 import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../support/tessera.js';
 
 /**
@@ -26,8 +33,7 @@ let page: Page;
 /** Uncaught errors in any console page: there should be none. */
 const pageErrors: string[] = [];
 
-const shot = (name: string) =>
-  page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+const shot = (name: string) => screenshot(page, name);
 
 async function login(p: Page, username: string, password: string): Promise<void> {
   await p.getByLabel(/用户名|Username/).fill(username);
@@ -36,7 +42,7 @@ async function login(p: Page, username: string, password: string): Promise<void>
 }
 
 beforeAll(async () => {
-  const executablePath = requireChromium();
+  requireChromium();
   ensureConsoleBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   t = await startTestTessera({ demo: true, demoPeople: 300 });
@@ -64,11 +70,12 @@ beforeAll(async () => {
     password: VIEWER_PASSWORD,
   });
   expect(viewer.status, JSON.stringify(viewer.body)).toBe(201);
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
-  context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
-  context.setDefaultTimeout(10_000);
-  page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  browser = await launchChromium();
+  ({ context, page } = await openTab(browser, pageErrors, {
+    locale: 'zh-CN',
+    viewport: { width: 1440, height: 900 },
+    timeout: 10_000,
+  }));
 });
 
 afterAll(async () => {

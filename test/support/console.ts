@@ -1,3 +1,10 @@
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,3 +58,46 @@ export function requireChromium(): string {
 }
 
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'console');
+
+/** Debian's Chromium, headless, as every browser test drives it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: requireChromium(), headless: true, args: ['--no-sandbox'] });
+}
+
+/**
+ * A fresh browser context and its page: the locale, the console's language (stored as the
+ * console stores it, before any script runs), a default timeout for slow CI machines, and every
+ * uncaught page error collected into `pageErrors` (the tests assert it stays empty).
+ */
+export async function openTab(
+  browser: Browser,
+  pageErrors: string[],
+  options: {
+    locale: string;
+    lang?: 'en' | 'zh-CN';
+    viewport?: { width: number; height: number };
+    timezoneId?: string;
+    timeout?: number;
+    storageState?: BrowserContextOptions['storageState'];
+  },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    locale: options.locale,
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+    ...(options.storageState ? { storageState: options.storageState } : {}),
+  });
+  context.setDefaultTimeout(options.timeout ?? 15_000);
+  if (options.lang)
+    await context.addInitScript({
+      content: `window.localStorage.setItem('tessera.lang', '${options.lang}')`,
+    });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+  return { context, page };
+}
+
+/** A full-page screenshot to test-artifacts/console/<name>.png. */
+export function screenshot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+}
