@@ -313,6 +313,42 @@ describe('settings page in Chromium', () => {
     await shot('settings-audit');
   });
 
+  it('animates dialogs unless the system asks for less motion', async () => {
+    // Every animation class antd's components took while the page ran (`ant-zoom-appear-active`
+    // and the like, there for a moment), which a MutationObserver sees even once they are gone.
+    // The click ripple on buttons (`wave-motion-*`) is drawn outside the console's theme.
+    const recordMotion = `
+      window.__motion = [];
+      new MutationObserver((changes) => {
+        for (const c of changes)
+          for (const cls of c.target.classList ?? [])
+            if (/^ant-.*-(appear|enter)-active$/.test(cls)) window.__motion.push(cls);
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['class'] });`;
+    const motionSeen = async (reducedMotion: 'reduce' | 'no-preference'): Promise<string[]> => {
+      const { context, page: tab } = await openTab(browser, pageErrors, {
+        locale: 'en-US',
+        lang: 'en',
+        reducedMotion,
+        storageState: await page.context().storageState(),
+      });
+      try {
+        await context.addInitScript({ content: recordMotion });
+        await tab.goto(`${t.url}/settings`);
+        await tab.getByRole('button', { name: 'New user' }).click();
+        await tab.getByRole('dialog').getByLabel('Username').waitFor();
+        // Until the dialog has finished opening, animated or not.
+        await tab.waitForFunction(`!document.querySelector('.ant-modal[class*="-appear"]')`);
+        return await tab.evaluate('window.__motion');
+      } finally {
+        await context.close();
+      }
+    };
+    expect(await motionSeen('no-preference')).toEqual(
+      expect.arrayContaining(['ant-zoom-appear-active', 'ant-fade-appear-active']),
+    );
+    expect(await motionSeen('reduce')).toEqual([]);
+  });
+
   it('raised no errors in the pages', () => {
     expect(pageErrors).toEqual([]);
   });

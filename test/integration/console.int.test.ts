@@ -110,6 +110,7 @@ describe('web console in Chromium', () => {
     // A first load of the overview in a fresh tab (signed in, nothing cached).
     const fresh = await browser.newContext({
       locale: 'zh-CN',
+      reducedMotion: 'reduce',
       storageState: await context.storageState(),
     });
     const tab = await fresh.newPage();
@@ -209,9 +210,7 @@ describe('web console in Chromium', () => {
   });
 
   it('shows a viewer only what a viewer may see', async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN' });
-    const p = await ctx.newPage();
-    p.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message));
+    const { context: ctx, page: p } = await openTab(browser, pageErrors, { locale: 'zh-CN' });
     try {
       await p.goto(`${t.url}/settings`);
       await p.waitForURL(/\/login\?next=%2Fsettings/);

@@ -79,6 +79,7 @@ export async function openTab(
     timezoneId?: string;
     timeout?: number;
     storageState?: BrowserContextOptions['storageState'];
+    reducedMotion?: 'reduce' | 'no-preference';
   },
 ): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
@@ -86,6 +87,9 @@ export async function openTab(
     viewport: options.viewport ?? { width: 1440, height: 900 },
     ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     ...(options.storageState ? { storageState: options.storageState } : {}),
+    // The console turns antd's animations off when the system asks for less motion: a click then
+    // never lands on a dropdown or a dialog that is still sliding in (a flake on loaded machines).
+    reducedMotion: options.reducedMotion ?? 'reduce',
   });
   context.setDefaultTimeout(options.timeout ?? 15_000);
   if (options.lang)

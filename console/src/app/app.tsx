@@ -2,7 +2,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { App as AntApp, Button, ConfigProvider, Flex, Spin } from 'antd';
 import enUS from 'antd/es/locale/en_US';
 import zhCN from 'antd/es/locale/zh_CN';
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { I18nProvider, useI18n } from '../i18n';
 import { queryClient } from '../queries';
 import { describeError } from '../ui/error-alert';
@@ -80,10 +80,26 @@ function Root(): React.JSX.Element {
   }
 }
 
+const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
+const watchReducedMotion = (onChange: () => void): (() => void) => {
+  const query = window.matchMedia(REDUCED_MOTION);
+  query.addEventListener('change', onChange);
+  return () => query.removeEventListener('change', onChange);
+};
+
+/** Whether the system asks for less motion; antd's opening, closing and sliding animations are then off. */
+function useReducedMotion(): boolean {
+  return useSyncExternalStore(watchReducedMotion, () => window.matchMedia(REDUCED_MOTION).matches);
+}
+
 function Localised({ children }: { children: React.ReactNode }): React.JSX.Element {
   const { lang } = useI18n();
+  const reducedMotion = useReducedMotion();
   return (
-    <ConfigProvider locale={lang === 'zh-CN' ? zhCN : enUS} theme={{ token: { colorPrimary: '#3f51b5' } }}>
+    <ConfigProvider
+      locale={lang === 'zh-CN' ? zhCN : enUS}
+      theme={{ token: { colorPrimary: '#3f51b5', motion: !reducedMotion } }}
+    >
       <AntApp>{children}</AntApp>
     </ConfigProvider>
   );
