@@ -26,7 +26,9 @@ import {
   assignmentsRelation,
   distribution,
   insertAssignments,
+  listAssignments,
   moveAssignments,
+  removeAssignments,
   numericSummary,
   refreshRecords,
   snapshots,
@@ -553,13 +555,8 @@ export class TagEngine {
     replace: boolean,
     actor: string | null,
   ): Promise<{ ok: true; assigned: number } | { ok: false; message: string }> {
-    const def = this.definitions.defs(workspaceId).tags.get(key);
-    if (!def) return { ok: false, message: `no tag ${key}` };
-    if (def.definition.spec.kind !== 'manual')
-      return {
-        ok: false,
-        message: `tag ${key} is computed (${def.definition.spec.kind}); only manual tags take assigned values`,
-      };
+    const refused = this.manualOnly(workspaceId, key);
+    if (refused) return { ok: false, message: refused };
     await insertAssignments(
       this.db,
       workspaceId,
@@ -570,6 +567,54 @@ export class TagEngine {
       replace,
     );
     return { ok: true, assigned: rows.length };
+  }
+
+  /** Takes a manual tag from profiles; the values go at the next refresh. */
+  async unassign(
+    workspaceId: string,
+    key: string,
+    profileIds: readonly string[],
+  ): Promise<{ ok: true; removed: number } | { ok: false; message: string }> {
+    const refused = this.manualOnly(workspaceId, key);
+    if (refused) return { ok: false, message: refused };
+    return { ok: true, removed: await removeAssignments(this.db, workspaceId, key, profileIds) };
+  }
+
+  /** Who holds a manual tag by assignment, newest first. */
+  async assignments(
+    workspaceId: string,
+    key: string,
+    page: { limit: number; offset: number },
+  ): Promise<
+    | {
+        ok: true;
+        total: number;
+        assignments: Array<{
+          profileId: string;
+          value: unknown;
+          assignedAt: string;
+          assignedBy: string | null;
+        }>;
+      }
+    | { ok: false; message: string }
+  > {
+    const refused = this.manualOnly(workspaceId, key);
+    if (refused) return { ok: false, message: refused };
+    const { total, rows } = await listAssignments(this.db, workspaceId, key, page.limit, page.offset);
+    return {
+      ok: true,
+      total,
+      assignments: rows.map((r) => ({ ...r, value: JSON.parse(r.value) as unknown })),
+    };
+  }
+
+  /** Why `key` takes no assignments, or undefined when it is a manual tag. */
+  private manualOnly(workspaceId: string, key: string): string | undefined {
+    const def = this.definitions.defs(workspaceId).tags.get(key);
+    if (!def) return `no tag ${key}`;
+    if (def.definition.spec.kind !== 'manual')
+      return `tag ${key} is computed (${def.definition.spec.kind}); only manual tags take assigned values`;
+    return undefined;
   }
 
   /** Tags whose schedule says they are due (never refreshed, a newer version, or older than their interval). */

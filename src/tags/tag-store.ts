@@ -304,6 +304,79 @@ export async function insertAssignments(
   });
 }
 
+/** Takes a manual tag from these profiles; answers how many of them had it. */
+export async function removeAssignments(
+  db: Database,
+  workspaceId: string,
+  key: string,
+  profileIds: readonly string[],
+): Promise<number> {
+  const ids = [...new Set(profileIds)];
+  return db.transaction(async (tx) => {
+    let removed = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const marks = chunk.map(() => '?').join(', ');
+      const params = [workspaceId, key, ...chunk];
+      const [had] = await tx.query<{ n: number }>(
+        `SELECT count(DISTINCT profile_id)::DOUBLE AS n FROM tag_assignments
+          WHERE workspace_id = ? AND key = ? AND profile_id IN (${marks}) AND value <> 'null'`,
+        params,
+      );
+      removed += had?.n ?? 0;
+      await tx.run(
+        `DELETE FROM tag_assignments WHERE workspace_id = ? AND key = ? AND profile_id IN (${marks})`,
+        params,
+      );
+    }
+    return removed;
+  });
+}
+
+export interface AssignmentRow {
+  profileId: string;
+  /** JSON text. */
+  value: string;
+  assignedAt: string;
+  assignedBy: string | null;
+}
+
+/** Who holds a manual tag now (the latest value per profile), newest assignment first. */
+export async function listAssignments(
+  db: Database,
+  workspaceId: string,
+  key: string,
+  limit: number,
+  offset: number,
+): Promise<{ total: number; rows: AssignmentRow[] }> {
+  const current = `SELECT profile_id, arg_max(value, assigned_at) AS value, max(assigned_at) AS assigned_at,
+        arg_max(assigned_by, assigned_at) AS assigned_by
+      FROM tag_assignments WHERE workspace_id = ? AND key = ? GROUP BY profile_id`;
+  const [count] = await db.query<{ n: number }>(
+    `SELECT count(*)::DOUBLE AS n FROM (${current}) WHERE value <> 'null'`,
+    [workspaceId, key],
+  );
+  const rows = await db.query<{
+    profile_id: string;
+    value: string;
+    assigned_at: string;
+    assigned_by: string | null;
+  }>(
+    `SELECT profile_id, value, strftime(assigned_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS assigned_at, assigned_by
+      FROM (${current}) WHERE value <> 'null' ORDER BY assigned_at DESC, profile_id LIMIT ? OFFSET ?`,
+    [workspaceId, key, limit, offset],
+  );
+  return {
+    total: count?.n ?? 0,
+    rows: rows.map((r) => ({
+      profileId: r.profile_id,
+      value: r.value,
+      assignedAt: r.assigned_at,
+      assignedBy: r.assigned_by,
+    })),
+  };
+}
+
 /** The assigned values of a manual tag, the latest per profile (`null` JSON removes one). */
 export function assignmentsRelation(workspaceId: string, key: string): Sql {
   return sql`(SELECT profile_id, value FROM (SELECT profile_id, arg_max(value, assigned_at) AS value FROM tag_assignments

@@ -264,6 +264,74 @@ describe('console: tags', () => {
     await page.waitForURL(/\/segments$/);
   });
 
+  it('lists who holds a manual tag, gives it to a list, and takes it from one person and from a list', async () => {
+    const created = await t.api('POST', '/api/v1/tags', {
+      key: 'console_manual',
+      name: { 'zh-CN': '活动名单', en: 'Event list' },
+      category: 'value',
+      spec: { kind: 'manual' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const sample = (await t.api('POST', '/api/v1/segments/preview', { condition: { all: [] }, sample: 3 }))
+      .body.sample as Array<{ profileId: string }>;
+    const [p1, p2, p3] = sample.map((s) => s.profileId);
+    expect(p3).toBeDefined();
+    const holders = async () =>
+      (
+        (await t.api('GET', '/api/v1/tags/console_manual/assignments')).body.assignments as Array<{
+          profileId: string;
+          value: unknown;
+        }>
+      )
+        .map((a) => `${a.profileId}=${JSON.stringify(a.value)}`)
+        .sort();
+
+    await page.goto(`${t.url}/tags/console_manual?tab=assignments`);
+    const card = page.getByTestId('tag-assignments');
+    await card.getByText('还没有人被打上这个标签').waitFor();
+    // Give it to three people with a value.
+    await card.getByRole('textbox', { name: '用户（每行一个）' }).fill(`${p1}\n${p2}\n${p3}`);
+    await card.getByRole('textbox', { name: '标签值' }).fill('双12');
+    await card.getByRole('button', { name: /user-add 打\s*标$/ }).click();
+    await card.getByText('已打标 3 人，0 行未找到').waitFor();
+    const table = page.getByTestId('tag-holders');
+    for (const id of [p1, p2, p3]) await table.getByRole('cell', { name: id!, exact: true }).waitFor();
+    expect(await holders()).toEqual([p1, p2, p3].map((id) => `${id}="双12"`).sort());
+
+    // One person, from the table.
+    await table
+      .locator('tr')
+      .filter({ hasText: p1! })
+      .getByRole('button', { name: /移\s*除/ })
+      .click();
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /移\s*除/ })
+      .click();
+    await table.getByRole('cell', { name: p1!, exact: true }).waitFor({ state: 'detached' });
+    expect(await holders()).toEqual([p2, p3].map((id) => `${id}="双12"`).sort());
+    await page.getByTestId('tag-holders-total').getByText('2 人通过手动打标拥有此标签').waitFor();
+
+    // Another, from a list; a line nobody matches is reported.
+    await card.getByText('移除标签', { exact: true }).click();
+    await card.getByRole('textbox', { name: '用户（每行一个）' }).fill(`${p2}\nphone:13900000000`);
+    await card.getByRole('button', { name: '移除这些用户' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '移除这些用户' }).click();
+    await card.getByText('已移除 1 人，1 行未找到').waitFor();
+    await card.getByRole('cell', { name: '2', exact: true }).waitFor();
+    await table.getByRole('cell', { name: p2!, exact: true }).waitFor({ state: 'detached' });
+    expect(await holders()).toEqual([`${p3}="双12"`]);
+    await shot('tag-assignments');
+
+    // After a refresh the profiles carry what the list says.
+    await t.api('POST', '/api/v1/tags/refresh', { keys: ['console_manual'] });
+    const tagOf = async (id: string) =>
+      ((await t.api('GET', `/api/v1/profiles/${id}`)).body.tags as Record<string, unknown>).console_manual;
+    expect(await tagOf(p1!)).toBeUndefined();
+    expect(await tagOf(p2!)).toBeUndefined();
+    expect(await tagOf(p3!)).toBe('双12');
+  });
+
   it('raised no errors in the pages', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -348,6 +348,80 @@ describe('tags API and the 360° profile', () => {
     expect((await profile('A')).computedTraits.skincare_views_30d).toBe(3);
   });
 
+  it('lists who holds a manual tag and takes it from one person, by identifier or profile id', async () => {
+    expect(
+      (
+        await t.api('POST', '/api/v1/tags', {
+          key: 'sample_kit',
+          category: 'value',
+          spec: { kind: 'manual' },
+        })
+      ).status,
+    ).toBe(201);
+    const a = (await profile('A')).profileId as string;
+    const b = (await profile('B')).profileId as string;
+    const given = await t.api('POST', '/api/v1/tags/sample_kit/assignments', {
+      profiles: [
+        { profileId: a, value: '小样 A' },
+        { type: 'user_id', value: 'B' },
+      ],
+    });
+    expect(given.body).toEqual({ assigned: 2, unresolved: [] });
+    const listed = await t.api('GET', '/api/v1/tags/sample_kit/assignments');
+    expect(listed.status).toBe(200);
+    expect(listed.body.total).toBe(2);
+    expect(
+      Object.fromEntries(
+        (listed.body.assignments as Array<{ profileId: string; value: unknown }>).map((r) => [
+          r.profileId,
+          r.value,
+        ]),
+      ),
+    ).toEqual({ [a]: '小样 A', [b]: true });
+    expect(listed.body.assignments[0].assignedAt).toMatch(/^\d{4}-\d{2}-\d{2}T.*Z$/);
+    // Paged: one at a time, the total unchanged.
+    const page2 = await t.api('GET', '/api/v1/tags/sample_kit/assignments?limit=1&offset=1');
+    expect(page2.body.total).toBe(2);
+    expect(page2.body.assignments).toHaveLength(1);
+    await t.api('POST', '/api/v1/tags/refresh', { keys: ['sample_kit'] });
+    expect((await profile('B')).tags.sample_kit).toBe(true);
+
+    // B loses it (by identifier); an unknown person is reported, not an error; A keeps it.
+    const removed = await t.api('POST', '/api/v1/tags/sample_kit/assignments/remove', {
+      profiles: [
+        { type: 'user_id', value: 'B' },
+        { type: 'user_id', value: 'nobody' },
+      ],
+    });
+    expect(removed.status).toBe(200);
+    expect(removed.body.removed).toBe(1);
+    expect(removed.body.unresolved).toEqual([{ index: 1, reason: expect.any(String) }]);
+    // Removing again removes nothing.
+    const again = await t.api('POST', '/api/v1/tags/sample_kit/assignments/remove', {
+      profiles: [{ profileId: b }],
+    });
+    expect(again.body).toEqual({ removed: 0, unresolved: [] });
+    const after = await t.api('GET', '/api/v1/tags/sample_kit/assignments');
+    expect(after.body.total).toBe(1);
+    expect(after.body.assignments[0].profileId).toBe(a);
+    await t.api('POST', '/api/v1/tags/refresh', { keys: ['sample_kit'] });
+    expect((await profile('B')).tags.sample_kit).toBeUndefined();
+    expect((await profile('A')).tags.sample_kit).toBe('小样 A');
+
+    // Computed tags hold no assignments; unknown tags are 404 to the list.
+    expect((await t.api('GET', '/api/v1/tags/lifecycle_stage/assignments')).status).toBe(422);
+    expect(
+      (
+        await t.api('POST', '/api/v1/tags/lifecycle_stage/assignments/remove', {
+          profiles: [{ profileId: a }],
+        })
+      ).status,
+    ).toBe(422);
+    expect((await t.api('GET', '/api/v1/tags/no_such_tag/assignments')).status).toBe(404);
+    const empty = await t.api('POST', '/api/v1/tags/sample_kit/assignments/remove', { profiles: [] });
+    expect(empty.status).toBe(422);
+  });
+
   it('roles: a viewer reads tags but cannot change them', async () => {
     const key = await t.api('POST', '/api/v1/api-keys', { name: 'viewer', role: 'viewer' });
     const viewer = key.body.key as string;
@@ -359,6 +433,17 @@ describe('tags API and the 360° profile', () => {
           'POST',
           '/api/v1/tags',
           { key: 'x1', category: 'value', spec: { kind: 'manual' } },
+          viewer,
+        )
+      ).status,
+    ).toBe(403);
+    expect((await t.api('GET', '/api/v1/tags/vip_list/assignments', undefined, viewer)).status).toBe(200);
+    expect(
+      (
+        await t.api(
+          'POST',
+          '/api/v1/tags/vip_list/assignments/remove',
+          { profiles: [{ type: 'user_id', value: 'C' }] },
           viewer,
         )
       ).status,

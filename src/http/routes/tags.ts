@@ -27,6 +27,26 @@ export function tagRoutes(deps: {
     if (!t) throw new AppError('not_found', `no tag ${key}`);
     return t;
   };
+  /** A listed person (a profile id, or any identifier) to the live profile, or why not. */
+  const resolveListed = <E extends { profileId: string } | { type: string; value: string }>(
+    ws: string,
+    entries: readonly E[],
+  ) => {
+    const found: Array<{ profileId: string; entry: E }> = [];
+    const unresolved: Array<{ index: number; reason: string }> = [];
+    entries.forEach((entry, index) => {
+      if ('profileId' in entry) {
+        const id = identity.resolveProfileId(ws, entry.profileId);
+        if (id) found.push({ profileId: id, entry });
+        else unresolved.push({ index, reason: `no profile ${entry.profileId}` });
+      } else {
+        const r = identity.lookup(ws, entry.type, entry.value);
+        if (r.kind === 'found') found.push({ profileId: r.profileId, entry });
+        else unresolved.push({ index, reason: r.reason });
+      }
+    });
+    return { found, unresolved };
+  };
   return [
     defineRoute({
       method: 'GET',
@@ -192,6 +212,25 @@ export function tagRoutes(deps: {
       },
     }),
     defineRoute({
+      method: 'GET',
+      url: '/api/v1/tags/:key/assignments',
+      role: 'viewer',
+      tag: 'tags',
+      summary: 'Who holds a manual tag by assignment (profile, value, when, by whom), newest first',
+      params: keyParams,
+      query: z.strictObject({
+        limit: z.coerce.number().int().min(1).max(1000).default(50),
+        offset: z.coerce.number().int().min(0).default(0),
+      }),
+      handler: async ({ params, query, caller }) => {
+        tagOr404(caller.workspaceId, params.key);
+        const r = await tags.assignments(caller.workspaceId, params.key, query);
+        if (!r.ok)
+          throw new AppError('validation_failed', r.message, [{ path: 'params.key', message: r.message }]);
+        return { key: params.key, total: r.total, assignments: r.assignments };
+      },
+    }),
+    defineRoute({
       method: 'POST',
       url: '/api/v1/tags/:key/assignments',
       role: 'marketer',
@@ -216,24 +255,46 @@ export function tagRoutes(deps: {
         replace: z.boolean().default(false),
       }),
       handler: async ({ params, body, caller }) => {
-        const ws = caller.workspaceId;
-        const rows: Array<{ profileId: string; value: unknown }> = [];
-        const unresolved: Array<{ index: number; reason: string }> = [];
-        body.profiles.forEach((p, index) => {
-          if ('profileId' in p) {
-            const id = identity.resolveProfileId(ws, p.profileId);
-            if (id) rows.push({ profileId: id, value: p.value ?? true });
-            else unresolved.push({ index, reason: `no profile ${p.profileId}` });
-          } else {
-            const r = identity.lookup(ws, p.type, p.value);
-            if (r.kind === 'found') rows.push({ profileId: r.profileId, value: p.tagValue ?? true });
-            else unresolved.push({ index, reason: r.reason });
-          }
-        });
-        const r = await tags.assign(ws, params.key, rows, body.replace, caller.apiKeyId);
+        const { found, unresolved } = resolveListed(caller.workspaceId, body.profiles);
+        const rows = found.map(({ profileId, entry }) => ({
+          profileId,
+          value: ('profileId' in entry ? entry.value : entry.tagValue) ?? true,
+        }));
+        const r = await tags.assign(caller.workspaceId, params.key, rows, body.replace, caller.apiKeyId);
         if (!r.ok)
           throw new AppError('validation_failed', r.message, [{ path: 'params.key', message: r.message }]);
         return { assigned: r.assigned, unresolved };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/tags/:key/assignments/remove',
+      role: 'marketer',
+      tag: 'tags',
+      summary:
+        'Take a manual tag from profiles, by profile id or by any identifier; removed: how many of them had it',
+      params: keyParams,
+      body: z.strictObject({
+        profiles: z
+          .array(
+            z.union([
+              z.strictObject({ profileId: z.string().min(1).max(128) }),
+              z.strictObject({ type: z.string().min(1).max(64), value: z.string().min(1).max(512) }),
+            ]),
+          )
+          .min(1)
+          .max(100_000),
+      }),
+      handler: async ({ params, body, caller }) => {
+        const { found, unresolved } = resolveListed(caller.workspaceId, body.profiles);
+        const r = await tags.unassign(
+          caller.workspaceId,
+          params.key,
+          found.map((f) => f.profileId),
+        );
+        if (!r.ok)
+          throw new AppError('validation_failed', r.message, [{ path: 'params.key', message: r.message }]);
+        return { removed: r.removed, unresolved };
       },
     }),
     // ----------------------------------------------------------------------- computed traits

@@ -154,6 +154,17 @@ export interface AssignAnswer {
   unresolved: Array<{ index: number; reason: string }>;
 }
 
+export interface RemoveAnswer {
+  removed: number;
+  unresolved: Array<{ index: number; reason: string }>;
+}
+
+export interface AssignmentsPage {
+  key: string;
+  total: number;
+  assignments: Array<{ profileId: string; value: unknown; assignedAt: string; assignedBy: string | null }>;
+}
+
 const enc = encodeURIComponent;
 
 export const tagsApi = {
@@ -180,6 +191,13 @@ export const tagsApi = {
     request<RefreshReport>('POST', '/api/v1/tags/refresh', { body: keys ? { keys } : {} }),
   assign: (key: string, profiles: Assignment[], replace: boolean) =>
     request<AssignAnswer>('POST', `/api/v1/tags/${enc(key)}/assignments`, { body: { profiles, replace } }),
+  unassign: (key: string, profiles: Array<{ profileId: string } | { type: string; value: string }>) =>
+    request<RemoveAnswer>('POST', `/api/v1/tags/${enc(key)}/assignments/remove`, { body: { profiles } }),
+  assignments: (key: string, page: { limit: number; offset: number }, signal?: AbortSignal) =>
+    request<AssignmentsPage>('GET', `/api/v1/tags/${enc(key)}/assignments`, {
+      query: { limit: String(page.limit), offset: String(page.offset) },
+      signal,
+    }),
 
   traits: (signal?: AbortSignal) => request<{ traits: TraitInfo[] }>('GET', '/api/v1/traits', { signal }),
   trait: (key: string, signal?: AbortSignal) =>
