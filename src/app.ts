@@ -437,6 +437,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       ...channelRoutes(channels),
       ...trackingRoutes({
         signer,
+        publicUrl,
         now: () => clock.now(),
         lang: config.lang === 'en' ? 'en' : 'zh-CN',
         sink: {

@@ -21,8 +21,15 @@ export interface FeedbackSink {
   ): Promise<string | null>;
 }
 
-/** What a token is good for: the open pixel, a click redirect, the unsubscribe page. */
-export type TrackingPurpose = 'o' | 'c' | 'u';
+/**
+ * What a token is good for: the open pixel, a click redirect, the unsubscribe page, or a
+ * delivery-receipt endpoint (whose token names the workspace and the receipt format).
+ */
+export type TrackingPurpose = 'o' | 'c' | 'u' | 'r';
+
+/** The delivery-receipt formats `/t/r/<format>/<token>` takes. */
+export const RECEIPT_FORMATS = ['generic', 'tencent-sms', 'aliyun-sms'] as const;
+export type ReceiptFormat = (typeof RECEIPT_FORMATS)[number];
 
 export interface TrackedSend {
   workspaceId: string;
@@ -109,6 +116,21 @@ export function trackingLinks(
       return `${base}/t/c/${signer.token(workspaceId, key, 'c', url)}?u=${encodeURIComponent(url)}`;
     },
   };
+}
+
+/**
+ * The URL a provider posts a workspace's delivery receipts to, one per format. Tencent Cloud
+ * and Aliyun sign nothing they call back with, so the URL itself is the secret: its token is
+ * signed like a tracking link, and a receipt at any other URL is refused.
+ */
+export function receiptUrls(
+  signer: TrackingSigner,
+  publicUrl: string,
+  workspaceId: string,
+): Record<ReceiptFormat, string> {
+  const base = publicUrl.replace(/\/+$/, '');
+  const url = (format: ReceiptFormat) => `${base}/t/r/${format}/${signer.token(workspaceId, format, 'r')}`;
+  return { generic: url('generic'), 'tencent-sms': url('tencent-sms'), 'aliyun-sms': url('aliyun-sms') };
 }
 
 const isWebUrl = (url: string): boolean => /^https?:\/\/\S/i.test(url);

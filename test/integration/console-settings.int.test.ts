@@ -229,6 +229,22 @@ describe('settings page in Chromium', () => {
     await shot('settings-channels');
   });
 
+  it('shows the signed delivery-receipt URLs the API gives, which take a receipt', async () => {
+    const { urls } = (await t.api('GET', '/api/v1/receipts/urls')).body as { urls: Record<string, string> };
+    const card = page.getByTestId('receipt-urls');
+    for (const format of ['tencent-sms', 'aliyun-sms', 'generic']) {
+      await card.getByTestId(`receipt-url-${format}`).getByText(urls[format]!, { exact: true }).waitFor();
+    }
+    // The generic one, as shown, is accepted (a receipt for a send nobody made is ignored, not refused).
+    const res = await fetch(urls.generic!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key: 'k_nobody', status: 'delivered' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 0, ignored: 1 });
+  });
+
   it('shows the identity rules and figures the API gives', async () => {
     await page.getByRole('tab', { name: 'Identity' }).click();
     const rules = (await t.api('GET', '/api/v1/identity/rules')).body as {

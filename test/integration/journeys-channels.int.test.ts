@@ -77,6 +77,15 @@ async function configure(h: Harness, channel: string, provider: string, config: 
   expect(r.status, JSON.stringify(r.body)).toBe(200);
 }
 
+/** The signed receipt URL an admin gives the provider (`GET /api/v1/receipts/urls`), at the test server. */
+async function receiptUrl(h: Harness, format: 'tencent-sms' | 'aliyun-sms' | 'generic'): Promise<string> {
+  const r = await h.t.api('GET', '/api/v1/receipts/urls');
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  const url = new URL(r.body.urls[format] as string);
+  expect(url.pathname).toMatch(new RegExp(`^/t/r/${format}/[A-Za-z0-9_-]{40,}$`));
+  return `${h.t.url}${url.pathname}`;
+}
+
 async function profileOf(h: Harness, userId: string): Promise<string> {
   const r = await h.t.api('GET', `/api/v1/profiles/lookup?type=user_id&value=${encodeURIComponent(userId)}`);
   expect(r.status).toBe(200);
@@ -289,7 +298,7 @@ describe('SMS through Tencent Cloud: TC3-signed SendSms and the status callback'
     ]);
 
     // Tencent's 短信下发状态回调: a JSON array naming the SerialNo SendSms returned as sid.
-    const receipt = await postJson(`${h.t.url}/t/r/tencent-sms/${WS}`, [
+    const receipt = await postJson(await receiptUrl(h, 'tencent-sms'), [
       {
         user_receive_time: '2026-11-20 10:00:07',
         nationcode: '86',
@@ -311,6 +320,21 @@ describe('SMS through Tencent Cloud: TC3-signed SendSms and the status callback'
       providerMessageId: tencent.serials[0],
     });
     expect(await stepMetrics(h, id, 'shipped_sms')).toMatchObject({ sent: 1, delivered: 1, failed: 0 });
+  });
+
+  it('gives the receipt URLs to admins only, and refuses a receipt at an unsigned URL', async () => {
+    const marketer = await h.t.api('POST', '/api/v1/api-keys', {
+      name: 'receipts-marketer',
+      role: 'marketer',
+    });
+    expect(marketer.status).toBe(201);
+    expect((await h.t.api('GET', '/api/v1/receipts/urls', undefined, marketer.body.key)).status).toBe(403);
+    const unsigned = await postJson(`${h.t.url}/t/r/tencent-sms/${WS}`, [
+      { report_status: 'FAIL', errmsg: 'MK:0001', description: '空号', sid: tencent.serials[0] },
+    ]);
+    expect(unsigned.status).toBe(401);
+    await settle(h);
+    expect(await events(h, 'u_wang', 'Message Undelivered')).toHaveLength(0);
   });
 });
 
@@ -352,7 +376,7 @@ describe('SMS through Aliyun: RPC-signed SendSms and SmsReport', () => {
     expect(form.get('OutId')).toBe(key);
 
     // SmsReport pushed over HTTP: a JSON array with the BizId and our OutId.
-    const receipt = await postJson(`${h.t.url}/t/r/aliyun-sms/${WS}`, [
+    const receipt = await postJson(await receiptUrl(h, 'aliyun-sms'), [
       {
         phone_number: '13924681357',
         send_time: '2026-11-20 10:00:01',

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  receiptUrls,
   TrackingSigner,
   trackingLinks,
   type FeedbackKind,
@@ -52,18 +53,26 @@ const sink = new MemorySink(
 let app: FastifyInstance;
 let base: string;
 let links: TrackingLinks;
+let receipts: ReturnType<typeof receiptUrls>;
 
 beforeAll(async () => {
   app = buildServer({
     logger: pino({ level: 'silent' }),
     // The collection API is not exercised here: its limits are read at boot, nothing else.
     collect: { limits: { maxEventBytes: 1024, maxBatchBytes: 1024, maxDepth: 8 } } as CollectRouteDeps,
-    routes: trackingRoutes({ signer, sink, now: () => 1_700_000_000_000, lang: 'zh-CN' }),
+    routes: trackingRoutes({
+      signer,
+      sink,
+      now: () => 1_700_000_000_000,
+      lang: 'zh-CN',
+      publicUrl: () => base,
+    }),
     authenticate: () => undefined,
   });
   registerTrackingForms(app);
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   links = trackingLinks(signer, base, WS, KEY);
+  receipts = receiptUrls(signer, base, WS);
 });
 afterAll(async () => {
   await app.close();
@@ -199,9 +208,9 @@ describe('unsubscribe', () => {
 
 describe('delivery receipts', () => {
   it('generic: single or array, by key or messageId; unknown sends are ignored', async () => {
-    const one = await post(`${base}/t/r/generic/${WS}`, { key: KEY, status: 'delivered' });
+    const one = await post(receipts.generic, { key: KEY, status: 'delivered' });
     expect(await one.json()).toEqual({ accepted: 1, ignored: 0 });
-    const many = await post(`${base}/t/r/generic/${WS}`, [
+    const many = await post(receipts.generic, [
       { messageId: 'm-9', provider: 'webhook', status: 'failed', reason: 'mailbox full' },
       { key: KEY, status: 'bounced' },
       { key: 'k_unknown', status: 'delivered' },
@@ -217,7 +226,7 @@ describe('delivery receipts', () => {
   });
 
   it('generic: a missing field is a 400 naming it', async () => {
-    const res = await post(`${base}/t/r/generic/${WS}`, [{ key: KEY, status: 'delivered' }, { key: KEY }]);
+    const res = await post(receipts.generic, [{ key: KEY, status: 'delivered' }, { key: KEY }]);
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('bad_request');
@@ -226,7 +235,7 @@ describe('delivery receipts', () => {
   });
 
   it('tencent-sms: status callback by sid, answered as Tencent documents', async () => {
-    const res = await post(`${base}/t/r/tencent-sms/${WS}`, [
+    const res = await post(receipts['tencent-sms'], [
       {
         user_receive_time: '2015-10-17 08:03:04',
         nationcode: '86',
@@ -253,7 +262,7 @@ describe('delivery receipts', () => {
       ['k_sms1', 'delivered', null],
       ['k_sms1', 'undelivered', '空号'],
     ]);
-    const bad = await post(`${base}/t/r/tencent-sms/${WS}`, [{ report_status: 'SUCCESS' }]);
+    const bad = await post(receipts['tencent-sms'], [{ report_status: 'SUCCESS' }]);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('[0].sid');
   });
@@ -271,7 +280,7 @@ describe('delivery receipts', () => {
       out_id: '',
       ...over,
     });
-    const res = await post(`${base}/t/r/aliyun-sms/${WS}`, [
+    const res = await post(receipts['aliyun-sms'], [
       report({ out_id: 'k_out', biz_id: 'other^0' }),
       report({ success: false, err_code: 'MOBILE_NOT_ON_SERVICE', err_msg: '停机' }),
       report({ biz_id: 'unknown^0' }),
@@ -282,13 +291,39 @@ describe('delivery receipts', () => {
       ['k_out', 'delivered', null],
       ['k_sms2', 'undelivered', '停机'],
     ]);
-    const bad = await post(`${base}/t/r/aliyun-sms/${WS}`, [report({ success: undefined })]);
+    const bad = await post(receipts['aliyun-sms'], [report({ success: undefined })]);
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('[0].success');
   });
 
   it('an unknown receipt format is a 404', async () => {
-    expect((await post(`${base}/t/r/nope/${WS}`, [])).status).toBe(404);
+    expect((await post(receipts.generic.replace('/t/r/generic/', '/t/r/nope/'), [])).status).toBe(404);
+  });
+
+  it('takes receipts only at the signed URL of their format: a bare workspace, a forged or swapped token are 401', async () => {
+    const delivered = { key: KEY, status: 'bounced' };
+    const token = (url: string) => url.slice(url.lastIndexOf('/') + 1);
+    const refused = [
+      // The unsigned form of older versions: knowing a workspace id must not let anyone bounce its sends.
+      `${base}/t/r/generic/${WS}`,
+      // Another format's token, another key's token, a tampered one.
+      `${base}/t/r/generic/${token(receipts['tencent-sms'])}`,
+      receiptUrls(new TrackingSigner(Buffer.alloc(32, 4)), base, WS).generic,
+      `${receipts.generic.slice(0, -2)}${receipts.generic.endsWith('AA') ? 'AB' : 'AA'}`,
+      `${base}/t/r/generic/${token(links.unsubscribe)}`,
+    ];
+    for (const url of refused) {
+      const res = await post(url, delivered);
+      expect(res.status, url).toBe(401);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('unauthorized');
+      expect(body.error.message).toContain('/api/v1/receipts/urls');
+    }
+    expect(sink.calls).toEqual([]);
+    // A token names its workspace: another workspace's URL records nothing about this one's sends.
+    const other = await post(receiptUrls(signer, base, 'ws_other').generic, delivered);
+    expect(await other.json()).toEqual({ accepted: 0, ignored: 1 });
+    expect(sink.calls).toEqual([]);
   });
 });
 

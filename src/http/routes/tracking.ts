@@ -1,7 +1,15 @@
 import { parse as parseForm } from 'node:querystring';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { FeedbackKind, FeedbackSink, TrackedSend, TrackingSigner } from '../../journeys/tracking.js';
+import {
+  RECEIPT_FORMATS,
+  receiptUrls,
+  type FeedbackKind,
+  type FeedbackSink,
+  type ReceiptFormat,
+  type TrackedSend,
+  type TrackingSigner,
+} from '../../journeys/tracking.js';
 import { AppError, assertNever } from '../../platform/errors.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -12,6 +20,8 @@ export interface TrackingRouteDeps {
   sink: FeedbackSink;
   now: () => number;
   lang: Lang;
+  /** The base URL providers and recipients reach Tessera at (journeys.publicUrl, else the server's). */
+  publicUrl: () => string;
 }
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -100,10 +110,9 @@ function locationOf(url: string): string | null {
 
 // ---- delivery receipts ----------------------------------------------------------------------
 
-const RECEIPT_PROVIDERS = ['generic', 'tencent-sms', 'aliyun-sms'] as const;
-type ReceiptProvider = (typeof RECEIPT_PROVIDERS)[number];
+type ReceiptProvider = ReceiptFormat;
 const isReceiptProvider = (p: string): p is ReceiptProvider =>
-  (RECEIPT_PROVIDERS as readonly string[]).includes(p);
+  (RECEIPT_FORMATS as readonly string[]).includes(p);
 
 /** One receipt, normalised: our key if it names it, else the provider's id to look the key up by. */
 interface Receipt {
@@ -224,7 +233,7 @@ async function recordReceipts(sink: FeedbackSink, workspaceId: string, receipts:
 
 // ---- routes ---------------------------------------------------------------------------------
 
-/** The public feedback endpoints: the token (or, for receipts, the workspace in the path) is the authority. */
+/** The public feedback endpoints, where a signed token in the URL is the authority; and the admin's receipt URLs. */
 export function trackingRoutes(deps: TrackingRouteDeps): RouteDef[] {
   const { signer, sink, now } = deps;
   const unsubscribe = (token: string) => signer.verify(token, 'u');
@@ -326,24 +335,44 @@ export function trackingRoutes(deps: TrackingRouteDeps): RouteDef[] {
       },
     }),
     defineRoute({
+      method: 'GET',
+      url: '/api/v1/receipts/urls',
+      role: 'admin',
+      tag: 'channels',
+      summary:
+        "The workspace's delivery-receipt URLs, one per format, to give the SMS provider (signed: the URL is the secret)",
+      handler: ({ caller }) =>
+        Promise.resolve({ urls: receiptUrls(signer, deps.publicUrl(), caller.workspaceId) }),
+    }),
+    defineRoute({
       method: 'POST',
-      url: '/t/r/:provider/:workspace',
+      url: '/t/r/:provider/:token',
       role: 'public',
       tag: 'tracking',
-      summary: 'Delivery receipts: generic JSON, Tencent Cloud SMS status callback, Aliyun SMS SmsReport',
+      summary:
+        'Delivery receipts: generic JSON, Tencent Cloud SMS status callback, Aliyun SMS SmsReport; the token comes from GET /api/v1/receipts/urls',
       params: z.object({
-        provider: z.string().describe(RECEIPT_PROVIDERS.join(' | ')),
-        workspace: z.string().regex(/^[A-Za-z0-9_:.-]{1,256}$/),
+        provider: z.string().describe(RECEIPT_FORMATS.join(' | ')),
+        token: z.string().max(1024),
       }),
       body: z.unknown(),
       handler: async ({ params, body }) => {
-        const { provider, workspace } = params;
+        const { provider } = params;
         if (!isReceiptProvider(provider)) {
           throw new AppError(
             'not_found',
-            `no receipt format "${provider}"; formats: ${RECEIPT_PROVIDERS.join(', ')}`,
+            `no receipt format "${provider}"; formats: ${RECEIPT_FORMATS.join(', ')}`,
           );
         }
+        // The token names the workspace and the format it was issued for; the body is read only then.
+        const signed = signer.verify(params.token, 'r');
+        if (!signed || signed.key !== provider) {
+          throw new AppError(
+            'unauthorized',
+            `this is not a signed ${provider} receipt URL: take it from GET /api/v1/receipts/urls`,
+          );
+        }
+        const workspace = signed.workspaceId;
         const counts = await recordReceipts(sink, workspace, receiptsOf(provider, body), now());
         // Each provider's documented acknowledgement; anything else makes it retry.
         switch (provider) {

@@ -184,6 +184,15 @@ type Signal = AbortSignal | undefined;
 
 export const settingsApi = {
   channels: (signal: Signal) => request<{ channels: ChannelView[] }>('GET', '/api/v1/channels', { signal }),
+  /** The signed URLs SMS providers post delivery receipts to (src/journeys/tracking.ts receiptUrls). */
+  receiptUrls: (signal: Signal) =>
+    request<{ urls: Record<'tencent-sms' | 'aliyun-sms' | 'generic', string> }>(
+      'GET',
+      '/api/v1/receipts/urls',
+      {
+        signal,
+      },
+    ),
   putChannel: (channel: ChannelKind, body: ChannelInput) =>
     request<ChannelView>('PUT', `/api/v1/channels/${channel}`, { body }),
   deleteChannel: (channel: ChannelKind) =>
@@ -227,6 +236,7 @@ export const settingsApi = {
 /** Query keys, so a change can refresh what shows it (and the audit log). */
 export const keys = {
   channels: ['settings', 'channels'] as const,
+  receiptUrls: ['settings', 'receipt-urls'] as const,
   users: ['users'] as const,
   apiKeys: ['api-keys'] as const,
   audit: ['settings', 'audit'] as const,

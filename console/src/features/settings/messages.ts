@@ -88,6 +88,12 @@ export const zhCN = {
   'settings.channels.removeConfirm': '删除{channel}配置？',
   'settings.channels.removeHint': '凭据将被删除，之后旅程无法再通过该渠道发送。',
   'settings.channels.removed': '{channel}配置已删除。',
+  'settings.receipts.title': '送达回执地址',
+  'settings.receipts.intro':
+    '把下面的地址填到短信服务商的状态回调设置中。地址里带有签名，本身就是密钥：只有这些地址收到的回执会被记录，请勿公开。',
+  'settings.receipts.tencent-sms': '腾讯云短信（短信下发状态回调）',
+  'settings.receipts.aliyun-sms': '阿里云短信（SmsReport HTTP 推送）',
+  'settings.receipts.generic': '通用 JSON 回执',
   'settings.channel.email': '邮件',
   'settings.channel.email.about': '通过你的 SMTP 服务器发送邮件（阿里云邮件推送、腾讯企业邮、SendCloud…）。',
   'settings.channel.sms': '短信',
@@ -405,6 +411,12 @@ export const en: Record<keyof typeof zhCN, string> = {
   'settings.channels.removeConfirm': 'Delete the {channel} settings?',
   'settings.channels.removeHint': 'The credentials are deleted; journeys can no longer send on this channel.',
   'settings.channels.removed': '{channel} settings deleted.',
+  'settings.receipts.title': 'Delivery receipt URLs',
+  'settings.receipts.intro':
+    'Give these URLs to your SMS provider as its status callback. Each carries a signature and is itself the secret: receipts are recorded only when they arrive at these URLs, so keep them private.',
+  'settings.receipts.tencent-sms': 'Tencent Cloud SMS (status callback)',
+  'settings.receipts.aliyun-sms': 'Aliyun SMS (SmsReport over HTTP)',
+  'settings.receipts.generic': 'Generic JSON receipts',
   'settings.channel.email': 'Email',
   'settings.channel.email.about':
     'Email through your SMTP server (Aliyun DirectMail, Tencent Exmail, SendCloud…).',
