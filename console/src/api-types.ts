@@ -20,6 +20,8 @@ export interface User {
 export interface AuthAnswer {
   user: User;
   csrfToken: string;
+  /** The least role that sees personal data in the clear (the server's governance.piiRole). */
+  piiRole: Role;
 }
 
 export interface ValueCount {

@@ -108,7 +108,11 @@ describe('console login', () => {
 
     const me = await b.request('GET', '/api/v1/auth/me');
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ user: expect.objectContaining({ username: 'admin' }), csrfToken: b.csrf });
+    expect(me.body).toEqual({
+      user: expect.objectContaining({ username: 'admin' }),
+      csrfToken: b.csrf,
+      piiRole: 'marketer',
+    });
 
     // The session works on any management route of its role.
     expect((await b.request('GET', '/api/v1/users')).status).toBe(200);
@@ -547,6 +551,18 @@ describe('the first console admin', () => {
     } finally {
       await t.stop();
       rmSync(own, { recursive: true, force: true });
+    }
+  });
+
+  it("tells the console the workspace's governance.piiRole at login and in auth/me", async () => {
+    const t = await startTestTessera({ governance: { piiRole: 'admin' } });
+    try {
+      const b = new Browser(() => t.url);
+      const login = await b.login('admin', TEST_ADMIN_PASSWORD);
+      expect(login.body.piiRole).toBe('admin');
+      expect((await b.request('GET', '/api/v1/auth/me')).body.piiRole).toBe('admin');
+    } finally {
+      await t.stop();
     }
   });
 });

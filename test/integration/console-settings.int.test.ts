@@ -83,7 +83,8 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   mkdirSync(ARTIFACTS, { recursive: true });
   smtp = await startSmtpPeer(smtpPasswordAuth(SMTP_USER, SMTP_PASS));
-  t = await startTestTessera();
+  // Analysts see personal data here (marketer by default): the role matrix must show the server's setting.
+  t = await startTestTessera({ governance: { piiRole: 'analyst' } });
   // A few people, so the identity tab has a graph to describe.
   const { writeKey } = await t.newSource('settings-test-web');
   for (const [userId, phone] of [
@@ -119,7 +120,14 @@ describe('settings page in Chromium', () => {
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     const table = page.getByTestId('users-table');
     await table.getByRole('cell', { name: /^admin/ }).waitFor();
-    await page.getByTestId('role-matrix').waitFor();
+    const matrix = page.getByTestId('role-matrix');
+    const pii = matrix.locator('tr').filter({ hasText: 'See personal data unmasked' });
+    // Columns: capability, viewer, analyst, marketer, admin.
+    const marks = await pii
+      .locator('td [aria-label]')
+      .evaluateAll((icons) => icons.map((i) => i.getAttribute('aria-label')));
+    expect(marks).toEqual(['No', 'Yes', 'Yes', 'Yes']);
+    await matrix.getByText(/In this workspace, Analyst and above see personal data in the clear/).waitFor();
   });
 
   it('creates an analyst with a typed password, then changes the role', async () => {

@@ -10,7 +10,7 @@ import {
   type ReactNode,
 } from 'react';
 import { api, ApiError, onUnauthorized, setCsrfToken } from '../api';
-import type { AuthAnswer, User } from '../api-types';
+import type { AuthAnswer, Role, User } from '../api-types';
 
 /** The answer of `GET /api/v1/auth/me`, as a value (the request starts before React renders). */
 export type FirstCheck = Promise<{ ok: true; value: AuthAnswer } | { ok: false; error: unknown }>;
@@ -25,7 +25,7 @@ export const checkSession = (): FirstCheck =>
 export type SessionState =
   | { status: 'loading' }
   | { status: 'signed-out'; reason: 'none' | 'expired' | 'logged-out' }
-  | { status: 'signed-in'; user: User }
+  | { status: 'signed-in'; user: User; piiRole: Role }
   | { status: 'error'; error: unknown };
 
 interface Session {
@@ -68,7 +68,7 @@ export function SessionProvider({
       if (!live) return;
       if (r.ok) {
         setCsrfToken(r.value.csrfToken);
-        setState({ status: 'signed-in', user: r.value.user });
+        setState({ status: 'signed-in', user: r.value.user, piiRole: r.value.piiRole });
       } else if (r.error instanceof ApiError && r.error.status === 401) {
         setState({ status: 'signed-out', reason: 'none' });
       } else setState({ status: 'error', error: r.error });
@@ -92,7 +92,7 @@ export function SessionProvider({
       const answer = await api.login(username, password);
       setCsrfToken(answer.csrfToken);
       queryClient.clear();
-      setState({ status: 'signed-in', user: answer.user });
+      setState({ status: 'signed-in', user: answer.user, piiRole: answer.piiRole });
     },
     [queryClient],
   );
@@ -126,6 +126,13 @@ export function useSession(): Session {
   const s = useContext(SessionContext);
   if (!s) throw new Error('useSession outside SessionProvider');
   return s;
+}
+
+/** The least role that sees personal data in the clear in this workspace (signed-in shell only). */
+export function usePiiRole(): Role {
+  const { state } = useSession();
+  if (state.status !== 'signed-in') throw new Error('usePiiRole without a signed-in user');
+  return state.piiRole;
 }
 
 /** The signed-in user; only for components under the signed-in shell. */

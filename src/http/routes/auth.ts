@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ClientMeta, ConsoleAuth, SessionRef } from '../../governance/console-auth.js';
 import { MAX_PASSWORD_LENGTH } from '../../governance/passwords.js';
-import { ROLES } from '../../governance/roles.js';
+import { ROLES, type Role } from '../../governance/roles.js';
 import type { UserProblem, UserRegistry } from '../../governance/users.js';
 import { AppError, assertNever } from '../../platform/errors.js';
 import { clearSessionCookie, defineRoute, setSessionCookie, type Caller, type RouteDef } from '../route.js';
@@ -14,6 +14,8 @@ export interface AuthRouteDeps {
   workspaceId: string;
   /** Lifetime of the session cookie: the sessions' absolute expiry. */
   sessionMaxMs: number;
+  /** The least role that sees personal data in the clear (governance.piiRole), told to the console. */
+  piiRole: Role;
 }
 
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
@@ -89,9 +91,9 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
       role: 'public',
       tag: 'auth',
       summary:
-        'Log in to the console: sets the tessera_session cookie and answers { user, csrfToken }; 429 while throttled',
+        'Log in to the console: sets the tessera_session cookie and answers { user, csrfToken, piiRole }; 429 while throttled',
       body: z.strictObject({ username, password }),
-      success: { description: '{ user, csrfToken }' },
+      success: { description: '{ user, csrfToken, piiRole }' },
       handler: async ({ body, request, reply }) => {
         // Only JSON: a cross-site HTML form (urlencoded, sent without a preflight) cannot log a
         // browser in to someone else's account.
@@ -101,7 +103,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
         switch (outcome.kind) {
           case 'ok':
             setSessionCookie(request, reply, outcome.token, deps.sessionMaxMs);
-            return { user: outcome.user, csrfToken: outcome.session.csrfToken };
+            return { user: outcome.user, csrfToken: outcome.session.csrfToken, piiRole: deps.piiRole };
           case 'refused':
             throw new AppError('unauthorized', 'wrong username or password');
           case 'disabled':
@@ -139,12 +141,16 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
       role: 'viewer',
       tag: 'auth',
       summary: "This session's user and its CSRF token",
-      success: { description: '{ user, csrfToken }' },
+      success: { description: '{ user, csrfToken, piiRole }' },
       handler: async ({ caller }) => {
         const session = sessionOf(caller);
         const token = auth.csrfTokenOf(session.id);
         if (!token) throw new AppError('unauthorized', 'the console session has ended; log in again');
-        return { user: userOr404(caller.workspaceId, session.userId), csrfToken: token };
+        return {
+          user: userOr404(caller.workspaceId, session.userId),
+          csrfToken: token,
+          piiRole: deps.piiRole,
+        };
       },
     }),
     defineRoute({
@@ -153,9 +159,9 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
       role: 'viewer',
       tag: 'auth',
       summary:
-        'Change your own password: every session of yours ends and this client gets a new one ({ user, csrfToken })',
+        'Change your own password: every session of yours ends and this client gets a new one ({ user, csrfToken, piiRole })',
       body: z.strictObject({ current: password, next: password }),
-      success: { description: '{ user, csrfToken }' },
+      success: { description: '{ user, csrfToken, piiRole }' },
       handler: async ({ caller, body, request, reply }) => {
         const session = sessionOf(caller);
         const r = await auth.changePassword(session, body.current, body.next, meta(request));
@@ -168,7 +174,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDef[] {
           throw fromUserProblem(p, 'next');
         }
         setSessionCookie(request, reply, r.value.token, deps.sessionMaxMs);
-        return { user: r.value.user, csrfToken: r.value.session.csrfToken };
+        return { user: r.value.user, csrfToken: r.value.session.csrfToken, piiRole: deps.piiRole };
       },
     }),
     defineRoute({

@@ -69,7 +69,7 @@ export const zhCN = {
   'settings.matrix.identityAdmin': '拆分画像、重建身份图',
   'settings.matrix.admin': '管理用户、API 密钥、渠道凭据，查看审计日志',
   'settings.matrix.piiNote':
-    '个人信息明文的最低角色由配置项 governance.piiRole 决定，默认为“营销”；低于该角色的人看到脱敏值（138****1234、l***@163.com）。',
+    '本工作区中，“{role}”及以上角色可以看到个人信息明文（配置项 governance.piiRole，默认为“营销”）；低于该角色的人看到脱敏值（138****1234、l***@163.com）。',
 
   'settings.channels.secretsNote':
     '渠道凭据加密保存，保存后不再完整显示，只显示末两位。修改其他字段时密钥框留空即保留原密钥。',
@@ -391,7 +391,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'settings.matrix.identityAdmin': 'Split profiles, rebuild the identity graph',
   'settings.matrix.admin': 'Manage users, API keys and channel credentials; read the audit log',
   'settings.matrix.piiNote':
-    'The least role that sees personal data in the clear is the governance.piiRole setting, marketer by default; roles below it see masked values (138****1234, l***@163.com).',
+    'In this workspace, {role} and above see personal data in the clear (the governance.piiRole setting, marketer by default); roles below it see masked values (138****1234, l***@163.com).',
 
   'settings.channels.secretsNote':
     'Channel credentials are stored encrypted and never shown again in full, only their last two characters. Leave a secret empty to keep the stored one while changing other fields.',
