@@ -25,6 +25,7 @@ import { startTestTessera, TEST_ADMIN_PASSWORD, type TestTessera } from '../supp
 const PHONE = '13987650123';
 const SOURCE = 'console-test-web';
 const VIEWER_PASSWORD = 'read-only-secret-0123';
+const ANALYST_PASSWORD = 'counts-only-secret-4567';
 
 let t: TestTessera;
 let browser: Browser;
@@ -70,6 +71,13 @@ beforeAll(async () => {
     password: VIEWER_PASSWORD,
   });
   expect(viewer.status, JSON.stringify(viewer.body)).toBe(201);
+  const analyst = await t.api('POST', '/api/v1/users', {
+    username: 'analyst',
+    displayName: '分析师',
+    role: 'analyst',
+    password: ANALYST_PASSWORD,
+  });
+  expect(analyst.status, JSON.stringify(analyst.body)).toBe(201);
   browser = await launchChromium();
   ({ context, page } = await openTab(browser, pageErrors, {
     locale: 'zh-CN',
@@ -207,6 +215,37 @@ describe('web console in Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in to Tessera' }).waitFor();
     const me = await page.request.get(`${t.url}/api/v1/auth/me`);
     expect(me.status()).toBe(401);
+  });
+
+  it('shows an analyst the profile with personal data masked, and says why', async () => {
+    const { context: ctx, page: p } = await openTab(browser, pageErrors, { locale: 'zh-CN' });
+    try {
+      await p.goto(`${t.url}/people`);
+      await login(p, 'analyst', ANALYST_PASSWORD);
+      const search = p.getByPlaceholder(/手机号/);
+      await search.fill(PHONE);
+      await search.press('Enter');
+      await p.waitForURL(/\/people\/prof_/);
+      await p
+        .getByTestId('profile-masked')
+        .getByText(/仅对“营销”及以上角色显示明文/)
+        .waitFor();
+      const traits = p.getByTestId('profile-traits');
+      await traits.getByText('+86139****0123', { exact: true }).waitFor();
+      await traits.getByText('x***@example.com', { exact: true }).waitFor();
+      await p.getByRole('tab', { name: /身份/ }).click();
+      // The identities tab (the hidden timeline holds the same masked phone in an event's traits).
+      await p
+        .locator('[role=tabpanel].ant-tabs-content-active')
+        .getByText('+86139****0123', { exact: true })
+        .waitFor();
+      // Nowhere in the page: not the phone, the e-mail or the name.
+      const html = await p.content();
+      for (const secret of [PHONE, 'xiaoming@example.com', '王小明']) expect(html).not.toContain(secret);
+      await screenshot(p, 'profile-masked');
+    } finally {
+      await ctx.close();
+    }
   });
 
   it('shows a viewer only what a viewer may see', async () => {

@@ -169,6 +169,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'identifier.profile_id': 'Profile id',
 
   'profile.back': 'Back to search',
+  'profile.masked':
+    'Personal data is masked for your role: phones, emails, names and addresses show in the clear to {role} and above.',
   'profile.mergedInto': 'Profile {from} was merged into {into}; the merged profile is shown.',
   'profile.traits': 'Traits',
   'profile.traitSource': 'from {source}, {at} ({policy})',

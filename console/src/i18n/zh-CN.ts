@@ -169,6 +169,8 @@ export const zhCN = {
   'identifier.profile_id': '档案 ID',
 
   'profile.back': '返回查找',
+  'profile.masked':
+    '你的角色看到的是脱敏后的个人信息：手机号、邮箱、姓名和地址仅对“{role}”及以上角色显示明文。',
   'profile.mergedInto': '档案 {from} 已合并到 {into}，下面显示合并后的档案。',
   'profile.traits': '属性',
   'profile.traitSource': '来自 {source}，{at}（{policy}）',

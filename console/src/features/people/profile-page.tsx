@@ -19,9 +19,10 @@ import {
 } from 'antd';
 import { api } from '../../api';
 import { sourcesQuery } from '../../queries';
-import type { Merge, Profile, ProfileIdentifier, Refusal } from '../../api-types';
+import { roleAllows, type Merge, type Profile, type ProfileIdentifier, type Refusal } from '../../api-types';
 import { Link } from '../../app/router';
 import type { PageProps } from '../../app/routes';
+import { usePiiRole, useUser } from '../../app/session';
 import { useI18n } from '../../i18n';
 import { ErrorAlert } from '../../ui/error-alert';
 import { Page } from '../../ui/page';
@@ -257,6 +258,9 @@ function ComputedTraits({ profile }: { profile: Profile }): React.JSX.Element {
 
 export default function ProfilePage({ params }: PageProps): React.JSX.Element {
   const { t } = useI18n();
+  const user = useUser();
+  const piiRole = usePiiRole();
+  const masked = !roleAllows(user.role, piiRole);
   const id = params.id ?? '';
   const q = useQuery({ queryKey: ['profile', id], queryFn: ({ signal }) => api.profile(id, signal) });
   const profile = q.data;
@@ -302,6 +306,14 @@ export default function ProfilePage({ params }: PageProps): React.JSX.Element {
         </Space>
       }
     >
+      {masked && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="profile-masked"
+          title={t('profile.masked', { role: t(`role.${piiRole}`) })}
+        />
+      )}
       {profile.mergedInto && (
         <Alert
           type="info"
