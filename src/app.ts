@@ -44,6 +44,7 @@ import { durationMs } from './conditions/index.js';
 import {
   JOURNEY_TEMPLATES,
   JourneyEngine,
+  JourneyLayouts,
   TrackingSigner,
   decorateEmailHtml,
   decorateText,
@@ -439,7 +440,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
         settle: settleAll,
         pii: config.governance,
       }),
-      ...journeyRoutes({ journeys }),
+      ...journeyRoutes({ journeys, layouts: new JourneyLayouts(db, () => clock.now()) }),
       ...channelRoutes(channels),
       ...trackingRoutes({
         signer,

@@ -22,3 +22,4 @@ export {
   type FeedbackSink,
   type TrackingLinks,
 } from './tracking.js';
+export { JourneyLayouts, positionsSchema, type JourneyLayout, type Positions } from './layouts.js';

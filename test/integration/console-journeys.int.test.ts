@@ -557,6 +557,50 @@ describe('journeys console in Chromium', () => {
     expect(after.definition).toEqual(before.definition);
   });
 
+  it('keeps a dragged node where it was put, for everyone who opens the journey', async () => {
+    const layoutOf = async () =>
+      (await t.api('GET', `/api/v1/journeys/${built}/layout`)).body.positions as Record<
+        string,
+        { x: number; y: number }
+      >;
+    await page.goto(`${t.url}/journeys/${built}`);
+    await node('wait_1').waitFor();
+    const before = (await layoutOf()).wait_1;
+    // Saving the journey stored its layout already.
+    expect(before).toEqual({ x: expect.any(Number), y: expect.any(Number) });
+    const box = (await node('wait_1').boundingBox())!;
+    await page.mouse.move(box.x + 60, box.y + 14);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 60 + 180, box.y + 14 + 90, { steps: 12 });
+    await page.mouse.up();
+    // Stored once the dragging settles, right and down of where it was; the definition is untouched.
+    await expect
+      .poll(async () => {
+        const now = (await layoutOf()).wait_1!;
+        return now.x > before!.x + 50 && now.y > before!.y + 25;
+      })
+      .toBe(true);
+    const after = (await layoutOf()).wait_1!;
+    expect((await t.api('GET', `/api/v1/journeys/${built}/versions`)).body.versions[0].version).toBe(
+      (await t.api('GET', `/api/v1/journeys/${built}`)).body.version,
+    );
+
+    // Another browser (no local storage shared) opens it with the node where it was put.
+    const { context: other, page: p } = await openTab(browser, pageErrors, {
+      locale: 'zh-CN',
+      viewport: { width: 1600, height: 1000 },
+      storageState: await page.context().storageState(),
+    });
+    try {
+      await p.goto(`${t.url}/journeys/${built}`);
+      await p.getByTestId('journey-node-wait_1').waitFor();
+      const style = await p.locator('.react-flow__node[data-id="wait_1"]').getAttribute('style');
+      expect(style).toContain(`transform: translate(${after.x}px, ${after.y}px)`);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('is read-only for a viewer: no palette, no save or publish, no connecting', async () => {
     const password = 'viewer-journeys-secret-0123';
     const created = await t.api('POST', '/api/v1/users', {

@@ -117,6 +117,51 @@ describe('journeys API', () => {
     ).toHaveLength(5);
   });
 
+  it('keeps one canvas layout per journey beside it, without a new version', async () => {
+    const id = (await t.api('POST', '/api/v1/journeys', simple('Laid out'))).body.id as string;
+    const empty = await t.api('GET', `/api/v1/journeys/${id}/layout`);
+    expect(empty.body).toEqual({ positions: {}, updatedAt: null, updatedBy: null });
+    const put = await t.api('PUT', `/api/v1/journeys/${id}/layout`, {
+      positions: { trigger: { x: 0, y: 0 }, pause: { x: 10.4, y: 140 }, hello: { x: -220.6, y: 280 } },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    // Whole pixels, stamped with the time and the caller.
+    expect(put.body.positions).toEqual({
+      trigger: { x: 0, y: 0 },
+      pause: { x: 10, y: 140 },
+      hello: { x: -221, y: 280 },
+    });
+    expect(put.body.updatedAt).toBe(new Date(clock.now()).toISOString());
+    expect(put.body.updatedBy).toEqual(expect.any(String));
+    // Another reader (a viewer) sees the same layout; a second put replaces it whole.
+    expect(
+      (await t.api('GET', `/api/v1/journeys/${id}/layout`, undefined, viewerKey)).body.positions,
+    ).toEqual(put.body.positions);
+    await t.api('PUT', `/api/v1/journeys/${id}/layout`, { positions: { hello: { x: 1, y: 2 } } });
+    expect((await t.api('GET', `/api/v1/journeys/${id}/layout`)).body.positions).toEqual({
+      hello: { x: 1, y: 2 },
+    });
+    // The definition is untouched: still version 1.
+    expect((await t.api('GET', `/api/v1/journeys/${id}`)).body.version).toBe(1);
+
+    const bad = await t.api('PUT', `/api/v1/journeys/${id}/layout`, {
+      positions: { hello: { x: 'left', y: 2 } },
+    });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.body)).toContain('positions.hello.x');
+    expect(
+      (
+        await t.api(
+          'PUT',
+          `/api/v1/journeys/${id}/layout`,
+          { positions: { hello: { x: 1, y: 2 } } },
+          viewerKey,
+        )
+      ).status,
+    ).toBe(403);
+    expect((await t.api('GET', '/api/v1/journeys/jny_nosuch/layout')).status).toBe(404);
+  });
+
   it('pause stops entries and lets those inside go on; archive ends everyone inside', async () => {
     const id = (await t.api('POST', '/api/v1/journeys', simple('Paused Ping', 'paused'))).body.id as string;
     await t.api('POST', `/api/v1/journeys/${id}/activate`);

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { CHANNEL_KINDS } from '../../channels/channel.js';
-import { JOURNEY_TEMPLATES, type JourneyEngine, type JourneyResult } from '../../journeys/index.js';
+import {
+  JOURNEY_TEMPLATES,
+  positionsSchema,
+  type JourneyEngine,
+  type JourneyLayouts,
+  type JourneyResult,
+} from '../../journeys/index.js';
 import { AppError } from '../../platform/errors.js';
 import { defineRoute, type RouteDef } from '../route.js';
 
@@ -13,8 +19,13 @@ function unwrap<T>(r: JourneyResult<T>): T {
 }
 
 /** Journeys: definitions and status, manual entry, metrics, template preview, dead-letters, suppressions. */
-export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
-  const { journeys } = deps;
+export function journeyRoutes(deps: { journeys: JourneyEngine; layouts: JourneyLayouts }): RouteDef[] {
+  const { journeys, layouts } = deps;
+  const journeyOr404 = (ws: string, id: string) => {
+    const j = journeys.get(ws, id);
+    if (!j) throw new AppError('not_found', `no journey ${id}`);
+    return j;
+  };
   const status = (
     verb: 'activate' | 'pause' | 'archive',
     to: 'active' | 'paused' | 'archived',
@@ -162,6 +173,32 @@ export function journeyRoutes(deps: { journeys: JourneyEngine }): RouteDef[] {
       body,
       handler: async ({ params, body, caller }) =>
         unwrap(await journeys.update(caller.workspaceId, params.id, body, caller.apiKeyId)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/journeys/:id/layout',
+      role: 'viewer',
+      tag: 'journeys',
+      summary:
+        "Where the console's canvas places each node ({ positions: { nodeId: { x, y } } }, empty when never placed)",
+      params: idParams,
+      handler: async ({ params, caller }) => {
+        journeyOr404(caller.workspaceId, params.id);
+        return layouts.get(caller.workspaceId, params.id);
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/api/v1/journeys/:id/layout',
+      role: 'marketer',
+      tag: 'journeys',
+      summary: 'Replace the canvas layout (the definition is untouched; the engine never reads it)',
+      params: idParams,
+      body: z.strictObject({ positions: positionsSchema }),
+      handler: async ({ params, body, caller }) => {
+        journeyOr404(caller.workspaceId, params.id);
+        return layouts.put(caller.workspaceId, params.id, body.positions, caller.apiKeyId);
+      },
     }),
     status('activate', 'active', 'Start the journey: its trigger takes people in'),
     status('pause', 'paused', 'Stop taking people in; those inside go on'),

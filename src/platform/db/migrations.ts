@@ -557,6 +557,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       )`,
     ],
   },
+  {
+    version: 8,
+    name: 'journey canvas layouts',
+    sql: [
+      // Where the console's canvas places each step of a journey (JSON: node id to { x, y }),
+      // shared by everyone who opens it; the engine never reads it.
+      `CREATE TABLE journey_layouts (
+        workspace_id VARCHAR NOT NULL,
+        journey_id VARCHAR NOT NULL,
+        positions VARCHAR NOT NULL,
+        updated_at TIMESTAMP NOT NULL,
+        updated_by VARCHAR,
+        PRIMARY KEY (workspace_id, journey_id)
+      )`,
+    ],
+  },
 ];
 
 /** Brings the database to the newest schema; returns the versions applied now. */

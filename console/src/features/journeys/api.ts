@@ -153,6 +153,13 @@ export interface PreviewResult {
   missing: string[];
 }
 
+/** Where the canvas places each node, shared by everyone who opens the journey (src/journeys/layouts.ts). */
+export interface JourneyLayout {
+  positions: Record<string, { x: number; y: number }>;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
 const enc = encodeURIComponent;
 const base = '/api/v1/journeys';
 
@@ -174,6 +181,10 @@ export const journeysApi = {
     request<PreviewResult>('POST', `${base}/preview`, { body: { template, profileId } }),
   testSend: (id: string, body: { stepId: string; profileId: string; to?: string }) =>
     request<TestSendResult>('POST', `${base}/${enc(id)}/test-send`, { body }),
+  layout: (id: string, signal?: AbortSignal) =>
+    request<JourneyLayout>('GET', `${base}/${enc(id)}/layout`, { signal }),
+  saveLayout: (id: string, positions: JourneyLayout['positions']) =>
+    request<JourneyLayout>('PUT', `${base}/${enc(id)}/layout`, { body: { positions } }),
 };
 
 /** The channels a definition sends on, in the order of CHANNELS. */

@@ -1,6 +1,7 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Flex, Space, Tag, Typography } from 'antd';
+import type { XYPosition } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { roleAllows } from '../../api-types';
 import { Link, navigate, useNavigationBlocker } from '../../app/router';
@@ -17,7 +18,7 @@ import { IssueList, issuesOf, openIssuesOf, type Issue } from './issue-list';
 import { JourneyCanvas } from './journey-canvas';
 import { ExperimentResults, JourneyTotals } from './metrics-panel';
 import { NodeDrawer } from './node-drawer';
-import { loadPositions, savePositions } from './positions';
+import { useLayoutSaver } from './positions';
 import { SettingsDrawer } from './settings-drawer';
 import { TestSendModal } from './test-send-modal';
 import { VersionsDrawer } from './versions-drawer';
@@ -28,11 +29,14 @@ const positionsOf = (c: Canvas) => Object.fromEntries(c.nodes.map((n) => [n.id, 
 export function JourneyEditor({
   journey,
   initial,
+  positions = {},
 }: {
   /** The saved journey; null for a new one. */
   journey: JourneyInfo | null;
   /** What the canvas opens with (the saved definition, a template, or an empty journey). */
   initial: JourneyDefinition;
+  /** Where the nodes were placed (the stored layout); the rest are laid out. */
+  positions?: Record<string, XYPosition>;
 }): React.JSX.Element {
   const { t } = useI18n();
   const { message } = App.useApp();
@@ -42,9 +46,8 @@ export function JourneyEditor({
   const canReadMetrics = roleAllows(user.role, 'analyst');
   const readOnly = !canWrite || journey?.status === 'archived';
 
-  const [canvas, setCanvas] = useState<Canvas>(() =>
-    fromDefinition(initial, journey ? loadPositions(journey.id) : {}),
-  );
+  const [canvas, setCanvas] = useState<Canvas>(() => fromDefinition(initial, positions));
+  const layout = useLayoutSaver(journey?.id ?? null, canWrite && journey?.status !== 'archived');
   const latest = useRef(canvas);
   useEffect(() => {
     latest.current = canvas;
@@ -122,7 +125,7 @@ export function JourneyEditor({
 
   /** After a save, the canvas takes the server's definition (defaults filled in), keeping places and selection. */
   const remember = (saved: JourneyInfo) => {
-    savePositions(saved.id, latest.current.nodes);
+    layout.saveNow(saved.id, latest.current.nodes);
     queryClient.setQueryData(['journey', saved.id], saved);
     void queryClient.invalidateQueries({ queryKey: ['journeys'] });
   };
@@ -269,7 +272,7 @@ export function JourneyEditor({
         readOnly={readOnly}
         metrics={stepMetrics}
         issues={issueMap}
-        onMoved={() => journey && savePositions(journey.id, latest.current.nodes)}
+        onMoved={() => layout.moved(latest.current.nodes)}
       />
       {metrics && (
         <Flex vertical gap={16}>

@@ -29,6 +29,13 @@ export default function JourneyPage({ params }: PageProps): React.JSX.Element {
     queryFn: ({ signal }) => journeysApi.get(id, signal),
     enabled: !isNew,
   });
+  // The canvas layout is not the journey: if it cannot be read, the canvas lays the journey out.
+  const layout = useQuery({
+    queryKey: ['journey', id, 'layout'],
+    queryFn: ({ signal }) => journeysApi.layout(id, signal),
+    enabled: !isNew,
+    retry: 1,
+  });
   const templates = useQuery({
     queryKey: ['journey-templates'],
     queryFn: ({ signal }) => journeysApi.templates(signal),
@@ -37,7 +44,7 @@ export default function JourneyPage({ params }: PageProps): React.JSX.Element {
   });
 
   if (!isNew) {
-    if (journey.isPending) return <Loading />;
+    if (journey.isPending || layout.isPending) return <Loading />;
     if (journey.error)
       return isNotFound(journey.error) ? (
         <Problem
@@ -50,7 +57,11 @@ export default function JourneyPage({ params }: PageProps): React.JSX.Element {
       );
     return (
       <ReactFlowProvider key={id}>
-        <JourneyEditor journey={journey.data} initial={journey.data.definition} />
+        <JourneyEditor
+          journey={journey.data}
+          initial={journey.data.definition}
+          positions={layout.data?.positions ?? {}}
+        />
       </ReactFlowProvider>
     );
   }
