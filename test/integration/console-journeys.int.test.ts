@@ -557,6 +557,43 @@ describe('journeys console in Chromium', () => {
     expect(after.definition).toEqual(before.definition);
   });
 
+  it('undoes and redoes canvas edits, with the buttons and the keyboard', async () => {
+    await page.goto(`${t.url}/journeys/${built}`);
+    await node('wait_1').waitFor();
+    const nodes = page.locator('.react-flow__node');
+    const count = await nodes.count();
+    expect(await page.getByTestId('journey-undo').isDisabled()).toBe(true);
+
+    // A step added from the palette is one edit.
+    await page.getByTestId('palette-wait').click();
+    await expect.poll(() => nodes.count()).toBe(count + 1);
+    await page.getByTestId('journey-dirty').waitFor();
+    await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => nodes.count()).toBe(count);
+    // Back to the saved journey: nothing to save.
+    await page.getByTestId('journey-dirty').waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => nodes.count()).toBe(count + 1);
+    await page.getByTestId('journey-dirty').waitFor();
+
+    // A drawer edit is another; the button undoes it, and then the step.
+    const before = (await t.api('GET', `/api/v1/journeys/${built}`)).body.definition.steps.wait_1.duration;
+    await open('wait_1');
+    await page.locator('#step-duration').fill('5h');
+    await page.keyboard.press('Control+z');
+    // In a field, Ctrl+Z is the field's own: the canvas keeps the edit.
+    await closeDrawer();
+    await page.getByTestId('journey-undo').click();
+    await open('wait_1');
+    expect(await page.locator('#step-duration').inputValue()).toBe(before);
+    await closeDrawer();
+    await page.getByTestId('journey-undo').click();
+    await expect.poll(() => nodes.count()).toBe(count);
+    await page.getByTestId('journey-dirty').waitFor({ state: 'detached' });
+    expect(await page.getByTestId('journey-redo').isEnabled()).toBe(true);
+  });
+
   it('keeps a dragged node where it was put, for everyone who opens the journey', async () => {
     const layoutOf = async () =>
       (await t.api('GET', `/api/v1/journeys/${built}/layout`)).body.positions as Record<

@@ -3,9 +3,11 @@ import {
   HistoryOutlined,
   InboxOutlined,
   PauseOutlined,
+  RedoOutlined,
   ReloadOutlined,
   SaveOutlined,
   SettingOutlined,
+  UndoOutlined,
 } from '@ant-design/icons';
 import { App, Button, Space, Tooltip } from 'antd';
 import { useI18n } from '../../i18n';
@@ -27,6 +29,7 @@ export function EditorToolbar({
   refreshing,
   onSave,
   onStatus,
+  history,
 }: {
   status: JourneyStatus | null;
   saved: boolean;
@@ -41,6 +44,7 @@ export function EditorToolbar({
   refreshing: boolean;
   onSave: () => void;
   onStatus: (verb: StatusVerb) => void;
+  history: { undo: () => void; redo: () => void; canUndo: boolean; canRedo: boolean };
 }): React.JSX.Element {
   const { t } = useI18n();
   const { modal } = App.useApp();
@@ -61,6 +65,28 @@ export function EditorToolbar({
 
   return (
     <Space wrap>
+      {writable && (
+        <Space.Compact>
+          <Tooltip title={t('journeys.action.undoKeys')}>
+            <Button
+              icon={<UndoOutlined />}
+              onClick={history.undo}
+              disabled={!history.canUndo}
+              aria-label={t('journeys.action.undo')}
+              data-testid="journey-undo"
+            />
+          </Tooltip>
+          <Tooltip title={t('journeys.action.redoKeys')}>
+            <Button
+              icon={<RedoOutlined />}
+              onClick={history.redo}
+              disabled={!history.canRedo}
+              aria-label={t('journeys.action.redo')}
+              data-testid="journey-redo"
+            />
+          </Tooltip>
+        </Space.Compact>
+      )}
       <Button icon={<SettingOutlined />} onClick={onSettings} data-testid="journey-settings-open">
         {t('journeys.settings.title')}
       </Button>

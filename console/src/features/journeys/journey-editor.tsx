@@ -18,6 +18,7 @@ import { IssueList, issuesOf, openIssuesOf, type Issue } from './issue-list';
 import { JourneyCanvas } from './journey-canvas';
 import { ExperimentResults, JourneyTotals } from './metrics-panel';
 import { NodeDrawer } from './node-drawer';
+import { useCanvasHistory, useUndoKeys } from './canvas-history';
 import { useLayoutSaver } from './positions';
 import { SettingsDrawer } from './settings-drawer';
 import { TestSendModal } from './test-send-modal';
@@ -48,6 +49,18 @@ export function JourneyEditor({
 
   const [canvas, setCanvas] = useState<Canvas>(() => fromDefinition(initial, positions));
   const layout = useLayoutSaver(journey?.id ?? null, canWrite && journey?.status !== 'archived');
+  const layoutMoved = layout.moved;
+  const history = useCanvasHistory(
+    canvas,
+    useCallback(
+      (c: Canvas) => {
+        setCanvas(c);
+        layoutMoved(c.nodes);
+      },
+      [layoutMoved],
+    ),
+  );
+  useUndoKeys(!readOnly, history.undo, history.redo);
   const latest = useRef(canvas);
   useEffect(() => {
     latest.current = canvas;
@@ -243,6 +256,7 @@ export function JourneyEditor({
           refreshing={metricsQ.isFetching}
           onSave={() => void save()}
           onStatus={(verb) => status.mutate(verb)}
+          history={history}
         />
       }
     >
@@ -272,7 +286,10 @@ export function JourneyEditor({
         readOnly={readOnly}
         metrics={stepMetrics}
         issues={issueMap}
-        onMoved={() => layout.moved(latest.current.nodes)}
+        onMoved={() => {
+          history.moved();
+          layout.moved(latest.current.nodes);
+        }}
       />
       {metrics && (
         <Flex vertical gap={16}>
