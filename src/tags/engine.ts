@@ -25,10 +25,12 @@ import {
   assignedProfiles,
   assignmentsRelation,
   distribution,
+  distributions,
   insertAssignments,
   listAssignments,
   moveAssignments,
   removeAssignments,
+  numericSummaries,
   numericSummary,
   refreshRecords,
   snapshots,
@@ -505,24 +507,74 @@ export class TagEngine {
   async coverage(workspaceId: string, key: string, limit = 50) {
     const def = this.definitions.defs(workspaceId).tags.get(key);
     if (!def) return null;
-    const live = sql`SELECT count(*)::DOUBLE AS n FROM ${liveProfiles(workspaceId)}`;
-    const profiles = (await this.db.query<{ n: number }>(live.text, live.params))[0]?.n ?? 0;
     const d = await distribution(this.db, workspaceId, key, limit);
+    const numeric = this.isNumeric(workspaceId, def.definition);
+    return this.shapeCoverage(key, {
+      profiles: await this.profilesNow(workspaceId),
+      distribution: d,
+      numeric,
+      summary: numeric ? await numericSummary(this.db, workspaceId, key) : null,
+      record:
+        (await refreshRecords(this.db, workspaceId)).find((r) => r.kind === 'tag' && r.key === key) ?? null,
+    });
+  }
+
+  /** `coverage` of every tag of the workspace, in a few queries whatever their number (the catalogue). */
+  async coverageAll(workspaceId: string, limit = 50) {
+    const defs = this.definitions.defs(workspaceId).tags;
+    const numeric = [...defs.values()]
+      .filter((d) => this.isNumeric(workspaceId, d.definition))
+      .map((d) => d.definition.key);
+    const profiles = await this.profilesNow(workspaceId);
+    const all = await distributions(this.db, workspaceId, limit);
+    const summaries = await numericSummaries(this.db, workspaceId, numeric);
+    const records = await refreshRecords(this.db, workspaceId);
+    const isNumeric = new Set(numeric);
+    return new Map(
+      [...defs.keys()].map((key) => [
+        key,
+        this.shapeCoverage(key, {
+          profiles,
+          distribution: all.get(key) ?? { valued: 0, values: [] },
+          numeric: isNumeric.has(key),
+          summary: isNumeric.has(key) ? (summaries.get(key) ?? NO_SUMMARY) : null,
+          record: records.find((r) => r.kind === 'tag' && r.key === key) ?? null,
+        }),
+      ]),
+    );
+  }
+
+  private async profilesNow(workspaceId: string): Promise<number> {
+    const live = sql`SELECT count(*)::DOUBLE AS n FROM ${liveProfiles(workspaceId)}`;
+    return (await this.db.query<{ n: number }>(live.text, live.params))[0]?.n ?? 0;
+  }
+
+  private isNumeric(workspaceId: string, def: TagDefinition): boolean {
     const traits = this.definitions.defs(workspaceId).traits;
-    const numeric = tagValueKind(def.definition.spec, (k) => traitKind(traits.get(k)?.definition));
-    const record =
-      (await refreshRecords(this.db, workspaceId)).find((r) => r.kind === 'tag' && r.key === key) ?? null;
+    return tagValueKind(def.spec, (k) => traitKind(traits.get(k)?.definition)) === 'number';
+  }
+
+  private shapeCoverage(
+    key: string,
+    c: {
+      profiles: number;
+      distribution: { valued: number; values: Array<{ value: string; profiles: number }> };
+      numeric: boolean;
+      summary: Record<string, number | null> | null;
+      record: RefreshRow | null;
+    },
+  ) {
+    const d = c.distribution;
     return {
       key,
-      profiles,
+      profiles: c.profiles,
       valued: d.valued,
-      coverage: profiles === 0 ? 0 : d.valued / profiles,
-      values:
-        numeric === 'number'
-          ? []
-          : d.values.map((v) => ({ value: JSON.parse(v.value) as unknown, profiles: v.profiles })),
-      summary: numeric === 'number' ? await numericSummary(this.db, workspaceId, key) : null,
-      lastRefresh: record,
+      coverage: c.profiles === 0 ? 0 : d.valued / c.profiles,
+      values: c.numeric
+        ? []
+        : d.values.map((v) => ({ value: JSON.parse(v.value) as unknown, profiles: v.profiles })),
+      summary: c.summary,
+      lastRefresh: c.record,
     };
   }
 
@@ -656,6 +708,16 @@ export class TagEngine {
 }
 
 /** Whether a computed trait holds a number (its distribution is summarised, not counted). */
+/** What numericSummary answers for a tag with no values. */
+const NO_SUMMARY: Record<string, number | null> = {
+  min: null,
+  p25: null,
+  median: null,
+  p75: null,
+  max: null,
+  mean: null,
+};
+
 function traitKind(def: TraitDefinition | undefined): 'number' | 'other' {
   if (!def) return 'other';
   if (def.spec.kind === 'purchases')

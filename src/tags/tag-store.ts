@@ -251,6 +251,50 @@ export async function distribution(
   return { valued: valued[0]?.n ?? 0, values };
 }
 
+/** `distribution` of every tag of the workspace at once: the valued count and the top `limit` values of each. */
+export async function distributions(
+  db: Database,
+  workspaceId: string,
+  limit: number,
+): Promise<Map<string, { valued: number; values: Array<{ value: string; profiles: number }> }>> {
+  const out = new Map<string, { valued: number; values: Array<{ value: string; profiles: number }> }>();
+  const counts = await db.query<{ key: string; n: number }>(
+    'SELECT key, count(*)::DOUBLE AS n FROM tag_values WHERE workspace_id = ? GROUP BY key',
+    [workspaceId],
+  );
+  for (const c of counts) out.set(c.key, { valued: c.n, values: [] });
+  const rows = await db.query<{ key: string; value: string; profiles: number }>(
+    `SELECT key, v AS value, profiles FROM (
+        SELECT key, v, count(*)::DOUBLE AS profiles,
+               row_number() OVER (PARTITION BY key ORDER BY count(*) DESC, v) AS rank
+          FROM (SELECT key, unnest(CASE WHEN json_type(value) = 'ARRAY' THEN from_json(value, '["JSON"]')::VARCHAR[] ELSE [value] END) AS v
+                  FROM tag_values WHERE workspace_id = ?)
+          GROUP BY key, v)
+      WHERE rank <= ? ORDER BY key, rank`,
+    [workspaceId, limit],
+  );
+  for (const r of rows) out.get(r.key)?.values.push({ value: r.value, profiles: r.profiles });
+  return out;
+}
+
+/** `numericSummary` of several tags at once, by key (a key with no values has none). */
+export async function numericSummaries(
+  db: Database,
+  workspaceId: string,
+  keys: readonly string[],
+): Promise<Map<string, Record<string, number | null>>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db.query<Record<string, number | null> & { key: string }>(
+    `SELECT key, min(n) AS min, quantile_cont(n, 0.25) AS p25, median(n) AS median, quantile_cont(n, 0.75) AS p75,
+            max(n) AS max, avg(n) AS mean
+       FROM (SELECT key, TRY_CAST(value AS DOUBLE) AS n FROM tag_values
+              WHERE workspace_id = ? AND key IN (${keys.map(() => '?').join(', ')}))
+      GROUP BY key`,
+    [workspaceId, ...keys],
+  );
+  return new Map(rows.map(({ key, ...summary }) => [key, summary]));
+}
+
 export async function numericSummary(
   db: Database,
   workspaceId: string,

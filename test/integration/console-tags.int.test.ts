@@ -61,6 +61,13 @@ describe('console: tags', () => {
     await page.getByLabel(/用户名/).fill('admin');
     await page.getByLabel(/密码/).fill(TEST_ADMIN_PASSWORD);
     await page.getByRole('button', { name: /登\s*录/ }).click();
+    // What the catalogue asks the server: the list with its figures, not one read per tag.
+    const asked: string[] = [];
+    const onRequest = (r: { url: () => string }) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/api/v1/tags')) asked.push(path + new URL(r.url()).search);
+    };
+    page.on('request', onRequest);
     await page.getByRole('menuitem', { name: '标签' }).click();
     await page.waitForURL(/\/tags$/);
     await page.getByRole('heading', { name: '标签' }).waitFor();
@@ -90,6 +97,8 @@ describe('console: tags', () => {
     await page.getByRole('img', { name: '各标签覆盖率' }).waitFor();
     await page.getByRole('img', { name: /^取值分布：/ }).waitFor();
     await shot('tags-catalogue');
+    page.off('request', onRequest);
+    expect(asked).toEqual(['/api/v1/tags?stats=true']);
 
     // One category: exactly the API's tags of that category.
     const value = categories.find((c) => c.key === 'value')!;

@@ -422,6 +422,23 @@ describe('tags API and the 360° profile', () => {
     expect(empty.status).toBe(422);
   });
 
+  it("lists every tag with the same coverage and distribution as each tag's own read, in one request", async () => {
+    await t.api('POST', '/api/v1/tags/refresh', {});
+    const listed = await t.api('GET', '/api/v1/tags?stats=true');
+    expect(listed.status).toBe(200);
+    const all = listed.body.tags as Array<{ key: string; stats: { summary: unknown; values: unknown[] } }>;
+    expect(all.length).toBeGreaterThan(10);
+    // Numeric tags (a summary) and valued ones (a distribution) are both among them.
+    expect(all.some((x) => x.stats.summary !== null)).toBe(true);
+    expect(all.some((x) => x.stats.values.length > 0)).toBe(true);
+    for (const tag of all) {
+      const one = await t.api('GET', `/api/v1/tags/${tag.key}`);
+      expect(tag.stats, tag.key).toEqual(one.body.stats);
+    }
+    // Without stats=true the list stays as it was.
+    expect((await t.api('GET', '/api/v1/tags')).body.tags[0].stats).toBeUndefined();
+  });
+
   it('roles: a viewer reads tags but cannot change them', async () => {
     const key = await t.api('POST', '/api/v1/api-keys', { name: 'viewer', role: 'viewer' });
     const viewer = key.body.key as string;

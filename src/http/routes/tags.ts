@@ -62,21 +62,25 @@ export function tagRoutes(deps: {
       url: '/api/v1/tags',
       role: 'viewer',
       tag: 'tags',
-      summary: 'Every tag (newest version), optionally of one category or status',
+      summary:
+        "Every tag (newest version), optionally of one category or status; stats=true adds each one's coverage and distribution, as GET /api/v1/tags/:key gives them",
       query: z.strictObject({
         category: z.enum(Object.keys(CATEGORIES) as [string, ...string[]]).optional(),
         status: z.enum(STATUSES).optional(),
+        stats: z.enum(['true', 'false']).optional(),
       }),
-      handler: ({ query, caller }) =>
-        Promise.resolve({
-          tags: tags
-            .listTags(caller.workspaceId)
-            .filter(
-              (t) =>
-                (!query.category || t.definition.category === query.category) &&
-                (!query.status || t.status === query.status),
-            ),
-        }),
+      handler: async ({ query, caller }) => {
+        const listed = tags
+          .listTags(caller.workspaceId)
+          .filter(
+            (t) =>
+              (!query.category || t.definition.category === query.category) &&
+              (!query.status || t.status === query.status),
+          );
+        if (query.stats !== 'true') return { tags: listed };
+        const stats = await tags.coverageAll(caller.workspaceId);
+        return { tags: listed.map((t) => ({ ...t, stats: stats.get(t.definition.key) ?? null })) };
+      },
     }),
     defineRoute({
       method: 'POST',

@@ -171,6 +171,9 @@ export const tagsApi = {
   categories: (signal?: AbortSignal) =>
     request<{ categories: TagCategory[] }>('GET', '/api/v1/tag-categories', { signal }),
   list: (signal?: AbortSignal) => request<{ tags: TagInfo[] }>('GET', '/api/v1/tags', { signal }),
+  /** Every tag with its coverage and distribution, in one request (the catalogue). */
+  listWithStats: (signal?: AbortSignal) =>
+    request<{ tags: TagDetail[] }>('GET', '/api/v1/tags', { query: { stats: 'true' }, signal }),
   get: (key: string, signal?: AbortSignal) =>
     request<TagDetail>('GET', `/api/v1/tags/${enc(key)}`, { signal }),
   create: (definition: Omit<TagDefinition, 'description' | 'owner' | 'schedule'> & Partial<TagDefinition>) =>
@@ -209,10 +212,10 @@ export const tagsApi = {
     request<TraitInfo>('POST', `/api/v1/traits/${enc(key)}/status`, { body: { status } }),
 };
 
-// Query keys: `['tags']` is also the list page's key elsewhere in the console.
-export const tagListQuery = queryOptions({
-  queryKey: ['tags'],
-  queryFn: ({ signal }) => tagsApi.list(signal),
+// Query keys: every change to tags invalidates `['tags']`, which covers the catalogue's key too.
+export const tagCatalogueQuery = queryOptions({
+  queryKey: ['tags', 'stats'],
+  queryFn: ({ signal }) => tagsApi.listWithStats(signal),
 });
 export const tagCategoriesQuery = queryOptions({
   queryKey: ['tag-categories'],

@@ -1,5 +1,5 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { useQueries, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Card, Col, Row, Space, Statistic, Tabs, Typography } from 'antd';
 import { useMemo, useState } from 'react';
 import { roleAllows } from '../../api-types';
@@ -8,22 +8,12 @@ import { useUser } from '../../app/session';
 import { useI18n } from '../../i18n';
 import { ErrorAlert } from '../../ui/error-alert';
 import { Page } from '../../ui/page';
-import { tagCategoriesQuery, tagListQuery, tagQuery, type TagDetail } from './api';
+import { tagCatalogueQuery, tagCategoriesQuery } from './api';
 import { Catalogue } from './catalogue';
 import { NewTagModal } from './new-tag-modal';
 import { RefreshButton } from './refresh-button';
 import { TemplatesTab } from './templates-tab';
 import { TraitsTab } from './traits-tab';
-
-/** Outside the component, so the combined result keeps its identity while the answers do. */
-function combineDetails(results: ReadonlyArray<UseQueryResult<TagDetail>>): {
-  details: ReadonlyMap<string, TagDetail>;
-  pending: boolean;
-} {
-  const details = new Map<string, TagDetail>();
-  for (const r of results) if (r.data) details.set(r.data.key, r.data);
-  return { details, pending: results.some((r) => r.isPending) };
-}
 
 const TABS = ['catalogue', 'templates', 'traits'] as const;
 type TabKey = (typeof TABS)[number];
@@ -40,14 +30,12 @@ export default function TagsPage(): React.JSX.Element {
   const [creating, setCreating] = useState(false);
   const queryClient = useQueryClient();
 
-  const list = useQuery(tagListQuery);
+  const list = useQuery(tagCatalogueQuery);
   const categories = useQuery(tagCategoriesQuery);
   const tags = useMemo(() => list.data?.tags ?? [], [list.data]);
-  // The list has no coverage: each tag's own read has it (the same cache entry as its page).
-  const { details, pending: detailsPending } = useQueries({
-    queries: tags.map((tag) => tagQuery(tag.key)),
-    combine: combineDetails,
-  });
+  // Every tag's coverage and distribution come with the list, in one request.
+  const details = useMemo(() => new Map(tags.map((x) => [x.key, x])), [tags]);
+  const detailsPending = list.isPending;
 
   const active = tags.filter((x) => x.status === 'active');
   const activeStats = active.map((x) => details.get(x.key)?.stats).filter((s) => s != null);
