@@ -58,12 +58,17 @@ export interface Source {
   writeKeyHint: string;
   createdAt: string;
   disabled: boolean;
+  /** Former write keys still honoured after a rotation, and until when. */
+  retiredKeys: Array<{ hint: string; expiresAt: string }>;
   events: number;
   lastReceivedAt: string | null;
   rejectedOpen: number;
 }
 
-export interface CreatedSource extends Omit<Source, 'events' | 'lastReceivedAt' | 'rejectedOpen'> {
+export interface CreatedSource extends Omit<
+  Source,
+  'events' | 'lastReceivedAt' | 'rejectedOpen' | 'retiredKeys'
+> {
   writeKey: string;
 }
 

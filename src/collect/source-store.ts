@@ -46,6 +46,56 @@ export async function updateSourceDisabled(db: Database, id: string, disabledAt:
   await db.run('UPDATE sources SET disabled_at = ?::TIMESTAMP WHERE id = ?', [disabledAt, id]);
 }
 
+export interface RetiredKeyRow {
+  source_id: string;
+  write_key_hash: string;
+  write_key_hint: string;
+  retired_at: Date;
+  expires_at: Date;
+}
+
+/** Former write keys still honoured at `now`. */
+export async function selectRetiredKeys(db: Database, now: Date): Promise<RetiredKeyRow[]> {
+  return db.query<RetiredKeyRow & Record<string, unknown>>(
+    'SELECT * FROM source_retired_keys WHERE expires_at > ?::TIMESTAMP ORDER BY retired_at',
+    [now],
+  );
+}
+
+/**
+ * Gives a source a new write key; the current one is honoured until `expiresAt` (or not at all
+ * when that is null). Former keys whose time is up are dropped.
+ */
+export async function rotateWriteKey(
+  db: Database,
+  id: string,
+  next: { hash: string; hint: string },
+  at: Date,
+  expiresAt: Date | null,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [current] = await tx.query<{ write_key_hash: string; write_key_hint: string }>(
+      'SELECT write_key_hash, write_key_hint FROM sources WHERE id = ?',
+      [id],
+    );
+    if (!current) throw new Error(`no source ${id}`);
+    await tx.run('DELETE FROM source_retired_keys WHERE expires_at <= ?::TIMESTAMP', [at]);
+    if (expiresAt)
+      await tx.run('INSERT INTO source_retired_keys VALUES (?, ?, ?, ?::TIMESTAMP, ?::TIMESTAMP)', [
+        id,
+        current.write_key_hash,
+        current.write_key_hint,
+        at,
+        expiresAt,
+      ]);
+    await tx.run('UPDATE sources SET write_key_hash = ?, write_key_hint = ? WHERE id = ?', [
+      next.hash,
+      next.hint,
+      id,
+    ]);
+  });
+}
+
 export interface SourceActivity {
   source_id: string;
   events: number;

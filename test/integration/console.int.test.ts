@@ -191,6 +191,39 @@ describe('web console in Chromium', () => {
     await shot('sources');
   });
 
+  it('rotates a write key, keeping the old one for the chosen grace', async () => {
+    const sources = (await t.api('GET', '/api/v1/sources')).body.sources as Array<{
+      id: string;
+      name: string;
+    }>;
+    const mini = sources.find((s) => s.name === 'console-test-mini')!;
+    const oldKey = (await t.api('POST', `/api/v1/sources/${mini.id}/rotate-key`, {})).body.writeKey as string;
+    const row = page.getByRole('row').filter({ hasText: 'console-test-mini' });
+    await page
+      .getByRole('button', { name: /Refresh/ })
+      .first()
+      .click();
+    await row.getByRole('button', { name: 'Rotate key' }).click();
+    const dialog = page.getByRole('dialog').filter({ hasText: 'Rotate the write key' });
+    await dialog.getByText('Keep the old key 24 more hours').click();
+    await dialog.getByRole('button', { name: 'Rotate key' }).click();
+    const key = (await page.getByTestId('write-key').textContent())?.trim() ?? '';
+    await page.getByText('New write key for "console-test-mini"').waitFor();
+    await page.locator('.ant-modal-footer').getByRole('button', { name: 'Close' }).click();
+    // Both keys work; the row says until when the old one does.
+    expect((await t.collect('/v1/track', { userId: 'u-2', event: 'App Opened' }, key)).status).toBe(200);
+    expect((await t.collect('/v1/track', { userId: 'u-2', event: 'App Opened' }, oldKey)).status).toBe(200);
+    const retired = (await t.api('GET', '/api/v1/sources')).body.sources.find(
+      (s: { id: string }) => s.id === mini.id,
+    ).retiredKeys as Array<{ hint: string }>;
+    expect(retired).toHaveLength(1);
+    await row
+      .getByTestId('retired-key')
+      .getByText(new RegExp(`Old key ${retired[0]!.hint.replace(/[.*]/g, '\\$&')} works until`))
+      .waitFor();
+    await shot('sources-rotated');
+  });
+
   it('shows the tags, segments, journeys and settings pages', async () => {
     for (const [menu, file] of [
       ['Tags', 'tags'],

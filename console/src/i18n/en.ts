@@ -121,6 +121,16 @@ export const en: Record<keyof typeof zhCN, string> = {
   'sources.rejectedOpen': 'Open rejections',
   'sources.enabled': 'Enabled',
   'sources.disabled': 'Disabled',
+  'sources.rotated': 'New write key for "{name}"',
+  'sources.rotate': 'Rotate key',
+  'sources.rotateTitle': 'Rotate the write key of "{name}"',
+  'sources.rotateIntro':
+    'A new write key is made. Stop the old one at once if it leaked; keep it a while if apps or mini-programs already shipped need time to carry the new one.',
+  'sources.grace.0': 'The old key stops now',
+  'sources.grace.1': 'Keep the old key 1 more hour',
+  'sources.grace.24': 'Keep the old key 24 more hours',
+  'sources.grace.168': 'Keep the old key 7 more days',
+  'sources.retiredKey': 'Old key {hint} works until {at}',
   'sources.created': 'Source "{name}" created',
   'sources.writeKey': 'Write key',
   'sources.writeKeyOnce':

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SourceRegistry } from '../../collect/sources.js';
-import { SOURCE_KINDS } from '../../collect/sources.js';
+import { MAX_KEY_GRACE_MS, SOURCE_KINDS } from '../../collect/sources.js';
 import type { AuditEntry } from '../../governance/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -51,9 +51,43 @@ export function sourceRoutes(
         return {
           sources: sources.list(caller.workspaceId).map((s) => ({
             ...s,
+            retiredKeys: sources.retiredKeys(s.id),
             ...(activity.get(s.id) ?? { events: 0, lastReceivedAt: null, rejectedOpen: 0 }),
           })),
         };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/v1/sources/:id/rotate-key',
+      role: 'admin',
+      tag: 'sources',
+      summary:
+        'Give a source a new write key (in this answer only); the old one stops now, or after graceHours (at most 168)',
+      params: idParams,
+      body: z
+        .strictObject({
+          graceHours: z
+            .number()
+            .min(0)
+            .max(MAX_KEY_GRACE_MS / 3_600_000)
+            .default(0),
+        })
+        .default({
+          graceHours: 0,
+        }),
+      handler: async ({ params, body, caller }) => {
+        const id = find(caller.workspaceId, params.id).id;
+        const rotated = await sources.rotate(id, Math.round(body.graceHours * 3_600_000));
+        if (!rotated) throw new AppError('not_found', `no source ${id}`);
+        await audit({
+          workspaceId: caller.workspaceId,
+          actor: caller.apiKeyId,
+          action: 'source.rotate_key',
+          target: id,
+          detail: { graceHours: body.graceHours, hint: rotated.source.writeKeyHint },
+        });
+        return { ...rotated.source, retiredKeys: sources.retiredKeys(id), writeKey: rotated.writeKey };
       },
     }),
     defineRoute({

@@ -573,6 +573,21 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       )`,
     ],
   },
+  {
+    version: 9,
+    name: 'write key rotation',
+    sql: [
+      // A source's former write keys (their SHA-256), honoured until expires_at so that apps
+      // already shipped keep sending while they move to the new key.
+      `CREATE TABLE source_retired_keys (
+        source_id VARCHAR NOT NULL,
+        write_key_hash VARCHAR NOT NULL UNIQUE,
+        write_key_hint VARCHAR NOT NULL,
+        retired_at TIMESTAMP NOT NULL,
+        expires_at TIMESTAMP NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** Brings the database to the newest schema; returns the versions applied now. */

@@ -1,4 +1,5 @@
 import { csrfHeaders, errorFromAnswer, ApiError, request } from '../../api';
+import type { CreatedSource } from '../../api-types';
 
 /** The reads and writes of the sources pages: debugger, rejected records, imports. */
 
@@ -120,6 +121,11 @@ export const sourcesApi = {
 
   setDisabled: (id: string, disabled: boolean) =>
     request<unknown>('POST', `/api/v1/sources/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`),
+  /** A new write key, in this answer only; the old one stops now or after `graceHours`. */
+  rotateKey: (id: string, graceHours: number) =>
+    request<CreatedSource>('POST', `/api/v1/sources/${encodeURIComponent(id)}/rotate-key`, {
+      body: { graceHours },
+    }),
 
   rejected: (filter: RejectedFilter & { limit: number; offset: number }, signal?: AbortSignal) =>
     request<{ records: RejectedRecord[] }>('GET', '/api/v1/rejected', { query: { ...filter }, signal }),

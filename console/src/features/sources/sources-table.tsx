@@ -8,7 +8,7 @@ import { useI18n } from '../../i18n';
 import { sourcesQuery } from '../../queries';
 import { ErrorAlert, useShowError } from '../../ui/error-alert';
 import { sourcesApi } from './api';
-import { NewSourceModal, WriteKeyModal } from './source-modals';
+import { NewSourceModal, RotateKeyModal, WriteKeyModal } from './source-modals';
 
 /** Every source with its traffic, its key hint and its open rejections; admins create and switch them. */
 export function SourcesTable({
@@ -21,7 +21,8 @@ export function SourcesTable({
   const queryClient = useQueryClient();
   const q = useQuery(sourcesQuery);
   const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<CreatedSource | null>(null);
+  const [created, setCreated] = useState<{ source: CreatedSource; rotated: boolean } | null>(null);
+  const [rotating, setRotating] = useState<Source | null>(null);
   const isAdmin = roleAllows(user.role, 'admin');
   const showError = useShowError();
   const toggle = useMutation({
@@ -70,7 +71,21 @@ export function SourcesTable({
           {
             title: t('sources.writeKeyHint'),
             dataIndex: 'writeKeyHint',
-            render: (h: string) => <Typography.Text code>{h}</Typography.Text>,
+            render: (h: string, s) => (
+              <Space orientation="vertical" size={0}>
+                <Typography.Text code>{h}</Typography.Text>
+                {s.retiredKeys.map((k) => (
+                  <Typography.Text
+                    key={k.hint}
+                    type="secondary"
+                    style={{ fontSize: 12 }}
+                    data-testid="retired-key"
+                  >
+                    {t('sources.retiredKey', { hint: k.hint, at: formatDate(k.expiresAt) })}
+                  </Typography.Text>
+                ))}
+              </Space>
+            ),
           },
           {
             title: t('sources.events'),
@@ -109,16 +124,21 @@ export function SourcesTable({
                   title: '',
                   key: 'actions',
                   render: (_: unknown, s: Source) => (
-                    <Popconfirm
-                      title={s.disabled ? t('sources.enableConfirm') : t('sources.disableConfirm')}
-                      okText={t('common.yes')}
-                      cancelText={t('common.cancel')}
-                      onConfirm={() => toggle.mutate(s)}
-                    >
-                      <Button size="small" danger={!s.disabled}>
-                        {s.disabled ? t('sources.enable') : t('sources.disable')}
+                    <Space size="small">
+                      <Button size="small" onClick={() => setRotating(s)}>
+                        {t('sources.rotate')}
                       </Button>
-                    </Popconfirm>
+                      <Popconfirm
+                        title={s.disabled ? t('sources.enableConfirm') : t('sources.disableConfirm')}
+                        okText={t('common.yes')}
+                        cancelText={t('common.cancel')}
+                        onConfirm={() => toggle.mutate(s)}
+                      >
+                        <Button size="small" danger={!s.disabled}>
+                          {s.disabled ? t('sources.enable') : t('sources.disable')}
+                        </Button>
+                      </Popconfirm>
+                    </Space>
                   ),
                 },
               ]
@@ -130,12 +150,25 @@ export function SourcesTable({
         onClose={() => setCreating(false)}
         onCreated={(s) => {
           setCreating(false);
-          setCreated(s);
+          setCreated({ source: s, rotated: false });
           void queryClient.invalidateQueries({ queryKey: ['sources'] });
           void queryClient.invalidateQueries({ queryKey: ['overview'] });
         }}
       />
-      {created && <WriteKeyModal source={created} onClose={() => setCreated(null)} />}
+      {rotating && (
+        <RotateKeyModal
+          source={rotating}
+          onClose={() => setRotating(null)}
+          onRotated={(s) => {
+            setRotating(null);
+            setCreated({ source: s, rotated: true });
+            void queryClient.invalidateQueries({ queryKey: ['sources'] });
+          }}
+        />
+      )}
+      {created && (
+        <WriteKeyModal source={created.source} rotated={created.rotated} onClose={() => setCreated(null)} />
+      )}
     </Space>
   );
 }
