@@ -222,6 +222,20 @@ describe('web console in Chromium', () => {
       .getByText(new RegExp(`Old key ${retired[0]!.hint.replace(/[.*]/g, '\\$&')} works until`))
       .waitFor();
     await shot('sources-rotated');
+
+    // Tessera's own sources (segment and journey events) have no key to rotate or switch off.
+    const internal = (await t.api('GET', '/api/v1/sources')).body.sources.find(
+      (s: { kind: string }) => s.kind === 'internal',
+    ) as { id: string; name: string };
+    expect(internal).toBeDefined();
+    for (const verb of ['rotate-key', 'disable']) {
+      const r = await t.api('POST', `/api/v1/sources/${internal.id}/${verb}`, {});
+      expect(r.status, verb).toBe(422);
+      expect(r.body.error.message).toContain("Tessera's own source");
+    }
+    const internalRow = page.getByRole('row').filter({ hasText: internal.name });
+    await internalRow.getByText('From inside Tessera; no write key').waitFor();
+    expect(await internalRow.getByRole('button', { name: /Rotate key|Disable|Enable/ }).count()).toBe(0);
   });
 
   it('shows the tags, segments, journeys and settings pages', async () => {

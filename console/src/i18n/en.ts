@@ -131,6 +131,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'sources.grace.24': 'Keep the old key 24 more hours',
   'sources.grace.168': 'Keep the old key 7 more days',
   'sources.retiredKey': 'Old key {hint} works until {at}',
+  'sources.internalHint': 'From inside Tessera; no write key',
+  'sources.kind.internal': 'Tessera (internal)',
   'sources.created': 'Source "{name}" created',
   'sources.writeKey': 'Write key',
   'sources.writeKeyOnce':

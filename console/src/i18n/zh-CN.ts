@@ -132,6 +132,8 @@ export const zhCN = {
   'sources.grace.24': '旧密钥再保留 24 小时',
   'sources.grace.168': '旧密钥再保留 7 天',
   'sources.retiredKey': '旧密钥 {hint} 有效至 {at}',
+  'sources.internalHint': 'Tessera 内部数据，无写入密钥',
+  'sources.kind.internal': 'Tessera 内部',
   'sources.created': '数据源「{name}」已创建',
   'sources.writeKey': '写入密钥',
   'sources.writeKeyOnce': '写入密钥只显示这一次，关闭后无法再查看。请现在复制并妥善保存。',

@@ -16,6 +16,17 @@ export function sourceRoutes(
     if (!source || source.workspaceId !== workspaceId) throw new AppError('not_found', `no source ${id}`);
     return source;
   };
+  /** Tessera's own sources (journey feedback, segment events) take no write key: there is nothing to switch. */
+  const external = (workspaceId: string, id: string) => {
+    const source = find(workspaceId, id);
+    if (source.kind === 'internal')
+      throw new AppError(
+        'validation_failed',
+        `${source.name} is Tessera's own source: its events come from inside, not with a write key`,
+        [{ path: 'params.id', message: 'an internal source' }],
+      );
+    return source;
+  };
   return [
     defineRoute({
       method: 'POST',
@@ -77,7 +88,7 @@ export function sourceRoutes(
           graceHours: 0,
         }),
       handler: async ({ params, body, caller }) => {
-        const id = find(caller.workspaceId, params.id).id;
+        const id = external(caller.workspaceId, params.id).id;
         const rotated = await sources.rotate(id, Math.round(body.graceHours * 3_600_000));
         if (!rotated) throw new AppError('not_found', `no source ${id}`);
         await audit({
@@ -98,7 +109,7 @@ export function sourceRoutes(
       summary: 'Disable a source: its write key stops working',
       params: idParams,
       handler: async ({ params, caller }) => {
-        const result = await sources.setDisabled(find(caller.workspaceId, params.id).id, true);
+        const result = await sources.setDisabled(external(caller.workspaceId, params.id).id, true);
         await audit({
           workspaceId: caller.workspaceId,
           actor: caller.apiKeyId,
@@ -116,7 +127,7 @@ export function sourceRoutes(
       summary: 'Enable a disabled source again',
       params: idParams,
       handler: async ({ params, caller }) => {
-        const result = await sources.setDisabled(find(caller.workspaceId, params.id).id, false);
+        const result = await sources.setDisabled(external(caller.workspaceId, params.id).id, false);
         await audit({
           workspaceId: caller.workspaceId,
           actor: caller.apiKeyId,

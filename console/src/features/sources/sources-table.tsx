@@ -123,23 +123,26 @@ export function SourcesTable({
                 {
                   title: '',
                   key: 'actions',
-                  render: (_: unknown, s: Source) => (
-                    <Space size="small">
-                      <Button size="small" onClick={() => setRotating(s)}>
-                        {t('sources.rotate')}
-                      </Button>
-                      <Popconfirm
-                        title={s.disabled ? t('sources.enableConfirm') : t('sources.disableConfirm')}
-                        okText={t('common.yes')}
-                        cancelText={t('common.cancel')}
-                        onConfirm={() => toggle.mutate(s)}
-                      >
-                        <Button size="small" danger={!s.disabled}>
-                          {s.disabled ? t('sources.enable') : t('sources.disable')}
+                  render: (_: unknown, s: Source) =>
+                    s.kind === 'internal' ? (
+                      <Typography.Text type="secondary">{t('sources.internalHint')}</Typography.Text>
+                    ) : (
+                      <Space size="small">
+                        <Button size="small" onClick={() => setRotating(s)}>
+                          {t('sources.rotate')}
                         </Button>
-                      </Popconfirm>
-                    </Space>
-                  ),
+                        <Popconfirm
+                          title={s.disabled ? t('sources.enableConfirm') : t('sources.disableConfirm')}
+                          okText={t('common.yes')}
+                          cancelText={t('common.cancel')}
+                          onConfirm={() => toggle.mutate(s)}
+                        >
+                          <Button size="small" danger={!s.disabled}>
+                            {s.disabled ? t('sources.enable') : t('sources.disable')}
+                          </Button>
+                        </Popconfirm>
+                      </Space>
+                    ),
                 },
               ]
             : []),
