@@ -229,6 +229,14 @@ const MESSAGES = {
     en: 'Source {name} created ({id}). Write key (shown only now): {writeKey}',
     'zh-CN': '已创建数据源 {name}（{id}）。写入密钥（仅显示这一次）：{writeKey}',
   },
+  sourceRotated: {
+    en: 'New write key for {name} ({id}) (shown only now): {writeKey}',
+    'zh-CN': '数据源 {name}（{id}）的新写入密钥（仅显示这一次）：{writeKey}',
+  },
+  sourceRetiredKey: {
+    en: 'The old key {hint} keeps working until {expiresAt}.',
+    'zh-CN': '旧密钥 {hint} 在 {expiresAt} 之前仍然有效。',
+  },
   presets: { en: 'Mapping presets:', 'zh-CN': '映射预设：' },
 } as const satisfies Record<string, Record<Lang, string>>;
 

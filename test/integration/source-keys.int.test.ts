@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/platform/clock.js';
-import { startTestTessera, type TestTessera } from '../support/tessera.js';
+import { spawnCli } from '../support/process.js';
+import { startTestTessera, TEST_API_KEY, type TestTessera } from '../support/tessera.js';
 
 /**
  * Rotating a source's write key through the API against a real Tessera: the new key works at
@@ -87,12 +88,50 @@ describe('write key rotation', () => {
     expect(listed.retiredKeys).toEqual([]);
   });
 
+  it('rotates from the CLI too, printing the new key once and how long the old one lasts', async () => {
+    clock.advance(60_000);
+    const run = spawnCli([
+      'sources',
+      'rotate-key',
+      id,
+      '--grace-hours',
+      '24',
+      '--url',
+      t.url,
+      '--api-key',
+      TEST_API_KEY,
+      '--lang',
+      'en',
+    ]);
+    expect(await run.exited, run.output()).toBe(0);
+    const key = /\(shown only now\): (\S+)/.exec(run.output())?.[1];
+    expect(key).toBeDefined();
+    expect(await track(key!)).toBe(200);
+    expect(run.output()).toContain(`keeps working until ${new Date(clock.now() + 24 * HOUR).toISOString()}`);
+    const bad = spawnCli([
+      'sources',
+      'rotate-key',
+      id,
+      '--grace-hours',
+      'soon',
+      '--url',
+      t.url,
+      '--api-key',
+      TEST_API_KEY,
+      '--lang',
+      'en',
+    ]);
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.output()).toContain('graceHours');
+  });
+
   it('audits each rotation, and refuses a bad grace, an unknown source and a lesser role', async () => {
     const audit = (await t.api('GET', '/api/v1/audit?action=source.rotate_key')).body.entries as Array<{
       target: string;
       detail: { graceHours: number };
     }>;
     expect(audit.map((e) => [e.target, e.detail.graceHours])).toEqual([
+      [id, 24],
       [id, 2],
       [id, 0],
     ]);
