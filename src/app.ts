@@ -459,6 +459,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
         previewSample: config.tags.previewSample,
         offsetMs,
         now: () => clock.now(),
+        audit,
       }),
     );
     const server = buildServer({

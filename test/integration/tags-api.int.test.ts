@@ -439,6 +439,30 @@ describe('tags API and the 360° profile', () => {
     expect((await t.api('GET', '/api/v1/tags')).body.tags[0].stats).toBeUndefined();
   });
 
+  it('audits every change of tags, traits and assignments, and nothing that was refused', async () => {
+    const entries = async (prefix: string) =>
+      (await t.api('GET', `/api/v1/audit?action=${prefix}&limit=200`)).body.entries as Array<{
+        action: string;
+        target: string;
+        detail: Record<string, unknown>;
+      }>;
+    const tagEntries = await entries('tag.');
+    const find = (action: string, target: string) =>
+      tagEntries.filter((e) => e.action === action && e.target === target).map((e) => e.detail);
+    expect(find('tag.create', 'sample_kit')).toEqual([{ version: 1 }]);
+    expect(find('tag.assign', 'sample_kit')).toEqual([{ assigned: 2, unresolved: 0, replace: false }]);
+    expect(find('tag.unassign', 'sample_kit')).toEqual([
+      { removed: 0, unresolved: 0 },
+      { removed: 1, unresolved: 1 },
+    ]);
+    // Refused: the assignment to a computed tag, and the remove of an empty list.
+    expect(find('tag.assign', 'lifecycle_stage')).toEqual([]);
+    expect(find('tag.unassign', 'lifecycle_stage')).toEqual([]);
+    expect(
+      (await entries('trait.')).some((e) => e.action === 'trait.create' && e.target === 'skincare_views_30d'),
+    ).toBe(true);
+  });
+
   it('roles: a viewer reads tags but cannot change them', async () => {
     const key = await t.api('POST', '/api/v1/api-keys', { name: 'viewer', role: 'viewer' });
     const viewer = key.body.key as string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { IdentityResolver } from '../../identity/index.js';
+import type { AuditEntry } from '../../governance/audit.js';
 import { AppError } from '../../platform/errors.js';
 import { CATEGORIES, STATUSES, type DefinitionResult, type TagEngine } from '../../tags/index.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -20,8 +21,27 @@ export function tagRoutes(deps: {
   previewSample: number;
   offsetMs: (at: number) => number;
   now: () => number;
+  audit: (entry: AuditEntry) => Promise<unknown>;
 }): RouteDef[] {
   const { tags, identity } = deps;
+  /** Records a change (the answer's version, when it has one) and hands the answer on. */
+  const audited = async <T>(
+    caller: { workspaceId: string; apiKeyId: string | null },
+    action: string,
+    target: string,
+    answer: T,
+    detail: Record<string, unknown> = {},
+  ): Promise<T> => {
+    const version = (answer as { version?: unknown } | null)?.version;
+    await deps.audit({
+      workspaceId: caller.workspaceId,
+      actor: caller.apiKeyId,
+      action,
+      target,
+      detail: typeof version === 'number' ? { version, ...detail } : detail,
+    });
+    return answer;
+  };
   const tagOr404 = (ws: string, key: string) => {
     const t = tags.tag(ws, key);
     if (!t) throw new AppError('not_found', `no tag ${key}`);
@@ -93,7 +113,7 @@ export function tagRoutes(deps: {
       handler: async ({ body, caller, reply }) => {
         const r = unwrap(await tags.createTag(caller.workspaceId, body, caller.apiKeyId));
         reply.code(201);
-        return r;
+        return audited(caller, 'tag.create', String(body.key), r);
       },
     }),
     defineRoute({
@@ -164,7 +184,12 @@ export function tagRoutes(deps: {
       params: keyParams,
       body: definitionBody,
       handler: async ({ params, body, caller }) =>
-        unwrap(await tags.updateTag(caller.workspaceId, params.key, body, caller.apiKeyId)),
+        audited(
+          caller,
+          'tag.update',
+          params.key,
+          unwrap(await tags.updateTag(caller.workspaceId, params.key, body, caller.apiKeyId)),
+        ),
     }),
     defineRoute({
       method: 'POST',
@@ -175,7 +200,13 @@ export function tagRoutes(deps: {
       params: keyParams,
       body: z.strictObject({ status: z.enum(STATUSES) }),
       handler: async ({ params, body, caller }) =>
-        unwrap(await tags.setTagStatus(caller.workspaceId, params.key, body.status)),
+        audited(
+          caller,
+          'tag.status',
+          params.key,
+          unwrap(await tags.setTagStatus(caller.workspaceId, params.key, body.status)),
+          { status: body.status },
+        ),
     }),
     defineRoute({
       method: 'GET',
@@ -267,7 +298,13 @@ export function tagRoutes(deps: {
         const r = await tags.assign(caller.workspaceId, params.key, rows, body.replace, caller.apiKeyId);
         if (!r.ok)
           throw new AppError('validation_failed', r.message, [{ path: 'params.key', message: r.message }]);
-        return { assigned: r.assigned, unresolved };
+        return audited(
+          caller,
+          'tag.assign',
+          params.key,
+          { assigned: r.assigned, unresolved },
+          { assigned: r.assigned, unresolved: unresolved.length, replace: body.replace },
+        );
       },
     }),
     defineRoute({
@@ -298,7 +335,13 @@ export function tagRoutes(deps: {
         );
         if (!r.ok)
           throw new AppError('validation_failed', r.message, [{ path: 'params.key', message: r.message }]);
-        return { removed: r.removed, unresolved };
+        return audited(
+          caller,
+          'tag.unassign',
+          params.key,
+          { removed: r.removed, unresolved },
+          { removed: r.removed, unresolved: unresolved.length },
+        );
       },
     }),
     // ----------------------------------------------------------------------- computed traits
@@ -322,7 +365,7 @@ export function tagRoutes(deps: {
       handler: async ({ body, caller, reply }) => {
         const r = unwrap(await tags.createTrait(caller.workspaceId, body, caller.apiKeyId));
         reply.code(201);
-        return r;
+        return audited(caller, 'trait.create', String(body.key), r);
       },
     }),
     defineRoute({
@@ -347,7 +390,12 @@ export function tagRoutes(deps: {
       params: keyParams,
       body: definitionBody,
       handler: async ({ params, body, caller }) =>
-        unwrap(await tags.updateTrait(caller.workspaceId, params.key, body, caller.apiKeyId)),
+        audited(
+          caller,
+          'trait.update',
+          params.key,
+          unwrap(await tags.updateTrait(caller.workspaceId, params.key, body, caller.apiKeyId)),
+        ),
     }),
     defineRoute({
       method: 'POST',
@@ -358,7 +406,13 @@ export function tagRoutes(deps: {
       params: keyParams,
       body: z.strictObject({ status: z.enum(STATUSES) }),
       handler: async ({ params, body, caller }) =>
-        unwrap(await tags.setTraitStatus(caller.workspaceId, params.key, body.status)),
+        audited(
+          caller,
+          'trait.status',
+          params.key,
+          unwrap(await tags.setTraitStatus(caller.workspaceId, params.key, body.status)),
+          { status: body.status },
+        ),
     }),
   ];
 }
