@@ -22,6 +22,13 @@ const ACTIONS = [
   'journey.',
   'destination.',
   'suppression.',
+  'source.',
+  'source.rotate_key',
+  'api_key.',
+  'tag.',
+  'tag.assign',
+  'tag.unassign',
+  'trait.',
 ];
 
 type RangeValue = NonNullable<GetProps<typeof DatePicker.RangePicker>['value']>;
