@@ -439,6 +439,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
         previewSample: config.segments.previewSample,
         settle: settleAll,
         pii: config.governance,
+        hasTag: (ws, key) => tags.tag(ws, key) !== null,
       }),
       ...journeyRoutes({ journeys, layouts: new JourneyLayouts(db, () => clock.now()) }),
       ...channelRoutes(channels),

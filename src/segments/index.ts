@@ -8,3 +8,4 @@ export { membersWithValues, overlap, previewCondition, profileSegments, sizes } 
 export { membersRelation } from './segment-store.js';
 export { segmentQuery, type SegmentSqlContext } from './segment-sql.js';
 export { SEGMENT_TEMPLATES } from './templates.js';
+export { segmentTgi, tgiValues, type TgiReport, type TgiValue } from './tgi.js';

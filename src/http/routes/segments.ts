@@ -12,6 +12,7 @@ import {
   overlap,
   previewCondition,
   exportCsv,
+  segmentTgi,
   sizes,
   type Destinations,
   type SegmentEngine,
@@ -47,6 +48,8 @@ export function segmentRoutes(deps: {
   previewSample: number;
   settle: () => Promise<void>;
   pii: PiiConfig;
+  /** Whether the workspace has this tag (the TGI's dimension). */
+  hasTag: (workspaceId: string, key: string) => boolean;
 }): RouteDef[] {
   const { db, segments, destinations } = deps;
   const segmentOr404 = (ws: string, id: string) => {
@@ -225,6 +228,22 @@ export function segmentRoutes(deps: {
         segmentOr404(caller.workspaceId, params.id);
         segmentOr404(caller.workspaceId, params.other);
         return overlap(db, segments, caller.workspaceId, params.id, params.other);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/api/v1/segments/:id/tgi',
+      role: 'viewer',
+      tag: 'segments',
+      summary:
+        "TGI of the segment on a tag: each value's share among members against its share among all live profiles (100 = as everybody)",
+      params: idParams,
+      query: z.strictObject({ tag: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'not a tag key') }),
+      handler: async ({ params, query, caller }) => {
+        segmentOr404(caller.workspaceId, params.id);
+        if (!deps.hasTag(caller.workspaceId, query.tag))
+          throw new AppError('not_found', `no tag ${query.tag}`);
+        return segmentTgi(db, segments, caller.workspaceId, params.id, query.tag);
       },
     }),
     defineRoute({
