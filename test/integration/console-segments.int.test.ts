@@ -292,6 +292,31 @@ describe('segments in the console', () => {
     await shot('segment-overlap');
   });
 
+  it('shows the TGI of each value of a tag as the API computes it', async () => {
+    const api = (await t.api('GET', `/api/v1/segments/${created}/tgi?tag=lifecycle_stage`)).body as {
+      size: number;
+      values: Array<{ value: string; members: number; tgi: number | null }>;
+    };
+    expect(api.values.length).toBeGreaterThan(1);
+    await page.getByRole('tab', { name: 'TGI 洞察' }).click();
+    const table = page.getByTestId('segment-tgi');
+    await table.waitFor();
+    await page.getByRole('img', { name: '各取值的 TGI' }).waitFor();
+    // Highest TGI first, each value's figure rounded as the page shows it.
+    const shown = await table
+      .locator('tbody tr.ant-table-row')
+      .evaluateAll((rows) =>
+        rows.map((r) => [
+          r.querySelector('td')?.textContent,
+          r.querySelector('[data-tgi]')?.getAttribute('data-tgi') ?? null,
+        ]),
+      );
+    expect(shown).toEqual(
+      api.values.map((v) => [v.value, v.tgi === null ? null : String(Math.round(v.tgi))]),
+    );
+    await shot('segment-tgi');
+  });
+
   it('exports the members as CSV', async () => {
     await page.getByRole('tab', { name: '导出' }).click();
     const [download] = await Promise.all([

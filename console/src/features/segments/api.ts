@@ -76,6 +76,22 @@ export interface SizePoint {
   cause: string;
 }
 
+/** A segment's TGI on a tag (src/segments/tgi.ts). */
+export interface TgiReport {
+  segmentId: string;
+  tag: string;
+  size: number;
+  population: number;
+  values: Array<{
+    value: unknown;
+    members: number;
+    memberShare: number;
+    population: number;
+    populationShare: number;
+    tgi: number | null;
+  }>;
+}
+
 export interface Overlap {
   a: { id: string; size: number; only: number };
   b: { id: string; size: number; only: number };
@@ -208,6 +224,8 @@ export const segmentsApi = {
     request<{ sizes: SizePoint[] }>('GET', `${base(id)}/sizes`, { query: { limit: 2000 }, signal }),
   overlap: (id: string, other: string, signal?: AbortSignal) =>
     request<Overlap>('GET', `${base(id)}/overlap/${enc(other)}`, { signal }),
+  tgi: (id: string, tag: string, signal?: AbortSignal) =>
+    request<TgiReport>('GET', `${base(id)}/tgi`, { query: { tag }, signal }),
   destinations: (id: string, signal?: AbortSignal) =>
     request<{ destinations: Destination[] }>('GET', `${base(id)}/destinations`, { signal }),
   createDestination: (id: string, body: DestinationInput) =>

@@ -25,13 +25,23 @@ import { DestinationsTab } from './destinations-tab';
 import { ExportTab } from './export-tab';
 import { MembersTab } from './members-tab';
 import { OverlapTab } from './overlap-tab';
+import { TgiTab } from './tgi-tab';
 import { SizesTab } from './sizes-tab';
 import { TEMPLATES } from './templates';
 import { VersionsTab } from './versions-tab';
 
 /** `/segments/:id`: one segment's definition, members, sizes, overlap, export, sync and versions; `new` makes one. */
 
-const TABS = ['definition', 'members', 'sizes', 'overlap', 'export', 'destinations', 'versions'] as const;
+const TABS = [
+  'definition',
+  'members',
+  'sizes',
+  'overlap',
+  'tgi',
+  'export',
+  'destinations',
+  'versions',
+] as const;
 type TabKey = (typeof TABS)[number];
 
 const back = (label: string) => (
@@ -185,6 +195,7 @@ function ExistingSegment({ id }: { id: string }): React.JSX.Element {
     { key: 'members', label: t('segments.tab.members'), children: <MembersTab segment={s} /> },
     { key: 'sizes', label: t('segments.tab.sizes'), children: <SizesTab segment={s} /> },
     { key: 'overlap', label: t('segments.tab.overlap'), children: <OverlapTab segment={s} /> },
+    { key: 'tgi', label: t('segments.tab.tgi'), children: <TgiTab segment={s} /> },
     { key: 'export', label: t('segments.tab.export'), children: <ExportTab segment={s} /> },
     { key: 'destinations', label: t('segments.tab.destinations'), children: <DestinationsTab segment={s} /> },
     { key: 'versions', label: t('segments.tab.versions'), children: <VersionsTab segment={s} /> },
