@@ -254,8 +254,8 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       await identity.settle();
     };
     const offsetMs = (at: number): number => zoneOffsetMs(config.governance.timeZone, at);
-    const sourceNames = (workspaceId: string): Array<{ id: string; name: string }> =>
-      sources.list(workspaceId).map((s) => ({ id: s.id, name: s.name }));
+    const sourceNames = (workspaceId: string): Array<{ id: string; name: string; internal: boolean }> =>
+      sources.list(workspaceId).map((s) => ({ id: s.id, name: s.name, internal: s.kind === 'internal' }));
     // Tags come before segments; segments follow each tag refresh (wired once both exist).
     const after: { segments?: SegmentEngine } = {};
     const tags = await TagEngine.open(db, [DEFAULT_WORKSPACE], {

@@ -54,8 +54,11 @@ export interface TagEngineOptions {
   /** The workspace's offset from UTC at a time (local hours, days and birthdays). */
   offsetMs(at: number): number;
   policies: Readonly<Record<string, TraitPolicy>>;
-  /** Source id and name of a workspace's sources (for `$source` and source priorities). */
-  sources(workspaceId: string): ReadonlyArray<{ id: string; name: string }>;
+  /**
+   * Source id and name of a workspace's sources (for `$source` and source priorities), and
+   * whether it is Tessera's own (segment and journey events, left out of "any event" aggregates).
+   */
+  sources(workspaceId: string): ReadonlyArray<{ id: string; name: string; internal?: boolean }>;
   /** Waits until every accepted event is stored and resolved. */
   settle(): Promise<void>;
   /** The live profile id an old (merged) profile id resolves to, or null. */

@@ -31,8 +31,12 @@ export interface PlanContext {
   traits: ReadonlyMap<string, TraitDefinition>;
   policies: Readonly<Record<string, TraitPolicy>>;
   resolveSources(policy: TraitPolicy): string[][];
-  /** Source id → name, for `$source`. */
-  sourceNames: ReadonlyArray<{ id: string; name: string }>;
+  /**
+   * Source id → name, for `$source`; `internal` marks Tessera's own sources, whose events
+   * (Segment Entered, Message Sent…) an aggregate over any event leaves out: they say what
+   * Tessera did, not what the person did, where and when.
+   */
+  sourceNames: ReadonlyArray<{ id: string; name: string; internal?: boolean }>;
   purchaseEvent: string;
   refundEvent: string;
   /** Values assigned to a manual tag: `profile_id`, `value` (JSON text). */
@@ -179,11 +183,18 @@ export function planRefresh(
     }
   }
 
+  const internalSources = ctx.sourceNames.filter((s) => s.internal).map((s) => sql`${s.id}`);
+
   function aggregateValue(a: Aggregate): Sql {
-    const match = compiler.matchEvent(
+    const named = compiler.matchEvent(
       { events: names(a.event), where: filtersOf(a.where) },
       a.within ? { kind: 'last', ms: durationMs(a.within) } : { kind: 'all_time' },
     );
+    // Any event means the person's own: an event named outright counts wherever it came from.
+    const match =
+      names(a.event).length === 0 && internalSources.length > 0
+        ? sql`(${named} AND (f.source_id IS NULL OR f.source_id NOT IN (${join(internalSources, ', ')})))`
+        : named;
     const prop = a.property;
     const order = factOrder('f');
     switch (a.fn) {
