@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TgiValue } from '../../src/segments/index.js';
 import { startTestTessera, type TestTessera } from '../support/tessera.js';
 
 /**
@@ -9,15 +10,6 @@ import { startTestTessera, type TestTessera } from '../support/tessera.js';
 
 let t: TestTessera;
 let segment: string;
-
-interface TgiValue {
-  value: unknown;
-  members: number;
-  memberShare: number;
-  population: number;
-  populationShare: number;
-  tgi: number | null;
-}
 
 beforeAll(async () => {
   t = await startTestTessera({ demo: true, demoPeople: 300 });
