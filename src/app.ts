@@ -393,7 +393,7 @@ export async function startTessera(config: Readonly<Config>, options: StartOptio
       decorateText,
       emit: (ws, events) => emitInternal(ws, 'Tessera journeys', events),
       assignTag: async (ws, key, rows, actor) => {
-        const r = await tags.assign(ws, key, rows, false, actor);
+        const r = await tags.manual.assign(ws, key, rows, false, actor);
         if (!r.ok) logger.warn({ key }, r.message);
       },
       onError: (err) => logger.error({ err }, 'journeys failed'),

@@ -328,3 +328,13 @@ export function tagValueKind(
     }
   }
 }
+
+/** Whether a computed trait holds a number (its distribution is summarised, not counted). */
+export function traitKind(def: TraitDefinition | undefined): 'number' | 'other' {
+  if (!def) return 'other';
+  if (def.spec.kind === 'purchases')
+    return ['first_order_at', 'last_order_at'].includes(def.spec.metric) ? 'other' : 'number';
+  return ['count', 'sum', 'avg', 'min', 'max', 'distinct_count'].includes(def.spec.aggregate.fn)
+    ? 'number'
+    : 'other';
+}

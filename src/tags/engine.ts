@@ -14,6 +14,7 @@ import {
   checkTag,
   SCHEDULES,
   tagValueKind,
+  traitKind,
   type Checked,
   type CheckedTag,
   type Status,
@@ -24,17 +25,8 @@ import { incrementalTag, incrementalTrait, planRefresh, tagDependencies, traitDe
 import {
   assignedProfiles,
   assignmentsRelation,
-  distribution,
-  distributions,
-  insertAssignments,
-  listAssignments,
   moveAssignments,
-  removeAssignments,
-  numericSummaries,
-  numericSummary,
   refreshRecords,
-  snapshots,
-  valuesOfProfile,
   workTable,
   writeRefreshRecords,
   writeSnapshots,
@@ -42,11 +34,15 @@ import {
   type RefreshRow,
 } from './tag-store.js';
 import { DefinitionRegistry, type DefinitionInfo, type DefinitionResult } from './definition-registry.js';
+import { ManualTags } from './manual-tags.js';
+import { TagReads } from './tag-reads.js';
 
 /**
- * Tags and computed traits of every workspace: definitions (versioned), refreshes (on demand and
- * on each definition's schedule), previews on a sample, coverage, distributions and their daily
- * history. A refresh runs on a connection of its own, so ingestion goes on meanwhile.
+ * Tags and computed traits of every workspace: definitions (versioned, `definitions`), refreshes
+ * (on demand and on each definition's schedule) and previews on a sample. What is read once they
+ * are computed (coverage, distributions, history, a profile's values) is `reads` (tag-reads.ts);
+ * manual tags' lists are `manual` (manual-tags.ts). A refresh runs on a connection of its own, so
+ * ingestion goes on meanwhile.
  */
 
 export interface TagEngineOptions {
@@ -98,6 +94,10 @@ export interface PreviewResult {
 
 export class TagEngine {
   readonly definitions: DefinitionRegistry;
+  /** Coverage, distributions, daily history and a profile's values. */
+  readonly reads: TagReads;
+  /** The values of manual tags: who holds them, given and taken by lists. */
+  readonly manual: ManualTags;
   private chain: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
 
@@ -106,6 +106,8 @@ export class TagEngine {
     private readonly options: TagEngineOptions,
   ) {
     this.definitions = new DefinitionRegistry(db, options.clock);
+    this.reads = new TagReads(db, this.definitions);
+    this.manual = new ManualTags(db, this.definitions, options.clock);
   }
 
   /** Loads the definitions of the workspaces, installing the built-in ones where missing. */
@@ -505,173 +507,6 @@ export class TagEngine {
     });
   }
 
-  // ------------------------------------------------------------------------------------ reads
-
-  async coverage(workspaceId: string, key: string, limit = 50) {
-    const def = this.definitions.defs(workspaceId).tags.get(key);
-    if (!def) return null;
-    const d = await distribution(this.db, workspaceId, key, limit);
-    const numeric = this.isNumeric(workspaceId, def.definition);
-    return this.shapeCoverage(key, {
-      profiles: await this.profilesNow(workspaceId),
-      distribution: d,
-      numeric,
-      summary: numeric ? await numericSummary(this.db, workspaceId, key) : null,
-      record:
-        (await refreshRecords(this.db, workspaceId)).find((r) => r.kind === 'tag' && r.key === key) ?? null,
-    });
-  }
-
-  /** `coverage` of every tag of the workspace, in a few queries whatever their number (the catalogue). */
-  async coverageAll(workspaceId: string, limit = 50) {
-    const defs = this.definitions.defs(workspaceId).tags;
-    const numeric = [...defs.values()]
-      .filter((d) => this.isNumeric(workspaceId, d.definition))
-      .map((d) => d.definition.key);
-    const profiles = await this.profilesNow(workspaceId);
-    const all = await distributions(this.db, workspaceId, limit);
-    const summaries = await numericSummaries(this.db, workspaceId, numeric);
-    const records = await refreshRecords(this.db, workspaceId);
-    const isNumeric = new Set(numeric);
-    return new Map(
-      [...defs.keys()].map((key) => [
-        key,
-        this.shapeCoverage(key, {
-          profiles,
-          distribution: all.get(key) ?? { valued: 0, values: [] },
-          numeric: isNumeric.has(key),
-          summary: isNumeric.has(key) ? (summaries.get(key) ?? NO_SUMMARY) : null,
-          record: records.find((r) => r.kind === 'tag' && r.key === key) ?? null,
-        }),
-      ]),
-    );
-  }
-
-  private async profilesNow(workspaceId: string): Promise<number> {
-    const live = sql`SELECT count(*)::DOUBLE AS n FROM ${liveProfiles(workspaceId)}`;
-    return (await this.db.query<{ n: number }>(live.text, live.params))[0]?.n ?? 0;
-  }
-
-  private isNumeric(workspaceId: string, def: TagDefinition): boolean {
-    const traits = this.definitions.defs(workspaceId).traits;
-    return tagValueKind(def.spec, (k) => traitKind(traits.get(k)?.definition)) === 'number';
-  }
-
-  private shapeCoverage(
-    key: string,
-    c: {
-      profiles: number;
-      distribution: { valued: number; values: Array<{ value: string; profiles: number }> };
-      numeric: boolean;
-      summary: Record<string, number | null> | null;
-      record: RefreshRow | null;
-    },
-  ) {
-    const d = c.distribution;
-    return {
-      key,
-      profiles: c.profiles,
-      valued: d.valued,
-      coverage: c.profiles === 0 ? 0 : d.valued / c.profiles,
-      values: c.numeric
-        ? []
-        : d.values.map((v) => ({ value: JSON.parse(v.value) as unknown, profiles: v.profiles })),
-      summary: c.summary,
-      lastRefresh: c.record,
-    };
-  }
-
-  async history(workspaceId: string, key: string, from: string, to: string) {
-    const rows = await snapshots(this.db, workspaceId, key, from, to);
-    const days = new Map<string, Array<{ value: unknown; profiles: number }>>();
-    for (const r of rows) {
-      let list = days.get(r.day);
-      if (!list) days.set(r.day, (list = []));
-      list.push({ value: JSON.parse(r.value) as unknown, profiles: r.profiles });
-    }
-    return [...days].map(([day, values]) => ({ day, values }));
-  }
-
-  async profileTags(workspaceId: string, profileId: string): Promise<Record<string, unknown>> {
-    const rows = await valuesOfProfile(this.db, 'tag_values', workspaceId, profileId);
-    return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
-  }
-
-  async profileComputedTraits(workspaceId: string, profileId: string): Promise<Record<string, unknown>> {
-    const rows = await valuesOfProfile(this.db, 'trait_values', workspaceId, profileId);
-    return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
-  }
-
-  /** Gives a manual tag's values to profiles (`replace`: the list is the whole tag). */
-  async assign(
-    workspaceId: string,
-    key: string,
-    rows: ReadonlyArray<{ profileId: string; value: unknown }>,
-    replace: boolean,
-    actor: string | null,
-  ): Promise<{ ok: true; assigned: number } | { ok: false; message: string }> {
-    const refused = this.manualOnly(workspaceId, key);
-    if (refused) return { ok: false, message: refused };
-    await insertAssignments(
-      this.db,
-      workspaceId,
-      key,
-      rows.map((r) => ({ profileId: r.profileId, value: JSON.stringify(r.value ?? null) })),
-      new Date(this.options.clock.now()),
-      actor,
-      replace,
-    );
-    return { ok: true, assigned: rows.length };
-  }
-
-  /** Takes a manual tag from profiles; the values go at the next refresh. */
-  async unassign(
-    workspaceId: string,
-    key: string,
-    profileIds: readonly string[],
-  ): Promise<{ ok: true; removed: number } | { ok: false; message: string }> {
-    const refused = this.manualOnly(workspaceId, key);
-    if (refused) return { ok: false, message: refused };
-    return { ok: true, removed: await removeAssignments(this.db, workspaceId, key, profileIds) };
-  }
-
-  /** Who holds a manual tag by assignment, newest first. */
-  async assignments(
-    workspaceId: string,
-    key: string,
-    page: { limit: number; offset: number },
-  ): Promise<
-    | {
-        ok: true;
-        total: number;
-        assignments: Array<{
-          profileId: string;
-          value: unknown;
-          assignedAt: string;
-          assignedBy: string | null;
-        }>;
-      }
-    | { ok: false; message: string }
-  > {
-    const refused = this.manualOnly(workspaceId, key);
-    if (refused) return { ok: false, message: refused };
-    const { total, rows } = await listAssignments(this.db, workspaceId, key, page.limit, page.offset);
-    return {
-      ok: true,
-      total,
-      assignments: rows.map((r) => ({ ...r, value: JSON.parse(r.value) as unknown })),
-    };
-  }
-
-  /** Why `key` takes no assignments, or undefined when it is a manual tag. */
-  private manualOnly(workspaceId: string, key: string): string | undefined {
-    const def = this.definitions.defs(workspaceId).tags.get(key);
-    if (!def) return `no tag ${key}`;
-    if (def.definition.spec.kind !== 'manual')
-      return `tag ${key} is computed (${def.definition.spec.kind}); only manual tags take assigned values`;
-    return undefined;
-  }
-
   /** Tags whose schedule says they are due (never refreshed, a newer version, or older than their interval). */
   async due(workspaceId: string): Promise<string[]> {
     const records = new Map(
@@ -708,26 +543,6 @@ export class TagEngine {
     this.timer = null;
     await this.chain;
   }
-}
-
-/** Whether a computed trait holds a number (its distribution is summarised, not counted). */
-/** What numericSummary answers for a tag with no values. */
-const NO_SUMMARY: Record<string, number | null> = {
-  min: null,
-  p25: null,
-  median: null,
-  p75: null,
-  max: null,
-  mean: null,
-};
-
-function traitKind(def: TraitDefinition | undefined): 'number' | 'other' {
-  if (!def) return 'other';
-  if (def.spec.kind === 'purchases')
-    return ['first_order_at', 'last_order_at'].includes(def.spec.metric) ? 'other' : 'number';
-  return ['count', 'sum', 'avg', 'min', 'max', 'distinct_count'].includes(def.spec.aggregate.fn)
-    ? 'number'
-    : 'other';
 }
 
 export function localDay(now: number, offsetMs: number): string {

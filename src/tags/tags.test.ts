@@ -389,8 +389,8 @@ describe('tag refresh agrees with the reference', () => {
       },
     );
     for (const p of people) {
-      const gotTraits = await engine.profileComputedTraits(WS, p.profileId);
-      const gotTags = await engine.profileTags(WS, p.profileId);
+      const gotTraits = await engine.reads.profileComputedTraits(WS, p.profileId);
+      const gotTags = await engine.reads.profileTags(WS, p.profileId);
       const want = expected.get(p.profileId)!;
       for (const key of new Set([...Object.keys(want.traits), ...Object.keys(gotTraits)])) {
         if (!close(gotTraits[key], want.traits[key]))

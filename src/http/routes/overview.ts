@@ -38,8 +38,8 @@ export function overviewRoutes(deps: {
           profileCounts(deps.db, ws),
           eventsByDay(deps.db, ws, todayStart - 6 * DAY, offset),
           sourceActivity(deps.db, ws, todayStart),
-          deps.tags.coverage(ws, 'lifecycle_stage'),
-          deps.tags.coverage(ws, 'rfm_class'),
+          deps.tags.reads.coverage(ws, 'lifecycle_stage'),
+          deps.tags.reads.coverage(ws, 'rfm_class'),
         ]);
         const today = new Date(todayStart + offset).toISOString().slice(0, 10);
         const byDay = new Map(days.map((d) => [d.day, d.events]));

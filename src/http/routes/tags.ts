@@ -98,7 +98,7 @@ export function tagRoutes(deps: {
               (!query.status || t.status === query.status),
           );
         if (query.stats !== 'true') return { tags: listed };
-        const stats = await tags.coverageAll(caller.workspaceId);
+        const stats = await tags.reads.coverageAll(caller.workspaceId);
         return { tags: listed.map((t) => ({ ...t, stats: stats.get(t.definition.key) ?? null })) };
       },
     }),
@@ -172,7 +172,7 @@ export function tagRoutes(deps: {
       params: keyParams,
       handler: async ({ params, caller }) => {
         const t = tagOr404(caller.workspaceId, params.key);
-        return { ...t, stats: await tags.coverage(caller.workspaceId, params.key) };
+        return { ...t, stats: await tags.reads.coverage(caller.workspaceId, params.key) };
       },
     }),
     defineRoute({
@@ -242,7 +242,7 @@ export function tagRoutes(deps: {
           key: params.key,
           from,
           to,
-          days: await tags.history(caller.workspaceId, params.key, from, to),
+          days: await tags.reads.history(caller.workspaceId, params.key, from, to),
         };
       },
     }),
@@ -259,7 +259,7 @@ export function tagRoutes(deps: {
       }),
       handler: async ({ params, query, caller }) => {
         tagOr404(caller.workspaceId, params.key);
-        const r = await tags.assignments(caller.workspaceId, params.key, query);
+        const r = await tags.manual.assignments(caller.workspaceId, params.key, query);
         if (!r.ok)
           throw new AppError('validation_failed', r.message, [{ path: 'params.key', message: r.message }]);
         return { key: params.key, total: r.total, assignments: r.assignments };
@@ -295,7 +295,13 @@ export function tagRoutes(deps: {
           profileId,
           value: ('profileId' in entry ? entry.value : entry.tagValue) ?? true,
         }));
-        const r = await tags.assign(caller.workspaceId, params.key, rows, body.replace, caller.apiKeyId);
+        const r = await tags.manual.assign(
+          caller.workspaceId,
+          params.key,
+          rows,
+          body.replace,
+          caller.apiKeyId,
+        );
         if (!r.ok)
           throw new AppError('validation_failed', r.message, [{ path: 'params.key', message: r.message }]);
         return audited(
@@ -328,7 +334,7 @@ export function tagRoutes(deps: {
       }),
       handler: async ({ params, body, caller }) => {
         const { found, unresolved } = resolveListed(caller.workspaceId, body.profiles);
-        const r = await tags.unassign(
+        const r = await tags.manual.unassign(
           caller.workspaceId,
           params.key,
           found.map((f) => f.profileId),
