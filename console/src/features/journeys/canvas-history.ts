@@ -22,6 +22,8 @@ const unselected = (c: Canvas): Canvas => ({
  */
 export function useCanvasHistory(
   canvas: Canvas,
+  /** `JSON.stringify(toDefinition(canvas))`, which the editor has already written. */
+  key: string,
   replace: (c: Canvas) => void,
 ): { undo: () => void; redo: () => void; canUndo: boolean; canRedo: boolean; moved: () => void } {
   const stack = useRef<UndoStack<Canvas> | null>(null);
@@ -32,7 +34,6 @@ export function useCanvasHistory(
     latest.current = canvas;
   }, [canvas]);
   const lastAt = useRef(0);
-  const key = definitionKey(canvas);
   const recorded = useRef(key);
 
   useEffect(() => {

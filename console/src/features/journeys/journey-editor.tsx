@@ -49,9 +49,13 @@ export function JourneyEditor({
 
   const [canvas, setCanvas] = useState<Canvas>(() => fromDefinition(initial, positions));
   const layout = useLayoutSaver(journey?.id ?? null, canWrite && journey?.status !== 'archived');
+  const definition = useMemo(() => toDefinition(canvas), [canvas]);
+  // Written once per change of the canvas: the edit checks and the undo history compare it.
+  const definitionJson = useMemo(() => JSON.stringify(definition), [definition]);
   const layoutMoved = layout.moved;
   const history = useCanvasHistory(
     canvas,
+    definitionJson,
     useCallback(
       (c: Canvas) => {
         setCanvas(c);
@@ -73,18 +77,21 @@ export function JourneyEditor({
   const [testing, setTesting] = useState<string | null>(null);
   const [busy, setBusy] = useState<'save' | StatusVerb | null>(null);
 
-  const definition = useMemo(() => toDefinition(canvas), [canvas]);
   // The saved definition as the canvas would write it, so that only real edits count as changes.
   const savedDefinition = useMemo(
     () => (journey ? toDefinition(fromDefinition(journey.definition)) : null),
     [journey],
   );
-  const dirty = savedDefinition === null || JSON.stringify(definition) !== JSON.stringify(savedDefinition);
+  const savedJson = useMemo(
+    () => (savedDefinition ? JSON.stringify(savedDefinition) : null),
+    [savedDefinition],
+  );
+  const dirty = savedJson === null || definitionJson !== savedJson;
 
   // Leaving asks while there are edits; a new journey counts as edited once it differs from
   // what it opened with (a template, or nothing).
   const opened = useMemo(() => JSON.stringify(toDefinition(fromDefinition(initial))), [initial]);
-  const edited = !readOnly && (journey ? dirty : JSON.stringify(definition) !== opened);
+  const edited = !readOnly && (journey ? dirty : definitionJson !== opened);
   useNavigationBlocker(edited, t('journeys.unsaved.journey'), {
     title: t('journeys.unsaved.title'),
     okText: t('journeys.unsaved.leave'),
