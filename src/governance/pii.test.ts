@@ -34,9 +34,10 @@ describe('masking personal data', () => {
         const local = email.slice(0, at);
         const domain = email.slice(at);
         expect(m.endsWith(domain)).toBe(true);
-        // The masked local part, not the whole mask: the domain may spell the local part
-        // (fast-check found aa@aa.aa).
-        if (local.length > 1) expect(m.slice(0, m.length - domain.length)).not.toContain(local);
+        // Only the first character of the local part stays, whatever the rest is: looking for the
+        // local part in the whole mask failed on aa@aa.aa, whose domain spells it, and would on
+        // a local part of stars.
+        expect(m).toBe(`${local[0]}***${domain}`);
       }),
     );
   });
